@@ -1,0 +1,103 @@
+package dev.braid.text.transformer;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.core.Linear;
+import ai.djl.nn.norm.Dropout;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+
+/**
+ * Multi-head scaled dot-product attention, for self-attention (query and source the same) and
+ * cross-attention (query from one sequence, keys and values from another).
+ *
+ * <p>Input {@code NDList(query [B, Tq, D], source [B, Tk, D])}, optionally a third array, an
+ * additive bias broadcastable to {@code [B, H, Tq, Tk]} ({@link AttentionBias}). Output {@code
+ * NDList([B, Tq, D])}. With a {@link RotaryEmbedding}, queries and keys are rotated by position
+ * before the product.
+ */
+public final class MultiHeadAttention extends AbstractBlock {
+
+    private static final byte VERSION = 1;
+
+    private final int width;
+    private final int heads;
+    private final RotaryEmbedding rotary;
+    private final Linear query;
+    private final Linear keyValue;
+    private final Dropout dropout;
+    private final Linear output;
+
+    /**
+     * Creates attention for a layer's width, heads and dropout.
+     *
+     * @param rotary the position rotation, or null for none
+     */
+    public MultiHeadAttention(LayerConfig config, RotaryEmbedding rotary) {
+        super(VERSION);
+        width = config.width();
+        heads = config.heads();
+        this.rotary = rotary;
+        query = addChildBlock("query", Linear.builder().setUnits(width).build());
+        keyValue = addChildBlock("keyValue", Linear.builder().setUnits(2L * width).build());
+        dropout = addChildBlock("dropout", Dropout.builder().optRate(config.dropout()).build());
+        output = addChildBlock("output", Linear.builder().setUnits(width).build());
+    }
+
+    @Override
+    protected NDList forwardInternal(
+            ParameterStore store,
+            NDList inputs,
+            boolean training,
+            PairList<String, Object> params) {
+        NDArray x = inputs.get(0);
+        NDArray source = inputs.get(1);
+        long batch = x.getShape().get(0);
+        long lengthQ = x.getShape().get(1);
+        long lengthK = source.getShape().get(1);
+        int headWidth = width / heads;
+
+        NDArray q = query.forward(store, new NDList(x), training).singletonOrThrow();
+        q = q.reshape(batch, lengthQ, heads, headWidth).transpose(0, 2, 1, 3); // (B, H, Tq, Dh)
+        NDArray kv = keyValue.forward(store, new NDList(source), training).singletonOrThrow();
+        kv =
+                kv.reshape(batch, lengthK, 2, heads, headWidth)
+                        .transpose(2, 0, 3, 1, 4); // (2, B, H, Tk, Dh)
+        NDArray k = kv.get(0);
+        NDArray v = kv.get(1);
+        if (rotary != null) {
+            q = rotary.apply(q);
+            k = rotary.apply(k);
+        }
+        NDArray scores =
+                q.matMul(k.transpose(0, 1, 3, 2)).div(Math.sqrt(headWidth)); // (B, H, Tq, Tk)
+        if (inputs.size() > 2) {
+            scores = scores.add(inputs.get(2));
+        }
+        NDArray weights = scores.softmax(3);
+        weights = dropout.forward(store, new NDList(weights), training).singletonOrThrow();
+        NDArray mixed = weights.matMul(v); // (B, H, Tq, Dh)
+        mixed = mixed.transpose(0, 2, 1, 3).reshape(batch, lengthQ, width); // (B, Tq, D)
+        return output.forward(store, new NDList(mixed), training);
+    }
+
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+        return new Shape[] {inputShapes[0]};
+    }
+
+    @Override
+    protected void initializeChildBlocks(
+            NDManager manager, DataType dataType, Shape... inputShapes) {
+        Shape x = inputShapes[0];
+        Shape source = inputShapes.length > 1 ? inputShapes[1] : x;
+        query.initialize(manager, dataType, x);
+        keyValue.initialize(manager, dataType, source);
+        dropout.initialize(manager, dataType, new Shape(x.get(0), heads, x.get(1), source.get(1)));
+        output.initialize(manager, dataType, x);
+    }
+}
