@@ -1,0 +1,207 @@
+package dev.braid.text.pretrain;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
+import ai.djl.training.optimizer.Optimizer;
+import ai.djl.training.tracker.Tracker;
+import dev.braid.text.tokenize.EncodedBatch;
+import dev.braid.text.tokenize.Tokenizer;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Pre-trains a {@link MaskedLanguageModel} on unlabeled text with AdamW.
+ *
+ * <p>Each step takes the next {@code batchSize} texts of a shuffled pass over the corpus, masks
+ * them with {@link MlmMasking} and takes one optimiser step. Every array of a step lives in a
+ * manager closed when the step ends. The same seed gives the same losses.
+ */
+public final class MlmPretrainer {
+
+    /**
+     * How to pre-train.
+     *
+     * @param steps optimiser steps
+     * @param batchSize texts per step
+     * @param learningRate the AdamW learning rate
+     * @param weightDecay AdamW's decoupled weight decay
+     * @param maskProbability the share of tokens to predict
+     * @param seed seeds initialisation, shuffling, masking and dropout
+     */
+    public record Config(
+            int steps,
+            int batchSize,
+            float learningRate,
+            float weightDecay,
+            double maskProbability,
+            long seed) {
+
+        public Config {
+            if (steps < 1) {
+                throw new IllegalArgumentException("steps (" + steps + ") must be positive");
+            }
+            if (batchSize < 1) {
+                throw new IllegalArgumentException(
+                        "batchSize (" + batchSize + ") must be positive");
+            }
+            if (!(learningRate > 0)) {
+                throw new IllegalArgumentException(
+                        "learningRate (" + learningRate + ") must be positive");
+            }
+            if (!(weightDecay >= 0)) {
+                throw new IllegalArgumentException(
+                        "weightDecay (" + weightDecay + ") must be >= 0");
+            }
+        }
+
+        /** 1000 steps of 32 texts, learning rate 1e-3, weight decay 0.01, 15% masked, seed 42. */
+        public static Config defaults() {
+            return new Config(1000, 32, 1e-3f, 0.01f, 0.15, 42);
+        }
+    }
+
+    /** Told after every step; for progress bars and logs. */
+    public interface Listener {
+        void onStep(int step, int steps, float loss);
+    }
+
+    /**
+     * On this project's CPUs, libtorch has been seen to return NaN gradients at random steps for a
+     * finite loss, and the same step recomputed is finite. A non-finite gradient is therefore
+     * recomputed, up to this many times in all, before the step is taken anyway.
+     */
+    static final int MAX_ATTEMPTS = 3;
+
+    private static final Logger LOG = LoggerFactory.getLogger(MlmPretrainer.class);
+
+    private final Config config;
+
+    public MlmPretrainer(Config config) {
+        this.config = config;
+    }
+
+    /**
+     * Trains {@code model}, initialising its parameters in {@code manager} first.
+     *
+     * @return the loss of every step
+     * @throws IllegalArgumentException if the corpus is empty
+     */
+    public float[] train(
+            MaskedLanguageModel model,
+            Tokenizer tokenizer,
+            List<String> corpus,
+            NDManager manager,
+            Listener listener) {
+        if (corpus.isEmpty()) {
+            throw new IllegalArgumentException("the corpus is empty: nothing to pre-train on");
+        }
+        Engine.getInstance().setRandomSeed(Math.toIntExact(config.seed() & 0x7fffffff));
+        Random random = new Random(config.seed());
+        int maxLength = model.encoder().config().maxLength();
+        Shape shape = new Shape(config.batchSize(), maxLength);
+        model.initialize(manager, DataType.FLOAT32, shape, shape);
+        Optimizer optimizer =
+                Optimizer.adamW()
+                        .optLearningRateTracker(Tracker.fixed(config.learningRate()))
+                        .optWeightDecays(config.weightDecay())
+                        .build();
+        List<Parameter> parameters = new ArrayList<>();
+        model.getParameters().forEach(p -> parameters.add(p.getValue()));
+        MlmMasking masking =
+                new MlmMasking(
+                        config.maskProbability(),
+                        tokenizer.vocabularySize(),
+                        tokenizer.specialTokens());
+        ParameterStore store = new ParameterStore(manager, false);
+
+        List<Integer> order = new ArrayList<>();
+        int next = 0;
+        float[] losses = new float[config.steps()];
+        for (int step = 0; step < config.steps(); step++) {
+            List<String> texts = new ArrayList<>();
+            while (texts.size() < config.batchSize()) {
+                if (next == order.size()) {
+                    order.clear();
+                    for (int i = 0; i < corpus.size(); i++) {
+                        order.add(i);
+                    }
+                    Collections.shuffle(order, random);
+                    next = 0;
+                }
+                texts.add(corpus.get(order.get(next++)));
+            }
+            EncodedBatch batch = tokenizer.encodeBatch(texts, maxLength);
+            MlmMasking.Masked masked = masking.apply(batch, random);
+            Shape batchShape = new Shape(batch.size(), batch.length());
+            for (int attempt = 1; ; attempt++) {
+                try (NDManager stepManager = manager.newSubManager()) {
+                    NDList inputs =
+                            new NDList(
+                                    stepManager.create(masked.inputIds(), batchShape),
+                                    stepManager.create(batch.mask(), batchShape));
+                    NDArray labels = stepManager.create(masked.labels(), batchShape);
+                    try (GradientCollector collector =
+                            Engine.getInstance().newGradientCollector()) {
+                        NDArray logits = model.forward(store, inputs, true).singletonOrThrow();
+                        NDArray loss = MaskedLanguageModel.loss(logits, labels);
+                        collector.backward(loss);
+                        losses[step] = loss.getFloat();
+                    }
+                    if (gradientsFinite(parameters, stepManager) || attempt == MAX_ATTEMPTS) {
+                        update(parameters, optimizer);
+                        break;
+                    }
+                    zeroGradients(parameters);
+                    LOG.warn(
+                            "step {}: non-finite gradient, recomputing (attempt {})",
+                            step,
+                            attempt);
+                }
+            }
+            if (listener != null) {
+                listener.onStep(step, config.steps(), losses[step]);
+            }
+        }
+        return losses;
+    }
+
+    private static boolean gradientsFinite(List<Parameter> parameters, NDManager stepManager) {
+        NDArray sumOfSquares = stepManager.zeros(new Shape());
+        for (Parameter parameter : parameters) {
+            try (NDArray gradient = parameter.getArray().getGradient()) {
+                sumOfSquares = sumOfSquares.add(gradient.square().sum());
+            }
+        }
+        return Float.isFinite(sumOfSquares.getFloat());
+    }
+
+    private static void update(List<Parameter> parameters, Optimizer optimizer) {
+        for (Parameter parameter : parameters) {
+            NDArray weight = parameter.getArray();
+            try (NDArray gradient = weight.getGradient()) {
+                optimizer.update(parameter.getId(), weight, gradient);
+            }
+        }
+        zeroGradients(parameters);
+    }
+
+    private static void zeroGradients(List<Parameter> parameters) {
+        for (Parameter parameter : parameters) {
+            // zero_() in place: arithmetic such as g - g would keep NaN and turn inf into NaN
+            JniUtils.zeroGrad((PtNDArray) parameter.getArray());
+        }
+    }
+}
