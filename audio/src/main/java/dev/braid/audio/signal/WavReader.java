@@ -35,7 +35,8 @@ import org.slf4j.LoggerFactory;
  *   <li>no sample frames at all: {@link AudioDecodeException} ({@code contains no samples});
  *   <li>NaN or infinite float samples: {@link AudioDecodeException} naming the frame index and
  *       channel of the first one;
- *   <li>all-zero silence and a single sample are valid waveforms.
+ *   <li>all-zero silence and a single sample are valid waveforms;
+ *   <li>the RIFF size field is not checked (streaming writers often leave it wrong).
  * </ul>
  */
 public final class WavReader {
@@ -49,6 +50,7 @@ public final class WavReader {
     private static final int MAX_CHANNELS = 64;
     private static final int MAX_SAMPLE_RATE = 1_000_000;
     private static final int BLOCK_FRAMES = 4096;
+    private static final int MAX_SAMPLES = Integer.MAX_VALUE - 8;
 
     private WavReader() {}
 
@@ -226,7 +228,7 @@ public final class WavReader {
             int frameBytes = format.frameBytes();
             long claimedFrames = size / frameBytes;
             long capFrames = (long) Math.floor(maxSeconds * format.sampleRate());
-            int wanted = (int) Math.min(claimedFrames, capFrames);
+            long wanted = Math.min(claimedFrames, capFrames);
             if (claimedFrames > capFrames) {
                 LOG.debug(
                         "{}: reading the first {} s of {} s",
@@ -234,13 +236,17 @@ public final class WavReader {
                         maxSeconds,
                         claimedFrames / (double) format.sampleRate());
             }
-            float[] mono = new float[wanted];
+            // Grown as samples arrive, so a header that over-claims costs no memory.
+            float[] mono = new float[(int) Math.min(wanted, BLOCK_FRAMES)];
             byte[] block = new byte[BLOCK_FRAMES * frameBytes];
             int frames = 0;
             while (frames < wanted) {
-                int blockFrames = Math.min(BLOCK_FRAMES, wanted - frames);
+                int blockFrames = (int) Math.min(BLOCK_FRAMES, wanted - frames);
                 int got = readUpTo(block, 0, blockFrames * frameBytes);
                 int complete = got / frameBytes;
+                if (frames + complete > mono.length) {
+                    mono = Arrays.copyOf(mono, grow(mono.length, frames + complete, wanted));
+                }
                 decode(format, block, complete, mono, frames);
                 frames += complete;
                 if (got < blockFrames * frameBytes) {
@@ -262,6 +268,19 @@ public final class WavReader {
             }
             float[] samples = frames == mono.length ? mono : Arrays.copyOf(mono, frames);
             return new Waveform(samples, format.sampleRate());
+        }
+
+        /** The next buffer size: doubled, at least {@code needed}, at most {@code wanted}. */
+        private int grow(int current, int needed, long wanted) throws AudioDecodeException {
+            long size = Math.min(Math.max(2L * current, needed), wanted);
+            if (size > MAX_SAMPLES) {
+                throw error(
+                        "more than "
+                                + MAX_SAMPLES
+                                + " sample frames to read; lower maxSeconds (a Java array"
+                                + " cannot hold them)");
+            }
+            return (int) size;
         }
 
         /** Decodes {@code count} interleaved frames into mono samples starting at {@code at}. */

@@ -190,4 +190,15 @@ class BadInputTest {
         byte[] lying = Arrays.copyOf(TestAudio.header(8000, 8, dataBytes), 44 + 8000);
         assertEquals(16000, loader.load(lying, "lying-two-hours.wav").length());
     }
+
+    @Test
+    void streamingSizeFieldReadsToTheEndWithinTheCap() throws IOException {
+        // 0xFFFFFFFF: "size unknown", as streaming writers leave it; an hour's cap at 8 kHz.
+        byte[] wav = Arrays.copyOf(TestAudio.header(8000, 8, 0xFFFFFFFFL), 44 + 123);
+        AudioLoader hour = new AudioLoader(AudioLoadConfig.defaults().withMaxSeconds(3600));
+
+        Waveform w = hour.load(wav, "stream.wav");
+
+        assertEquals(Math.round(123 * 2.0), w.length());
+    }
 }
