@@ -14,6 +14,7 @@ import dev.braid.audio.features.LogMelConfig;
 import dev.braid.audio.features.LogMelExtractor;
 import dev.braid.audio.signal.Waveform;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.ExecutorService;
@@ -29,7 +30,8 @@ import java.util.concurrent.Future;
  *   <li>encoder: forward samples per second for batches of 32 one-second clips.
  * </ul>
  *
- * <p>Run from the repository root:
+ * <p>Each figure is the median of several rounds, since the machine may be shared. Run from the
+ * repository root:
  *
  * <pre>
  * mvn -q -pl audio compile exec:java -Dexec.mainClass=dev.braid.audio.bench.AudioBenchmark
@@ -46,11 +48,20 @@ public final class AudioBenchmark {
             double measureSeconds,
             int encoderBatch,
             double encoderClipSeconds,
-            int encoderIterations) {
+            int encoderIterations,
+            int rounds) {
 
         static Settings defaults() {
             return new Settings(
-                    LogMelConfig.defaults(), AudioEncoderConfig.small(), 3.0, 32, 3.0, 32, 1.0, 10);
+                    LogMelConfig.defaults(),
+                    AudioEncoderConfig.small(),
+                    3.0,
+                    32,
+                    1.0,
+                    32,
+                    1.0,
+                    20,
+                    5);
         }
     }
 
@@ -72,21 +83,33 @@ public final class AudioBenchmark {
 
         List<Waveform> clips = speechLikeClips(settings, new Random(1));
         LogMelExtractor extractor = new LogMelExtractor(settings.features());
-        logMelPass(extractor, clips, settings.measureSeconds() / 3); // warm up the JIT
-        double single = logMelPass(extractor, clips, settings.measureSeconds());
-        double all = logMelParallel(extractor, clips, settings.measureSeconds(), cores);
+        logMelPass(extractor, clips, settings.measureSeconds()); // warm up the JIT
+        double[] single = new double[settings.rounds()];
+        double[] all = new double[settings.rounds()];
+        for (int r = 0; r < settings.rounds(); r++) {
+            single[r] = logMelPass(extractor, clips, settings.measureSeconds());
+            all[r] = logMelParallel(extractor, clips, settings.measureSeconds(), cores);
+        }
         System.out.printf(
-                "log-mel (%d mels, nFft %d, hop %d) on %.0f s clips: %.0f s audio/s on 1 thread,"
-                        + " %.0f s audio/s on %d threads%n",
+                "log-mel (%d mels, nFft %d, hop %d) on %.0f s clips, median of %d rounds:"
+                        + " %.0f s audio/s on 1 thread, %.0f s audio/s on %d threads%n",
                 settings.features().nMels(),
                 settings.features().nFft(),
                 settings.features().hop(),
                 settings.clipSeconds(),
-                single,
-                all,
+                settings.rounds(),
+                median(single),
+                median(all),
                 cores);
 
         encoderThroughput(settings, extractor);
+    }
+
+    private static double median(double[] values) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        int mid = sorted.length / 2;
+        return sorted.length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
     }
 
     /** Voiced, syllable-like clips: a harmonic stack on a gliding pitch, 4 Hz envelope, noise. */
@@ -166,6 +189,7 @@ public final class AudioBenchmark {
                         0,
                         batch,
                         0,
+                        0,
                         0);
         for (Waveform clip : speechLikeClips(oneSecond, new Random(2))) {
             features.add(extractor.extract(clip));
@@ -191,31 +215,34 @@ public final class AudioBenchmark {
                                     .getShape();
                 }
             }
-            long start = System.nanoTime();
-            for (int i = 0; i < settings.encoderIterations(); i++) {
+            double[] batchSeconds = new double[settings.encoderIterations()];
+            for (int i = 0; i < batchSeconds.length; i++) {
+                long start = System.nanoTime();
                 try (NDManager step = manager.newSubManager()) {
                     NDList out =
                             encoder.forward(
                                     parameters, SpectrogramBatch.of(step, features, frames), false);
                     out.get(0).toFloatArray(); // wait for the result
                 }
+                batchSeconds[i] = (System.nanoTime() - start) / 1e9;
             }
-            double seconds = (System.nanoTime() - start) / 1e9;
+            double seconds = median(batchSeconds);
             long parameterCount =
                     encoder.getParameters().values().stream()
                             .mapToLong(p -> p.getArray().size())
                             .sum();
             System.out.printf(
-                    "encoder %s (%,d parameters), batch %d x (%d mels, %d frames) -> %s:"
-                            + " %.1f ms/batch, %.0f samples/s%n",
+                    "encoder %s (%,d parameters), batch %d x (%d mels, %d frames) -> %s,"
+                            + " median of %d batches: %.1f ms/batch, %.0f samples/s%n",
                     config,
                     parameterCount,
                     batch,
                     config.mels(),
                     frames,
                     tokens,
-                    1000 * seconds / settings.encoderIterations(),
-                    batch * settings.encoderIterations() / seconds);
+                    batchSeconds.length,
+                    1000 * seconds,
+                    batch / seconds);
         }
     }
 }
