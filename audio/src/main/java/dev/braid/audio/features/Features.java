@@ -6,7 +6,8 @@ import java.util.Arrays;
  * A feature matrix over time, {@code values[row][frame]} (rows are mel bands or cepstral
  * coefficients), of which the first {@link #frames()} columns are real and the rest padding.
  *
- * <p>The arrays are not copied: treat them as read-only once wrapped.
+ * <p>The arrays are not copied: treat them as read-only once wrapped. As for any record holding an
+ * array, {@code equals} compares the array references, not their contents.
  *
  * @param values {@code [R][W]}: R rows, W ≥ frames columns
  * @param frames the number of real frames
