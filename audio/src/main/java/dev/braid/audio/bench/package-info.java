@@ -1,0 +1,5 @@
+/**
+ * Throughput benchmarks for the audio module, run as programs (see {@link
+ * dev.braid.audio.bench.AudioBenchmark}).
+ */
+package dev.braid.audio.bench;
