@@ -152,12 +152,26 @@ public final class ByteLevelBpeTokenizer implements Tokenizer {
         return out.toString(StandardCharsets.UTF_8);
     }
 
-    /** Returns a readable form of one token: its text, or its name for a special token. */
+    /**
+     * Returns a readable form of one token: its text; its name for a special token; or its bytes in
+     * hex, {@code <F0 9F>}, for a piece of a character (an emoji seen too rarely to merge).
+     */
     public String tokenText(int id) {
         if (id < FIRST_BYTE_ID) {
             return SpecialTokens.NAMES[id];
         }
-        return new String(bytesOfId[id], StandardCharsets.UTF_8);
+        try {
+            return StandardCharsets.UTF_8
+                    .newDecoder()
+                    .decode(java.nio.ByteBuffer.wrap(bytesOfId[id]))
+                    .toString();
+        } catch (java.nio.charset.CharacterCodingException e) {
+            StringBuilder hex = new StringBuilder("<");
+            for (byte b : bytesOfId[id]) {
+                hex.append(hex.length() > 1 ? " " : "").append(String.format("%02X", b & 0xff));
+            }
+            return hex.append('>').toString();
+        }
     }
 
     @Override

@@ -203,4 +203,12 @@ class ByteLevelBpeTokenizerTest {
                 e.getMessage().startsWith("vocabularySize (100) must be at least 261"),
                 e.getMessage());
     }
+
+    @Test
+    void tokenTextShowsPartialCharactersAsHexBytes() {
+        int[] ids = tokenizer.encode("ᚠ"); // U+16A0, three UTF-8 bytes never merged in training
+        assertEquals(3, ids.length);
+        assertEquals("<E1>", tokenizer.tokenText(ids[0]));
+        assertEquals("[CLS]", tokenizer.tokenText(tokenizer.specialTokens().cls()));
+    }
 }
