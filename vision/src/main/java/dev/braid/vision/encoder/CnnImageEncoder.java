@@ -37,7 +37,8 @@ public final class CnnImageEncoder extends AbstractBlock {
     private static final byte VERSION = 1;
 
     private final ImageEncoderConfig config;
-    private final Block stem;
+    private final Block stemConv;
+    private final Block stemNorm;
     private final Block stages;
     private final Block projection;
 
@@ -45,23 +46,17 @@ public final class CnnImageEncoder extends AbstractBlock {
     public CnnImageEncoder(ImageEncoderConfig config) {
         super(VERSION);
         this.config = Objects.requireNonNull(config, "config");
-        stem =
+        stemConv =
                 addChildBlock(
-                        "stem",
-                        new SequentialBlock()
-                                .add(
-                                        Conv2d.builder()
-                                                .setKernelShape(new Shape(3, 3))
-                                                .optStride(
-                                                        new Shape(
-                                                                config.stemStride(),
-                                                                config.stemStride()))
-                                                .optPadding(new Shape(1, 1))
-                                                .setFilters(config.stemChannels())
-                                                .optBias(false)
-                                                .build())
-                                .add(BatchNorm.builder().build())
-                                .add(config.nonlinearity().block()));
+                        "stemConv",
+                        Conv2d.builder()
+                                .setKernelShape(new Shape(3, 3))
+                                .optStride(new Shape(config.stemStride(), config.stemStride()))
+                                .optPadding(new Shape(1, 1))
+                                .setFilters(config.stemChannels())
+                                .optBias(false) // BatchNorm follows and has its own shift
+                                .build());
+        stemNorm = addChildBlock("stemNorm", BatchNorm.builder().build());
         SequentialBlock blocks = new SequentialBlock();
         int channels = config.stemChannels();
         for (int s = 0; s < config.stageChannels().size(); s++) {
@@ -100,7 +95,9 @@ public final class CnnImageEncoder extends AbstractBlock {
             PairList<String, Object> params) {
         NDArray images = inputs.singletonOrThrow(); // (B, C, H, W)
         checkInput(images.getShape());
-        NDList x = stem.forward(parameterStore, inputs, training);
+        NDArray stem = stemConv.forward(parameterStore, inputs, training).singletonOrThrow();
+        stem = stemNorm.forward(parameterStore, new NDList(stem), training).singletonOrThrow();
+        NDList x = new NDList(config.nonlinearity().apply(stem)); // (B, C_stem, H/s, W/s)
         x = stages.forward(parameterStore, x, training);
         NDArray grid = projection.forward(parameterStore, x, training).singletonOrThrow();
         Shape shape = grid.getShape(); // (B, D, H', W')
@@ -120,18 +117,20 @@ public final class CnnImageEncoder extends AbstractBlock {
     protected void initializeChildBlocks(
             NDManager manager, DataType dataType, Shape... inputShapes) {
         checkInput(inputShapes[0]);
-        stem.initialize(manager, dataType, inputShapes);
-        Shape[] features = stem.getOutputShapes(inputShapes);
+        stemConv.initialize(manager, dataType, inputShapes);
+        Shape[] features = stemConv.getOutputShapes(inputShapes);
+        stemNorm.initialize(manager, dataType, features);
         stages.initialize(manager, dataType, features);
         projection.initialize(manager, dataType, stages.getOutputShapes(features));
     }
 
+    /** Computed from the layers' arithmetic alone; allocates no arrays. */
     @Override
     public Shape[] getOutputShapes(Shape[] inputShapes) {
         Shape grid =
                 projection
-                        .getOutputShapes(stages.getOutputShapes(stem.getOutputShapes(inputShapes)))[
-                        0];
+                        .getOutputShapes(
+                                stages.getOutputShapes(stemConv.getOutputShapes(inputShapes)))[0];
         long batch = grid.get(0);
         long length = grid.get(2) * grid.get(3);
         return new Shape[] {new Shape(batch, length, config.width()), new Shape(batch, length)};

@@ -111,7 +111,9 @@ class ImageDecoderBadInputTest {
                         stretch,
                         new ImageDecoder(DecodeOptions.defaults().withMinSide(1)),
                         ImageAugmentation.none());
-        Mat upscaled = lenient.prepare(ImageSource.of("pixel", onePixel), null);
+        Mat upscaled =
+                lenient.prepare(
+                        ImageSource.of("pixel", onePixel), new java.util.SplittableRandom(0));
         assertEquals(4, upscaled.rows());
         assertEquals(4, upscaled.cols());
         assertEquals(
