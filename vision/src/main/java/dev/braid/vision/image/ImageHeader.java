@@ -1,5 +1,7 @@
 package dev.braid.vision.image;
 
+import java.nio.charset.StandardCharsets;
+
 /**
  * The format and pixel size an encoded image declares in its header, read without decoding any
  * pixels.
@@ -139,7 +141,7 @@ public record ImageHeader(ImageFormat format, long width, long height) {
     }
 
     private static byte[] ascii(String s) {
-        return s.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        return s.getBytes(StandardCharsets.US_ASCII);
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.braid.vision.image;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import ai.djl.ndarray.NDArray;
@@ -60,7 +61,7 @@ class ImageBatcherTest {
             assertArrayEquals(sequential, parallel);
             float[] otherSeed =
                     new ImageBatcher(augmenting(), pool).batch(manager, sources, 10).toFloatArray();
-            org.junit.jupiter.api.Assertions.assertFalse(Arrays.equals(sequential, otherSeed));
+            assertFalse(Arrays.equals(sequential, otherSeed));
         } finally {
             pool.shutdownNow();
         }

@@ -1,5 +1,6 @@
 package dev.braid.vision.image;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
@@ -11,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -111,14 +113,10 @@ class ImageDecoderBadInputTest {
                         stretch,
                         new ImageDecoder(DecodeOptions.defaults().withMinSide(1)),
                         ImageAugmentation.none());
-        Mat upscaled =
-                lenient.prepare(
-                        ImageSource.of("pixel", onePixel), new java.util.SplittableRandom(0));
+        Mat upscaled = lenient.prepare(ImageSource.of("pixel", onePixel), new SplittableRandom(0));
         assertEquals(4, upscaled.rows());
         assertEquals(4, upscaled.cols());
-        assertEquals(
-                java.util.List.of(255, 0, 0),
-                java.util.Arrays.stream(TestImages.pixel(upscaled, 3, 3)).boxed().toList());
+        assertArrayEquals(new int[] {255, 0, 0}, TestImages.pixel(upscaled, 3, 3));
     }
 
     /** A tiny file whose header claims 50000 x 50000 pixels: refused before any decoding. */

@@ -5,10 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import org.opencv.core.CvType;
 import org.opencv.core.Mat;
 import org.opencv.core.Scalar;
+import org.opencv.core.Size;
 import org.opencv.imgcodecs.Imgcodecs;
 
 class ImageDecoderTest {
@@ -32,7 +34,7 @@ class ImageDecoderTest {
                 decode(
                         TestImages.encode(
                                 TestImages.solid(8, 9, CvType.CV_8UC1, new Scalar(77)), ".png"));
-        assertEquals(new org.opencv.core.Size(9, 8), rgb.size());
+        assertEquals(new Size(9, 8), rgb.size());
         assertArrayEquals(new int[] {77, 77, 77}, TestImages.pixel(rgb, 0, 0));
     }
 
@@ -70,7 +72,7 @@ class ImageDecoderTest {
         int[] jpeg = TestImages.pixel(decode(TestImages.encode(red, ".jpg")), 4, 4);
         assertTrue(
                 jpeg[0] > 240 && jpeg[1] < 16 && jpeg[2] < 16,
-                "lossy red " + java.util.Arrays.toString(jpeg));
+                "lossy red " + Arrays.toString(jpeg));
         assertArrayEquals(
                 new int[] {255, 0, 0},
                 TestImages.pixel(decode(TestImages.encode(red, ".bmp")), 4, 4));
@@ -96,12 +98,10 @@ class ImageDecoderTest {
         assertEquals(16, shown.rows());
         int[] top = TestImages.pixel(shown, 2, 4);
         int[] bottom = TestImages.pixel(shown, 13, 4);
-        assertTrue(
-                top[0] > 200 && top[2] < 50,
-                "top should be red: " + java.util.Arrays.toString(top));
+        assertTrue(top[0] > 200 && top[2] < 50, "top should be red: " + Arrays.toString(top));
         assertTrue(
                 bottom[2] > 200 && bottom[0] < 50,
-                "bottom should be blue: " + java.util.Arrays.toString(bottom));
+                "bottom should be blue: " + Arrays.toString(bottom));
         // Without the tag nothing turns.
         assertEquals(16, decode(plain).cols());
     }

@@ -2,6 +2,7 @@ package dev.braid.vision.image;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.List;
 import java.util.SplittableRandom;
@@ -131,7 +132,7 @@ class ImagePreprocessorTest {
     void configurationErrorsNameFieldAndValue() {
         assertEquals(
                 "channels (2) must be 1 or 3",
-                org.junit.jupiter.api.Assertions.assertThrows(
+                assertThrows(
                                 IllegalArgumentException.class,
                                 () ->
                                         new ImagePreprocessing(
@@ -144,7 +145,7 @@ class ImagePreprocessorTest {
                         .getMessage());
         assertEquals(
                 "mean [0.5] must have one value per channel (3)",
-                org.junit.jupiter.api.Assertions.assertThrows(
+                assertThrows(
                                 IllegalArgumentException.class,
                                 () ->
                                         new ImagePreprocessing(
@@ -157,12 +158,11 @@ class ImagePreprocessorTest {
                         .getMessage());
         assertEquals(
                 "red (300) must be within 0..255",
-                org.junit.jupiter.api.Assertions.assertThrows(
-                                IllegalArgumentException.class, () -> new Rgb(300, 0, 0))
+                assertThrows(IllegalArgumentException.class, () -> new Rgb(300, 0, 0))
                         .getMessage());
         assertEquals(
                 "maxPixels (0) must be positive",
-                org.junit.jupiter.api.Assertions.assertThrows(
+                assertThrows(
                                 IllegalArgumentException.class,
                                 () -> DecodeOptions.defaults().withMaxPixels(0))
                         .getMessage());
