@@ -38,12 +38,19 @@ public final class ImagePreprocessor {
         this.config = Objects.requireNonNull(config, "config");
         this.decoder = Objects.requireNonNull(decoder, "decoder");
         this.augmentation = Objects.requireNonNull(augmentation, "augmentation");
-        List<Double> mean = config.mean();
-        this.padColour =
-                new Scalar(
-                        Math.round(255 * mean.get(0)),
-                        Math.round(255 * mean.get(Math.min(1, mean.size() - 1))),
-                        Math.round(255 * mean.get(mean.size() - 1)));
+        this.padColour = meanColour(config.mean());
+    }
+
+    /**
+     * The mean as an 8-bit RGB colour (one gray mean on all three channels): letterbox padding in
+     * this colour normalises to about zero.
+     */
+    private static Scalar meanColour(List<Double> mean) {
+        List<Double> rgb = mean.size() == 1 ? List.of(mean.get(0), mean.get(0), mean.get(0)) : mean;
+        return new Scalar(
+                Math.round(255 * rgb.get(0)),
+                Math.round(255 * rgb.get(1)),
+                Math.round(255 * rgb.get(2)));
     }
 
     /** A preprocessor with default decoding and no augmentation, for evaluation. */

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.opencv.core.CvType;
 import org.opencv.core.Mat;
 import org.opencv.core.Scalar;
@@ -28,6 +30,19 @@ class ImagePreprocessorTest {
     /** Value of channel c at (row, col) in a [C, H, W] array. */
     private static float at(float[] chw, ImagePreprocessing config, int c, int row, int col) {
         return chw[(c * config.height() + row) * config.width() + col];
+    }
+
+    @ParameterizedTest
+    @EnumSource(ResizeMode.class)
+    void everyResizeModeGivesTheOutputSizeFromWideAndTallImages(ResizeMode mode) {
+        for (Mat image :
+                List.of(
+                        TestImages.solid(23, 37, CvType.CV_8UC3, new Scalar(1, 2, 3)),
+                        TestImages.solid(41, 9, CvType.CV_8UC3, new Scalar(1, 2, 3)))) {
+            Mat out = Resizer.resize(image, 7, 10, mode, new Scalar(0, 0, 0));
+            assertEquals(7, out.rows(), mode + " rows from " + image.size());
+            assertEquals(10, out.cols(), mode + " cols from " + image.size());
+        }
     }
 
     @Test
