@@ -21,8 +21,8 @@ import java.util.Objects;
  * start of every stage but the first) → 1 x 1 conv to width D → flatten the {@code H' x W'} grid
  * into tokens → add the fixed {@link SinCosPositionEmbedding}. See {@link ImageEncoderConfig}.
  *
- * <p>Shapes (B batch, C input channels, H height, W width, H' W' the feature grid, L = H'W', D
- * token width):
+ * <p>Shapes (B batch, C input channels, H height, W width, H' W' the feature grid with {@code H' =
+ * ceil(H / config.downsampling())}, L = H'W', D token width):
  *
  * <ul>
  *   <li>input: {@code NDList(images)}, images float {@code (B, C, H, W)}
