@@ -14,14 +14,21 @@ import java.util.Objects;
  */
 public record DecodeOptions(Rgb background, long maxPixels, long maxBytes, int minSide) {
 
+    private static final long MAX_ARRAY_BYTES = Integer.MAX_VALUE - 8;
+
     /** Checks every limit is positive. */
     public DecodeOptions {
         Objects.requireNonNull(background, "background");
         if (maxPixels < 1) {
             throw new IllegalArgumentException("maxPixels (" + maxPixels + ") must be positive");
         }
-        if (maxBytes < 1) {
-            throw new IllegalArgumentException("maxBytes (" + maxBytes + ") must be positive");
+        if (maxBytes < 1 || maxBytes > MAX_ARRAY_BYTES) {
+            throw new IllegalArgumentException(
+                    "maxBytes ("
+                            + maxBytes
+                            + ") must be within 1.."
+                            + MAX_ARRAY_BYTES
+                            + " (the file is read into one Java array)");
         }
         if (minSide < 1) {
             throw new IllegalArgumentException("minSide (" + minSide + ") must be positive");
