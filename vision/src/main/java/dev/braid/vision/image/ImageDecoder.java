@@ -20,6 +20,9 @@ import org.opencv.imgproc.Imgproc;
  *       formats are taken as stored.
  * </ul>
  *
+ * <p>Pixels are reached through {@link ImagePreprocessor}: the decoding method itself is
+ * package-private, so no OpenCV type leaves this package. {@link #probe} is public.
+ *
  * <p>Thread-safe: one decoder may serve many threads.
  */
 public final class ImageDecoder {
