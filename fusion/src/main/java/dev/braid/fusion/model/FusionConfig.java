@@ -1,0 +1,65 @@
+package dev.braid.fusion.model;
+
+import dev.braid.text.transformer.FeedForwardKind;
+import dev.braid.text.transformer.LayerConfig;
+import dev.braid.text.transformer.NormKind;
+import dev.braid.text.transformer.NormPlacement;
+
+/**
+ * The shape of a fusion block.
+ *
+ * @param kind which fusion
+ * @param width the fusion width D every modality is projected to
+ * @param heads attention heads
+ * @param layers self-attention layers after cross-attention (per modality, or over the latents)
+ * @param latents the number of latent queries N, for {@link FusionKind#LATENT}
+ * @param dropout dropout inside attention and feed-forward blocks
+ */
+public record FusionConfig(
+        FusionKind kind, int width, int heads, int layers, int latents, float dropout) {
+
+    public FusionConfig {
+        if (kind == null) {
+            throw new IllegalArgumentException("kind must be set");
+        }
+        if (layers < 0) {
+            throw new IllegalArgumentException("layers (" + layers + ") must be >= 0");
+        }
+        if (latents < 1) {
+            throw new IllegalArgumentException("latents (" + latents + ") must be positive");
+        }
+        new LayerConfig(
+                width,
+                heads,
+                4 * width,
+                NormKind.LAYER_NORM,
+                NormPlacement.PRE_LN,
+                FeedForwardKind.GELU,
+                dropout);
+    }
+
+    /** Pairwise cross-attention at D=64, 4 heads, 1 self-attention layer, 8 latents (unused). */
+    public static FusionConfig defaults() {
+        return new FusionConfig(FusionKind.PAIRWISE, 64, 4, 1, 8, 0.1f);
+    }
+
+    /** Returns the configuration of the attention layers inside the fusion. */
+    public LayerConfig layerConfig() {
+        return new LayerConfig(
+                width,
+                heads,
+                4 * width,
+                NormKind.LAYER_NORM,
+                NormPlacement.PRE_LN,
+                FeedForwardKind.GELU,
+                dropout);
+    }
+
+    public FusionConfig withKind(FusionKind k) {
+        return new FusionConfig(k, width, heads, layers, latents, dropout);
+    }
+
+    public FusionConfig withDropout(float d) {
+        return new FusionConfig(kind, width, heads, layers, latents, d);
+    }
+}

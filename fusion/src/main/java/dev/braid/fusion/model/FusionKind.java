@@ -1,0 +1,22 @@
+package dev.braid.fusion.model;
+
+/** Which fusion joins the modalities. */
+public enum FusionKind {
+    /** Each modality's tokens attend to every other modality's tokens (MulT). The default. */
+    PAIRWISE,
+    /** A few learned latent queries attend to all tokens of all modalities (Perceiver). */
+    LATENT,
+    /** Pairwise cross-attention added through tanh gates that start at zero (Flamingo). */
+    GATED,
+    /** Baseline: pooled vectors concatenated, then an MLP. */
+    EARLY,
+    /** Baseline: one head per modality, logits averaged over the modalities present. */
+    LATE,
+    /** Baseline: the gated multimodal unit (Arevalo et al.), a learned softmax over modalities. */
+    GATED_UNIT;
+
+    /** Returns whether this kind is one of the {@link CrossAttentionFusion} modes. */
+    public boolean crossAttention() {
+        return this == PAIRWISE || this == LATENT || this == GATED;
+    }
+}

@@ -1,0 +1,179 @@
+package dev.braid.fusion.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Block;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+import dev.braid.audio.encoder.SpectrogramEncoder;
+import dev.braid.fusion.Modality;
+import dev.braid.text.encoder.TransformerTextEncoder;
+import dev.braid.vision.encoder.CnnImageEncoder;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A whole fusion model: one encoder per modality it reads, a {@link FusionBlock}, and task heads.
+ *
+ * <p>Input: for each modality of {@link ModelConfig#modalities()}, in enum order, two arrays —
+ *
+ * <ul>
+ *   <li>text: {@code ids int64 [B, T]}, {@code mask boolean [B, T]};
+ *   <li>image: {@code pixels float [B, C, H, W]}, {@code present boolean [B]};
+ *   <li>audio: {@code logMel float [B, M, F]}, {@code lengths int32 [B]} (0 = absent).
+ * </ul>
+ *
+ * Output: {@code NDList(logits_1 [B, C_1], ...)}, one per head in {@link ModelConfig#heads()}
+ * order. Use {@link #inputs} to flatten an {@code EnumMap} of per-modality inputs.
+ */
+public final class FusionModel extends AbstractBlock {
+
+    private static final byte VERSION = 1;
+
+    private final ModelConfig config;
+    private final EnumMap<Modality, Block> encoders = new EnumMap<>(Modality.class);
+    private final FusionBlock fusion;
+    private final List<TaskHead> heads = new ArrayList<>();
+
+    public FusionModel(ModelConfig config) {
+        super(VERSION);
+        this.config = config;
+        if (config.text() != null) {
+            encoders.put(
+                    Modality.TEXT,
+                    addChildBlock("textEncoder", new TransformerTextEncoder(config.text())));
+        }
+        if (config.image() != null) {
+            encoders.put(
+                    Modality.IMAGE,
+                    addChildBlock("imageEncoder", new CnnImageEncoder(config.image())));
+        }
+        if (config.audio() != null) {
+            encoders.put(
+                    Modality.AUDIO,
+                    addChildBlock("audioEncoder", new SpectrogramEncoder(config.audio())));
+        }
+        fusion = addChildBlock("fusion", FusionBlock.create(config.fusion(), config.modalities()));
+        for (HeadSpec spec : config.heads()) {
+            heads.add(
+                    addChildBlock(
+                            "head_" + spec.name(), new TaskHead(spec, config.fusion().width())));
+        }
+    }
+
+    public ModelConfig config() {
+        return config;
+    }
+
+    /** The encoder of one modality, for freezing or inspection. */
+    public Block encoder(Modality modality) {
+        return encoders.get(modality);
+    }
+
+    /** The fusion block. */
+    public FusionBlock fusion() {
+        return fusion;
+    }
+
+    /**
+     * Flattens per-modality inputs into this model's input order.
+     *
+     * @throws IllegalArgumentException if a modality the model reads is missing
+     */
+    public NDList inputs(Map<Modality, NDList> byModality) {
+        NDList out = new NDList();
+        for (Modality m : config.modalities()) {
+            NDList pair = byModality.get(m);
+            if (pair == null || pair.size() != 2) {
+                throw new IllegalArgumentException(
+                        "the model reads " + m + " but the batch has no " + m + " input pair");
+            }
+            out.addAll(pair);
+        }
+        return out;
+    }
+
+    /** Runs the model and names each head's logits. */
+    public Map<String, NDArray> predict(
+            ParameterStore store, Map<Modality, NDList> byModality, boolean training) {
+        NDList logits = forward(store, inputs(byModality), training);
+        Map<String, NDArray> out = new LinkedHashMap<>();
+        for (int i = 0; i < heads.size(); i++) {
+            out.put(heads.get(i).spec().name(), logits.get(i));
+        }
+        return out;
+    }
+
+    @Override
+    protected NDList forwardInternal(
+            ParameterStore store,
+            NDList inputs,
+            boolean training,
+            PairList<String, Object> params) {
+        NDList fusionInputs = new NDList();
+        int i = 0;
+        for (Modality m : config.modalities()) {
+            NDArray first = inputs.get(i++);
+            NDArray second = inputs.get(i++);
+            Block encoder = encoders.get(m);
+            NDList encoded =
+                    switch (m) {
+                        case TEXT, AUDIO ->
+                                encoder.forward(store, new NDList(first, second), training);
+                        case IMAGE -> {
+                            NDList out = encoder.forward(store, new NDList(first), training);
+                            NDArray mask =
+                                    out.get(1)
+                                            .logicalAnd(
+                                                    second.expandDims(
+                                                            1)); // absent image -> all false
+                            yield new NDList(out.get(0), mask);
+                        }
+                    };
+            fusionInputs.add(encoded.get(0));
+            fusionInputs.add(encoded.get(1));
+        }
+        NDList fused = fusion.forward(store, fusionInputs, training);
+        NDList logits = new NDList();
+        for (TaskHead head : heads) {
+            logits.add(head.forward(store, fused, training).singletonOrThrow());
+        }
+        return logits;
+    }
+
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+        long batch = inputShapes[0].get(0);
+        return heads.stream().map(h -> new Shape(batch, h.spec().outputs())).toArray(Shape[]::new);
+    }
+
+    @Override
+    protected void initializeChildBlocks(
+            NDManager manager, DataType dataType, Shape... inputShapes) {
+        List<Shape> fusionShapes = new ArrayList<>();
+        int i = 0;
+        for (Modality m : config.modalities()) {
+            Shape first = inputShapes[i++];
+            Shape second = inputShapes[i++];
+            Block encoder = encoders.get(m);
+            Shape[] in = m == Modality.IMAGE ? new Shape[] {first} : new Shape[] {first, second};
+            encoder.initialize(manager, dataType, in);
+            Shape[] out = encoder.getOutputShapes(in);
+            fusionShapes.add(out[0]);
+            fusionShapes.add(out[1]);
+        }
+        Shape[] fusionIn = fusionShapes.toArray(new Shape[0]);
+        fusion.initialize(manager, dataType, fusionIn);
+        Shape[] fused = fusion.getOutputShapes(fusionIn);
+        for (TaskHead head : heads) {
+            head.initialize(manager, dataType, fused);
+        }
+    }
+}

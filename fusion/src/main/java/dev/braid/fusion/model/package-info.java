@@ -1,0 +1,14 @@
+/**
+ * Fusion models: the cross-attention fusion block (pairwise, latent and gated modes), baselines
+ * (early, late, gated multimodal unit), task heads and losses, modality dropout, and {@link
+ * dev.braid.fusion.model.FusionModel}, which joins the encoders, a fusion and the heads.
+ *
+ * <p>Every fusion reads, for each modality of the model in {@link dev.braid.fusion.Modality} order,
+ * {@code tokens [B, L_m, D_m]} and {@code mask [B, L_m]}, and returns {@code NDList(vectors [B, K,
+ * D], weights [B, K])}: K fused vectors and how much each counts. Heads apply to every vector and
+ * average the results by the weights. K is 1 for every fusion but late fusion, whose K vectors are
+ * the modalities' own, weighted by which modalities a sample has.
+ *
+ * <p>Letters in shapes: B batch, L length, D width, M modalities, N latents, C classes.
+ */
+package dev.braid.fusion.model;
