@@ -1,0 +1,195 @@
+package dev.braid.fusion.train;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.training.ParameterStore;
+import dev.braid.fusion.Modality;
+import dev.braid.fusion.data.Batch;
+import dev.braid.fusion.data.HeadTargets;
+import dev.braid.fusion.data.TaskSchema;
+import dev.braid.fusion.metrics.ClassificationMetrics;
+import dev.braid.fusion.metrics.RegressionMetrics;
+import dev.braid.fusion.metrics.RocAuc;
+import dev.braid.fusion.model.FusionModel;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Runs a model over batches without training and scores every head on the samples labelled for
+ * it: accuracy, macro-F1, per-class scores and ROC-AUC (two classes) for classification;
+ * macro ROC-AUC and exact-match accuracy for multi-label; MAE and RMSE for regression.
+ */
+public final class Evaluator {
+
+    private Evaluator() {}
+
+    /**
+     * Evaluates {@code model} on {@code batches}.
+     *
+     * @param hidden modalities to hide from every sample (for robustness tables); empty for none
+     */
+    public static Evaluation evaluate(
+            FusionModel model, NDManager manager, Iterator<Batch> batches, TaskSchema schema, Set<Modality> hidden) {
+        Map<String, HeadOutputs> outputs = new TreeMap<>();
+        double lossSum = 0;
+        int samples = 0;
+        List<Modality> modalities = model.config().modalities();
+        ParameterStore store = new ParameterStore(manager, false);
+        while (batches.hasNext()) {
+            Batch batch = batches.next();
+            try (NDManager step = manager.newSubManager()) {
+                List<Set<Modality>> dropped = new ArrayList<>();
+                for (int b = 0; b < batch.size(); b++) {
+                    dropped.add(hidden);
+                }
+                Map<String, NDArray> logits = model.predict(store, BatchInputs.of(batch, modalities, dropped, step), false);
+                lossSum += HeadLosses.total(logits, batch.targets(), 0f, step).getFloat() * batch.size();
+                samples += batch.size();
+                for (Map.Entry<String, NDArray> head : logits.entrySet()) {
+                    HeadTargets target = batch.targets().get(head.getKey());
+                    if (target != null) {
+                        outputs.computeIfAbsent(head.getKey(), k -> new HeadOutputs()).add(head.getValue(), target);
+                    }
+                }
+            }
+        }
+        Map<String, Double> metrics = new LinkedHashMap<>();
+        metrics.put("loss", samples == 0 ? Double.NaN : lossSum / samples);
+        Map<String, ClassificationMetrics> classification = new LinkedHashMap<>();
+        for (Map.Entry<String, HeadOutputs> e : outputs.entrySet()) {
+            String name = e.getKey();
+            HeadOutputs out = e.getValue();
+            TaskSchema.Head head = schema.head(name);
+            if (out.rows.isEmpty()) {
+                continue;
+            }
+            switch (head.kind()) {
+                case CLASSIFICATION -> {
+                    ClassificationMetrics m = ClassificationMetrics.of(out.truthClasses(), out.argmax(), head.classes());
+                    classification.put(name, m);
+                    m.toMap().forEach((k, v) -> metrics.put(name + "/" + k, v));
+                    if (head.classes().size() == 2) {
+                        metrics.put(name + "/roc_auc", RocAuc.binary(out.softmaxColumn(1), out.truthIs(1)));
+                    }
+                }
+                case MULTI_LABEL -> {
+                    metrics.put(name + "/roc_auc_macro", RocAuc.macro(out.sigmoid(), out.truthMultiHot()));
+                    metrics.put(name + "/exact_match", out.exactMatch());
+                }
+                case REGRESSION -> RegressionMetrics.of(out.truthValues(), out.values()).toMap().forEach((k, v) -> metrics.put(name + "/" + k, v));
+            }
+        }
+        return new Evaluation(metrics, classification, samples);
+    }
+
+    /** One head's raw outputs and targets over the labelled samples, gathered batch by batch. */
+    private static final class HeadOutputs {
+        final List<float[]> rows = new ArrayList<>();
+        final List<float[]> truth = new ArrayList<>();
+
+        void add(NDArray logits, HeadTargets target) {
+            float[] values = logits.toFloatArray();
+            int width = values.length / target.size();
+            boolean[] present = target.present();
+            for (int b = 0; b < present.length; b++) {
+                if (!present[b]) {
+                    continue;
+                }
+                float[] row = new float[width];
+                System.arraycopy(values, b * width, row, 0, width);
+                rows.add(row);
+                if (target instanceof HeadTargets.Classes c) {
+                    truth.add(new float[] {c.classIndex()[b]});
+                } else if (target instanceof HeadTargets.MultiHot h) {
+                    truth.add(java.util.Arrays.copyOfRange(h.multiHot(), b * h.classes(), (b + 1) * h.classes()));
+                } else if (target instanceof HeadTargets.Values v) {
+                    truth.add(new float[] {v.values()[b]});
+                }
+            }
+        }
+
+        int[] truthClasses() {
+            return truth.stream().mapToInt(t -> (int) t[0]).toArray();
+        }
+
+        boolean[] truthIs(int c) {
+            boolean[] out = new boolean[truth.size()];
+            for (int i = 0; i < out.length; i++) {
+                out[i] = truth.get(i)[0] == c;
+            }
+            return out;
+        }
+
+        int[] argmax() {
+            return rows.stream().mapToInt(r -> {
+                int best = 0;
+                for (int i = 1; i < r.length; i++) {
+                    if (r[i] > r[best]) {
+                        best = i;
+                    }
+                }
+                return best;
+            }).toArray();
+        }
+
+        double[] softmaxColumn(int c) {
+            return rows.stream().mapToDouble(r -> {
+                double max = Double.NEGATIVE_INFINITY;
+                for (float v : r) {
+                    max = Math.max(max, v);
+                }
+                double sum = 0;
+                for (float v : r) {
+                    sum += Math.exp(v - max);
+                }
+                return Math.exp(r[c] - max) / sum;
+            }).toArray();
+        }
+
+        double[][] sigmoid() {
+            return rows.stream().map(r -> {
+                double[] p = new double[r.length];
+                for (int i = 0; i < r.length; i++) {
+                    p[i] = 1 / (1 + Math.exp(-r[i]));
+                }
+                return p;
+            }).toArray(double[][]::new);
+        }
+
+        boolean[][] truthMultiHot() {
+            return truth.stream().map(t -> {
+                boolean[] b = new boolean[t.length];
+                for (int i = 0; i < t.length; i++) {
+                    b[i] = t[i] > 0.5f;
+                }
+                return b;
+            }).toArray(boolean[][]::new);
+        }
+
+        double exactMatch() {
+            int hits = 0;
+            for (int i = 0; i < rows.size(); i++) {
+                boolean all = true;
+                for (int k = 0; k < rows.get(i).length; k++) {
+                    all &= (rows.get(i)[k] > 0) == (truth.get(i)[k] > 0.5f);
+                }
+                hits += all ? 1 : 0;
+            }
+            return hits / (double) rows.size();
+        }
+
+        double[] values() {
+            return rows.stream().mapToDouble(r -> r[0]).toArray();
+        }
+
+        double[] truthValues() {
+            return truth.stream().mapToDouble(t -> t[0]).toArray();
+        }
+    }
+}

@@ -1,0 +1,260 @@
+package dev.braid.fusion.train;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
+import dev.braid.fusion.Modality;
+import dev.braid.fusion.data.Batch;
+import dev.braid.fusion.data.BatchLoader;
+import dev.braid.fusion.data.ManifestEntry;
+import dev.braid.fusion.data.TaskSchema;
+import dev.braid.fusion.model.FusionModel;
+import dev.braid.fusion.model.ModalityDropout;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SplittableRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Braid's one training loop: trains any {@link FusionModel} (any modalities, any fusion, any
+ * heads) on batches from a {@link BatchLoader}, read top to bottom as fit → epoch → step.
+ *
+ * <p>A step: per micro-batch, a fresh {@code NDManager} holds every array of the batch and is
+ * closed when the micro-batch ends; forward, the heads' summed loss, backward. After {@code
+ * accumulation} micro-batches: the global gradient norm (a non-finite norm means the step is
+ * recomputed, see below), clipping, the warm-up/cosine learning rate, AdamW, zeroed gradients.
+ * After each epoch: evaluation on the validation loader, early stopping, the best weights kept.
+ *
+ * <p>Everything random derives from the seed and a counter — dropout and modality dropout from
+ * (seed, step), data order and augmentation from (seed, epoch) — so a checkpoint needs only the
+ * counters, and a run stopped and resumed from its checkpoint equals one that never stopped.
+ * Checkpoints are written at the end of every epoch and when {@code maxSteps} stops the run.
+ *
+ * <p>On this project's CPUs libtorch has been seen to return NaN gradients at random steps for a
+ * finite loss, and the same step recomputed is finite: a non-finite gradient is recomputed up to
+ * {@link #MAX_ATTEMPTS} times, then the step is skipped with a warning.
+ */
+public final class FusionTrainer {
+
+    static final int MAX_ATTEMPTS = 3;
+    static final String BEST_PARAMETERS = "best.params";
+    private static final Logger LOG = LoggerFactory.getLogger(FusionTrainer.class);
+
+    /**
+     * What a run produced.
+     *
+     * @param best the validation evaluation of the best epoch (the weights the model ends with)
+     * @param bestEpoch that epoch
+     * @param epochs the epochs run in all, across resumes
+     * @param steps the optimiser steps taken in all
+     * @param stoppedEarly whether early stopping ended the run
+     * @param lastLoss the training loss of the last step
+     */
+    public record Result(Evaluation best, int bestEpoch, int epochs, int steps, boolean stoppedEarly, float lastLoss) {}
+
+    private final TrainConfig config;
+
+    public FusionTrainer(TrainConfig config) {
+        this.config = config;
+    }
+
+    /**
+     * Trains {@code model}, whose parameters must already be initialised in {@code manager}. If
+     * {@code runDir} holds a checkpoint, the run resumes from it.
+     *
+     * @param runDir where the checkpoint, {@code log.jsonl} and the best weights go
+     */
+    public Result fit(
+            FusionModel model,
+            NDManager manager,
+            BatchLoader train,
+            BatchLoader validation,
+            TaskSchema schema,
+            Path runDir,
+            List<TrainingListener> listeners)
+            throws IOException {
+        Files.createDirectories(runDir);
+        TrainableParameters parameters = TrainableParameters.of(model);
+        for (Modality m : config.frozenEncoders()) {
+            parameters = parameters.freeze(model.encoder(m));
+        }
+        int stepsPerEpoch = Math.max(1, (train.batchesPerEpoch() + config.accumulation() - 1) / config.accumulation());
+        int totalSteps = config.epochs() * stepsPerEpoch;
+        LearningRateSchedule schedule =
+                new LearningRateSchedule(config.learningRate(), Math.round(config.warmupFraction() * totalSteps), totalSteps, config.learningRate() * 0.01);
+        AdamWConfig adamW = AdamWConfig.defaults().withWeightDecay(config.weightDecay());
+        EarlyStopping stopping = new EarlyStopping(
+                config.earlyStoppingMetric(),
+                config.minimise() ? EarlyStopping.Goal.MINIMIZE : EarlyStopping.Goal.MAXIMIZE,
+                Math.max(1, config.patience()),
+                0);
+
+        AdamW optimizer;
+        TrainingState state;
+        if (Checkpoint.exists(runDir)) {
+            Checkpoint.Loaded loaded = Checkpoint.load(runDir, model, manager, parameters.all());
+            optimizer = loaded.optimizer();
+            state = loaded.state();
+            LOG.info("resuming from step {} (epoch {}, batch {})", state.step(), state.epoch(), state.batchInEpoch());
+        } else {
+            optimizer = new AdamW(adamW, manager, parameters.all());
+            state = TrainingState.start(config.seed());
+        }
+        EarlyStopping.Tracker tracker = state.step() == 0 && state.epoch() == 0
+                ? stopping.start()
+                : stopping.resume(state.bestMetric(), state.epochsWithoutImprovement());
+        Evaluation best = null;
+        int bestEpoch = state.bestEpoch();
+        JsonlLog log = JsonlLog.open(runDir.resolve("log.jsonl"));
+        log.truncateAfterStep(state.step());
+        List<TrainingListener> all = new ArrayList<>(listeners);
+        all.add(log);
+
+        ModalityDropout modalityDropout = new ModalityDropout(config.modalityDropout());
+        ParameterStore store = new ParameterStore(manager, false);
+        int step = state.step();
+        float lastLoss = Float.NaN;
+        boolean stoppedEarly = false;
+        int epoch = state.epoch();
+        try {
+            for (; epoch < config.epochs(); epoch++) {
+                if (epoch == config.unfreezeEpoch()) {
+                    for (Modality m : config.frozenEncoders()) {
+                        parameters = parameters.unfreeze(model.encoder(m));
+                    }
+                }
+                int batchIndex = epoch == state.epoch() ? state.batchInEpoch() : 0;
+                Iterator<Batch> batches = train.epoch(epoch, batchIndex);
+                long started = System.nanoTime();
+                int samplesSeen = 0;
+                while (batches.hasNext()) {
+                    List<Batch> micro = new ArrayList<>();
+                    while (micro.size() < config.accumulation() && batches.hasNext()) {
+                        micro.add(batches.next());
+                    }
+                    batchIndex += micro.size();
+                    float lr = schedule.at(step);
+                    StepOutcome outcome = step(model, store, manager, parameters.trainable(), micro, step);
+                    if (outcome.applied()) {
+                        optimizer.step(parameters.trainable(), lr);
+                        lastLoss = outcome.loss();
+                    }
+                    Gradients.zero(parameters.all());
+                    step++;
+                    for (Batch b : micro) {
+                        samplesSeen += b.size();
+                    }
+                    double seconds = (System.nanoTime() - started) / 1e9;
+                    StepEvent event = new StepEvent(step, epoch, totalSteps, outcome.loss(), lr, outcome.gradNorm(), samplesSeen / Math.max(seconds, 1e-9));
+                    all.forEach(l -> l.onStep(event));
+                    if (config.maxSteps() > 0 && step >= config.maxSteps()) {
+                        Checkpoint.save(runDir, model, optimizer, state.at(step, epoch, batchIndex, tracker, bestEpoch));
+                        return finish(model, manager, runDir, best, bestEpoch, epoch, step, false, lastLoss, all);
+                    }
+                }
+                Evaluation evaluation = Evaluator.evaluate(model, manager, validation.epoch(0, 0), schema, Set.of());
+                EarlyStopping.Decision decision = tracker.update(evaluation.metric(config.earlyStoppingMetric()));
+                boolean improved = decision == EarlyStopping.Decision.IMPROVED;
+                if (improved) {
+                    best = evaluation;
+                    bestEpoch = epoch;
+                    ModelFiles.saveParameters(model, runDir.resolve(BEST_PARAMETERS));
+                }
+                EpochEvent event = new EpochEvent(epoch, evaluation.metrics(), improved);
+                all.forEach(l -> l.onEpoch(event));
+                Checkpoint.save(runDir, model, optimizer, state.at(step, epoch + 1, 0, tracker, bestEpoch));
+                if (config.patience() > 0 && decision == EarlyStopping.Decision.STOP) {
+                    stoppedEarly = true;
+                    epoch++;
+                    break;
+                }
+            }
+        } finally {
+            log.close();
+        }
+        return finish(model, manager, runDir, best, bestEpoch, epoch, step, stoppedEarly, lastLoss, all);
+    }
+
+    private Result finish(FusionModel model, NDManager manager, Path runDir, Evaluation best, int bestEpoch,
+            int epochs, int steps, boolean stoppedEarly, float lastLoss, List<TrainingListener> listeners) throws IOException {
+        Path bestFile = runDir.resolve(BEST_PARAMETERS);
+        if (Files.exists(bestFile) && epochs >= config.epochs() || stoppedEarly) {
+            ModelFiles.loadParameters(model, manager, bestFile);
+        }
+        Result result = new Result(best, bestEpoch, epochs, steps, stoppedEarly, lastLoss);
+        listeners.forEach(l -> l.onTrainingEnd());
+        return result;
+    }
+
+    /** What one optimiser step's gradient computation gave. */
+    private record StepOutcome(float loss, float gradNorm, boolean applied) {}
+
+    /** Accumulates the gradients of the micro-batches, recomputing when they are not finite. */
+    private StepOutcome step(FusionModel model, ParameterStore store, NDManager manager, List<Parameter> trainable, List<Batch> micro, int step) {
+        for (int attempt = 1; ; attempt++) {
+            Engine.getInstance().setRandomSeed(Math.floorMod(Long.hashCode(mix(config.seed(), step)), Integer.MAX_VALUE));
+            SplittableRandom random = new SplittableRandom(mix(config.seed(), step));
+            float loss = 0;
+            for (Batch batch : micro) {
+                try (NDManager batchManager = manager.newSubManager()) {
+                    List<Set<Modality>> dropped = modalityDropout().choose(presentModalities(batch), random);
+                    try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+                        Map<String, NDArray> logits = model.predict(store, BatchInputs.of(batch, model.config().modalities(), dropped, batchManager), true);
+                        NDArray total = HeadLosses.total(logits, batch.targets(), config.labelSmoothing(), batchManager);
+                        collector.backward(total.div(micro.size()));
+                        loss += total.getFloat() / micro.size();
+                    }
+                }
+            }
+            try (NDManager scratch = manager.newSubManager()) {
+                float norm = Gradients.globalNorm(trainable, scratch);
+                if (Float.isFinite(norm)) {
+                    if (config.clipNorm() > 0 && norm > config.clipNorm()) {
+                        Gradients.scale(trainable, config.clipNorm() / norm);
+                    }
+                    return new StepOutcome(loss, norm, true);
+                }
+                Gradients.zero(trainable);
+                if (attempt == MAX_ATTEMPTS) {
+                    LOG.warn("step {}: gradient still not finite after {} attempts; skipping the step", step, attempt);
+                    return new StepOutcome(loss, norm, false);
+                }
+                LOG.warn("step {}: non-finite gradient (loss {}), recomputing", step, loss);
+            }
+        }
+    }
+
+    private ModalityDropout modalityDropout() {
+        return new ModalityDropout(config.modalityDropout());
+    }
+
+    private static List<Set<Modality>> presentModalities(Batch batch) {
+        List<Set<Modality>> present = new ArrayList<>();
+        for (ManifestEntry entry : batch.entries()) {
+            Set<Modality> has = EnumSet.noneOf(Modality.class);
+            has.addAll(entry.inputs().keySet());
+            present.add(has);
+        }
+        return present;
+    }
+
+    /** A well-mixed 64-bit value from (seed, counter): SplitMix64's finaliser. */
+    static long mix(long seed, long counter) {
+        long z = seed + 0x9E3779B97F4A7C15L * (counter + 1);
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
+    }
+}
