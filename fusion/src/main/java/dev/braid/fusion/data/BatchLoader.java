@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -50,6 +51,7 @@ public final class BatchLoader implements AutoCloseable {
     private final BatchLoaderConfig config;
     private final ExecutorService workers;
     private final String threadPrefix;
+    private final List<Thread> threads = new CopyOnWriteArrayList<>();
     private EpochIterator current;
     private boolean closed;
 
@@ -72,13 +74,14 @@ public final class BatchLoader implements AutoCloseable {
         this.config = Objects.requireNonNull(config, "config");
         this.threadPrefix = "braid-batch-loader-" + LOADERS.incrementAndGet() + "-";
         AtomicInteger count = new AtomicInteger();
-        ThreadFactory threads =
+        ThreadFactory factory =
                 task -> {
                     Thread t = new Thread(task, threadPrefix + count.incrementAndGet());
                     t.setDaemon(true);
+                    threads.add(t);
                     return t;
                 };
-        this.workers = Executors.newFixedThreadPool(config.workers(), threads);
+        this.workers = Executors.newFixedThreadPool(config.workers(), factory);
     }
 
     /** The prefix of this loader's worker thread names, e.g. {@code braid-batch-loader-3-}. */
@@ -123,7 +126,10 @@ public final class BatchLoader implements AutoCloseable {
         return current;
     }
 
-    /** Stops the workers, abandoning batches in preparation, and waits for them to finish. */
+    /**
+     * Stops the workers, abandoning batches in preparation, and waits until their threads have
+     * ended.
+     */
     @Override
     public synchronized void close() {
         if (closed) {
@@ -135,8 +141,13 @@ public final class BatchLoader implements AutoCloseable {
         }
         workers.shutdownNow();
         try {
-            if (!workers.awaitTermination(30, TimeUnit.SECONDS)) {
-                throw new IllegalStateException("batch loader workers did not stop within 30 s");
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            for (Thread t : threads) {
+                t.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+                if (t.isAlive()) {
+                    throw new IllegalStateException(
+                            "batch loader worker " + t.getName() + " did not stop within 30 s");
+                }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
