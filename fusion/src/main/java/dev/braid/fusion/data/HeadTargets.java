@@ -66,7 +66,7 @@ public sealed interface HeadTargets {
             if (classes < 1) {
                 throw new IllegalArgumentException("classes (" + classes + ") must be positive");
             }
-            checkLength(multiHot.length / classes, present);
+            Objects.requireNonNull(present, "present");
             checkLength(multiHot.length, present.length * classes);
         }
 

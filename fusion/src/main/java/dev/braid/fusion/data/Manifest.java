@@ -72,6 +72,9 @@ public final class Manifest {
         } catch (IOException e) {
             throw new ManifestException("manifest " + file + " cannot be read: " + e, e);
         }
+        if (!lines.isEmpty() && lines.get(0).startsWith("\uFEFF")) {
+            lines.set(0, lines.get(0).substring(1)); // a UTF-8 byte order mark
+        }
         RowParser parser = new RowParser(dir, file);
         List<ManifestEntry> entries = new ArrayList<>();
         for (int i = 0; i < lines.size() && parser.problems.size() < MAX_ERRORS; i++) {

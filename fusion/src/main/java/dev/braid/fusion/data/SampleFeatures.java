@@ -9,7 +9,8 @@ import java.util.Set;
 /**
  * The preprocessed inputs of one sample. An absent modality is an empty value, not null: {@code
  * tokenIds} of length 0, {@code pixels} of length 0, {@code logMel} of width 0 ({@link #NO_AUDIO});
- * {@link #present()} says which are there.
+ * {@link #present()} says which are there. Arrays are shared, not copied, and {@code equals}
+ * compares them by reference, as for any record holding arrays.
  *
  * @param tokenIds {@code [CLS] tokens [SEP]}, at most {@code textMaxLength} ids; empty if no text
  * @param pixels the image as {@code [C, H, W]} floats; empty if no image

@@ -44,6 +44,7 @@ public interface SampleSource {
                     return samples;
                 }
                 List<Sample> out = new ArrayList<>(samples);
+                // position -1: a stream of its own, apart from the samples' augmentation seeds
                 shuffle(out, new SplittableRandom(FeatureExtractor.sampleSeed(seed, epoch, -1)));
                 return out;
             }

@@ -6,8 +6,9 @@
  * classes from the training rows. {@link FeatureExtractor} turns one entry into {@link
  * SampleFeatures} (token ids, pixels, log-mel), optionally through a {@link FeatureCache}. A {@link
  * SampleSource} (one split, or a weighted {@link DatasetMix}) gives the order of an epoch, and
- * {@link BatchLoader} prepares {@link Batch}es on worker threads, in order, ahead of the training
- * loop. A {@code Batch} is plain Java arrays; its {@code text}, {@code image}, {@code audio} and
- * {@link HeadTargets#toNDList} methods create the NDArrays in the step's manager.
+ * {@link BatchLoader} prepares {@link Batch}es (stacked by {@link Collator}) on worker threads, in
+ * order, ahead of the training loop. A {@code Batch} is plain Java arrays; its {@code text}, {@code
+ * image}, {@code audio} and {@link HeadTargets#toNDList} methods create the NDArrays in the step's
+ * manager.
  */
 package dev.braid.fusion.data;

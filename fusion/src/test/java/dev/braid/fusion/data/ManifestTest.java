@@ -217,6 +217,13 @@ class ManifestTest {
     }
 
     @Test
+    void skipsAByteOrderMark() throws Exception {
+        Path dir = TestData.manifest(tmp.resolve("set"), "\uFEFF" + GOOD);
+
+        assertEquals("ok", Manifest.read(dir).entries().get(0).id());
+    }
+
+    @Test
     void emptyManifestIsAnError() throws Exception {
         Path dir = tmp.resolve("set");
         TestData.manifest(dir, "", "  ");
