@@ -112,7 +112,7 @@ public final class DatasetMix implements SampleSource {
         int[] next = new int[pools.size()];
         for (List<Sample> pool : pools) {
             List<Sample> copy = new ArrayList<>(pool);
-            SampleSource.shuffle(copy, random);
+            Shuffle.inPlace(copy, random);
             shuffled.add(copy);
         }
         double total = cumulative[cumulative.length - 1];
@@ -121,7 +121,7 @@ public final class DatasetMix implements SampleSource {
             int d = pick(random.nextDouble() * total);
             List<Sample> pool = shuffled.get(d);
             if (next[d] == pool.size()) {
-                SampleSource.shuffle(pool, random);
+                Shuffle.inPlace(pool, random);
                 next[d] = 0;
             }
             out.add(pool.get(next[d]++));

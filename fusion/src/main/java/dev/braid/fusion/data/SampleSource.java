@@ -45,19 +45,10 @@ public interface SampleSource {
                 }
                 List<Sample> out = new ArrayList<>(samples);
                 // position -1: a stream of its own, apart from the samples' augmentation seeds
-                shuffle(out, new SplittableRandom(FeatureExtractor.sampleSeed(seed, epoch, -1)));
+                Shuffle.inPlace(
+                        out, new SplittableRandom(FeatureExtractor.sampleSeed(seed, epoch, -1)));
                 return out;
             }
         };
-    }
-
-    /** Fisher–Yates shuffle of {@code list} drawing from {@code random}. */
-    static <T> void shuffle(List<T> list, SplittableRandom random) {
-        for (int i = list.size() - 1; i > 0; i--) {
-            int j = random.nextInt(i + 1);
-            T t = list.get(i);
-            list.set(i, list.get(j));
-            list.set(j, t);
-        }
     }
 }
