@@ -1,11 +1,11 @@
 package dev.braid.fusion.data;
 
-/** What a task head predicts. */
+/** What a task head predicts, and so which loss and which targets it gets. */
 public enum HeadKind {
-    /** One class out of K (softmax, cross-entropy). */
+    /** One class out of K; targets are class indices. */
     CLASSIFICATION,
-    /** Any subset of K labels (sigmoid per label, binary cross-entropy). */
+    /** Any subset of K classes; targets are multi-hot vectors. */
     MULTI_LABEL,
-    /** One real number (mean squared error). */
+    /** One real number; targets are floats. */
     REGRESSION
 }

@@ -1,0 +1,236 @@
+package dev.braid.fusion.data;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.Objects;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Prepares the batches of an epoch on worker threads, ahead of the training loop, and hands them
+ * over in order.
+ *
+ * <pre>{@code
+ * try (BatchLoader loader = new BatchLoader(source, extractor, schema, BatchLoaderConfig.of(32, seed))) {
+ *     for (int epoch = 0; epoch < epochs; epoch++) {
+ *         Iterator<Batch> batches = loader.epoch(epoch, 0);
+ *         while (batches.hasNext()) {
+ *             Batch batch = batches.next();
+ *             try (NDManager step = model.getNDManager().newSubManager()) {
+ *                 NDList text = batch.text(step);
+ *                 ...
+ * }</pre>
+ *
+ * <p>The samples of epoch {@code e} are {@code source.epoch(seed, e)}, cut into batches of {@code
+ * batchSize}; sample {@code i} of the epoch is augmented with seed {@code
+ * FeatureExtractor.sampleSeed(seed, e, i)}. So batches depend only on (seed, epoch), never on the
+ * number of workers or their timing, and {@code epoch(e, k)} yields exactly the batches from
+ * {@code k} on of {@code epoch(e, 0)} without preparing the first {@code k}: that is how a run
+ * resumes mid-epoch. At most {@code prefetch} batches are prepared or waiting at any time. A
+ * failure surfaces from {@code next()} as a {@link BatchLoadException} naming the sample's line and
+ * file. Starting a new epoch abandons the previous one's iterator. {@link #close()} stops the
+ * workers. Not for use by several consuming threads at once.
+ */
+public final class BatchLoader implements AutoCloseable {
+
+    private static final AtomicInteger LOADERS = new AtomicInteger();
+
+    private final SampleSource source;
+    private final FeatureExtractor extractor;
+    private final Collator collator;
+    private final BatchLoaderConfig config;
+    private final ExecutorService workers;
+    private final String threadPrefix;
+    private final List<Thread> threads = new CopyOnWriteArrayList<>();
+    private EpochIterator current;
+    private boolean closed;
+
+    /**
+     * A loader.
+     *
+     * @param source the samples of each epoch
+     * @param extractor turns a row into features
+     * @param schema the heads whose targets each batch carries
+     * @param config batch size, workers, prefetch depth and seed
+     */
+    public BatchLoader(
+            SampleSource source,
+            FeatureExtractor extractor,
+            TaskSchema schema,
+            BatchLoaderConfig config) {
+        this.source = Objects.requireNonNull(source, "source");
+        this.extractor = Objects.requireNonNull(extractor, "extractor");
+        this.collator = Collator.of(schema, extractor);
+        this.config = Objects.requireNonNull(config, "config");
+        this.threadPrefix = "braid-batch-loader-" + LOADERS.incrementAndGet() + "-";
+        AtomicInteger count = new AtomicInteger();
+        ThreadFactory factory =
+                task -> {
+                    Thread t = new Thread(task, threadPrefix + count.incrementAndGet());
+                    t.setDaemon(true);
+                    threads.add(t);
+                    return t;
+                };
+        this.workers = Executors.newFixedThreadPool(config.workers(), factory);
+    }
+
+    /** The prefix of this loader's worker thread names, e.g. {@code braid-batch-loader-3-}. */
+    public String threadNamePrefix() {
+        return threadPrefix;
+    }
+
+    /** Batches in every epoch: {@code ceil(epochSize / batchSize)}. */
+    public int batchesPerEpoch() {
+        return (source.epochSize() + config.batchSize() - 1) / config.batchSize();
+    }
+
+    /**
+     * The batches of epoch {@code epoch} from batch {@code startBatch} on, prepared in the
+     * background. Abandons the iterator of any earlier call.
+     *
+     * @param epoch the epoch number, from 0
+     * @param startBatch the first batch to deliver, in {@code [0, batchesPerEpoch()]}
+     * @throws IllegalArgumentException if {@code epoch} is negative or {@code startBatch} out of
+     *     range
+     * @throws IllegalStateException if the loader is closed
+     */
+    public synchronized Iterator<Batch> epoch(int epoch, int startBatch) {
+        if (closed) {
+            throw new IllegalStateException("the batch loader is closed");
+        }
+        if (epoch < 0) {
+            throw new IllegalArgumentException("epoch (" + epoch + ") must not be negative");
+        }
+        if (startBatch < 0 || startBatch > batchesPerEpoch()) {
+            throw new IllegalArgumentException(
+                    "startBatch ("
+                            + startBatch
+                            + ") must be in [0, batchesPerEpoch ("
+                            + batchesPerEpoch()
+                            + ")]");
+        }
+        if (current != null) {
+            current.cancel();
+        }
+        current = new EpochIterator(epoch, startBatch, source.epoch(config.seed(), epoch));
+        return current;
+    }
+
+    /**
+     * Stops the workers, abandoning batches in preparation, and waits until their threads have
+     * ended.
+     */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (current != null) {
+            current.cancel();
+        }
+        workers.shutdownNow();
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            for (Thread t : threads) {
+                t.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+                if (t.isAlive()) {
+                    throw new IllegalStateException(
+                            "batch loader worker " + t.getName() + " did not stop within 30 s");
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private Batch prepare(int epoch, int batch, List<Sample> samples) {
+        int first = batch * config.batchSize();
+        List<SampleFeatures> features = new ArrayList<>(samples.size());
+        for (int i = 0; i < samples.size(); i++) {
+            if (Thread.currentThread().isInterrupted()) {
+                throw new CancellationException("batch loader closed");
+            }
+            long seed = FeatureExtractor.sampleSeed(config.seed(), epoch, first + i);
+            features.add(extractor.extract(samples.get(i).entry(), seed));
+        }
+        return collator.collate(samples, features);
+    }
+
+    private final class EpochIterator implements Iterator<Batch> {
+        private final int epoch;
+        private final List<Sample> order;
+        private final int batches;
+        private final ArrayDeque<Future<Batch>> pending = new ArrayDeque<>();
+        private int nextToDeliver;
+        private int nextToSubmit;
+
+        EpochIterator(int epoch, int startBatch, List<Sample> order) {
+            this.epoch = epoch;
+            this.order = order;
+            this.batches = batchesPerEpoch();
+            this.nextToDeliver = startBatch;
+            this.nextToSubmit = startBatch;
+            fill();
+        }
+
+        private void fill() {
+            while (pending.size() < config.prefetch() && nextToSubmit < batches) {
+                int batch = nextToSubmit++;
+                int from = batch * config.batchSize();
+                List<Sample> samples =
+                        order.subList(from, Math.min(from + config.batchSize(), order.size()));
+                pending.add(workers.submit(() -> prepare(epoch, batch, samples)));
+            }
+        }
+
+        void cancel() {
+            pending.forEach(f -> f.cancel(true));
+            pending.clear();
+            nextToSubmit = batches;
+            nextToDeliver = batches;
+        }
+
+        @Override
+        public boolean hasNext() {
+            return nextToDeliver < batches;
+        }
+
+        @Override
+        public Batch next() {
+            if (!hasNext()) {
+                throw new NoSuchElementException("epoch " + epoch + " has no more batches");
+            }
+            int batch = nextToDeliver++;
+            Future<Batch> future = pending.poll();
+            try {
+                Batch out = future.get();
+                fill();
+                return out;
+            } catch (ExecutionException e) {
+                cancel();
+                Throwable cause = e.getCause();
+                throw new BatchLoadException(
+                        "batch " + batch + " of epoch " + epoch + " failed: " + cause.getMessage(),
+                        cause);
+            } catch (CancellationException e) {
+                throw new IllegalStateException("the batch loader was closed", e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                cancel();
+                throw new BatchLoadException(
+                        "interrupted while waiting for batch " + batch + " of epoch " + epoch, e);
+            }
+        }
+    }
+}

@@ -1,0 +1,203 @@
+package dev.braid.fusion.data;
+
+import dev.braid.fusion.Modality;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+
+/**
+ * Stacks the {@link SampleFeatures} of several samples into one {@link Batch}: pads text and audio
+ * to the longest sample, fills absent modalities with padding and false masks, and turns labels
+ * into per-head targets by the {@link TaskSchema}. Plain Java, for loader threads. Thread-safe.
+ */
+public final class Collator {
+
+    private final TaskSchema schema;
+    private final FeatureSettings settings;
+    private final int padId;
+
+    /**
+     * A collator.
+     *
+     * @param schema the heads whose targets every batch carries
+     * @param settings gives the image shape and mel bands of absent modalities
+     * @param padId the {@code [PAD]} token id
+     */
+    public Collator(TaskSchema schema, FeatureSettings settings, int padId) {
+        this.schema = Objects.requireNonNull(schema, "schema");
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.padId = padId;
+    }
+
+    /** A collator for the batches of {@code extractor}'s features. */
+    public static Collator of(TaskSchema schema, FeatureExtractor extractor) {
+        return new Collator(schema, extractor.settings(), extractor.specialTokens().pad());
+    }
+
+    /**
+     * Collates {@code samples} with their {@code features} (same order).
+     *
+     * @throws IllegalArgumentException if the lists are empty or differ in length, an image has the
+     *     wrong size, or a label does not fit its head (another kind, or a class the training rows
+     *     never had) — naming the manifest line
+     */
+    public Batch collate(List<Sample> samples, List<SampleFeatures> features) {
+        int b = samples.size();
+        if (b == 0 || features.size() != b) {
+            throw new IllegalArgumentException(
+                    "samples ("
+                            + b
+                            + ") and features ("
+                            + features.size()
+                            + ") must be equal and non-zero");
+        }
+        EnumSet<Modality> present = EnumSet.noneOf(Modality.class);
+        features.forEach(f -> present.addAll(f.present()));
+
+        // text: (B, T)
+        int length = 1;
+        for (SampleFeatures f : features) {
+            length = Math.max(length, f.tokenIds().length);
+        }
+        long[] ids = new long[b * length];
+        boolean[] mask = new boolean[b * length];
+        Arrays.fill(ids, padId);
+        for (int i = 0; i < b; i++) {
+            int[] row = features.get(i).tokenIds();
+            for (int t = 0; t < row.length; t++) {
+                ids[i * length + t] = row[t];
+                mask[i * length + t] = true;
+            }
+        }
+
+        // image: (B, C, H, W)
+        int c = settings.image().channels();
+        int h = settings.image().height();
+        int w = settings.image().width();
+        int per = c * h * w;
+        boolean[] imagePresent = new boolean[b];
+        float[] pixels = present.contains(Modality.IMAGE) ? new float[b * per] : new float[0];
+        for (int i = 0; i < b; i++) {
+            float[] image = features.get(i).pixels();
+            if (image.length == 0) {
+                continue;
+            }
+            if (image.length != per) {
+                throw new IllegalArgumentException(
+                        samples.get(i).entry().location()
+                                + ": image has "
+                                + image.length
+                                + " values, expected C*H*W = "
+                                + per);
+            }
+            System.arraycopy(image, 0, pixels, i * per, per);
+            imagePresent[i] = true;
+        }
+
+        // audio: (B, M, F)
+        int mels = settings.logMel().nMels();
+        int frames = 1;
+        for (SampleFeatures f : features) {
+            frames = Math.max(frames, Math.min(f.logMel().frames(), settings.audioMaxFrames()));
+        }
+        float[] logMel = new float[b * mels * frames];
+        int[] lengths = new int[b];
+        for (int i = 0; i < b; i++) {
+            SampleFeatures f = features.get(i);
+            if (!f.has(Modality.AUDIO)) {
+                continue;
+            }
+            if (f.logMel().rows() != mels) {
+                throw new IllegalArgumentException(
+                        samples.get(i).entry().location()
+                                + ": log-mel has "
+                                + f.logMel().rows()
+                                + " rows, expected nMels = "
+                                + mels);
+            }
+            lengths[i] = Math.min(f.logMel().frames(), frames);
+            for (int m = 0; m < mels; m++) {
+                System.arraycopy(
+                        f.logMel().values()[m], 0, logMel, (i * mels + m) * frames, lengths[i]);
+            }
+        }
+
+        Map<String, HeadTargets> targets = new TreeMap<>();
+        for (Map.Entry<String, TaskSchema.Head> head : schema.heads().entrySet()) {
+            targets.put(head.getKey(), targets(head.getKey(), head.getValue(), samples));
+        }
+        return new Batch(
+                samples,
+                present,
+                length,
+                ids,
+                mask,
+                new int[] {c, h, w},
+                pixels,
+                imagePresent,
+                mels,
+                frames,
+                logMel,
+                lengths,
+                targets);
+    }
+
+    private static HeadTargets targets(String name, TaskSchema.Head head, List<Sample> samples) {
+        int b = samples.size();
+        boolean[] present = new boolean[b];
+        int k = head.outputs();
+        long[] classIndex = new long[b];
+        float[] values = new float[head.kind() == HeadKind.MULTI_LABEL ? b * k : b];
+        for (int i = 0; i < b; i++) {
+            ManifestEntry entry = samples.get(i).entry();
+            Label label = entry.labels().get(name);
+            if (label == null) {
+                continue;
+            }
+            if (label.kind() != head.kind()) {
+                throw new IllegalArgumentException(
+                        entry.location()
+                                + ": head '"
+                                + name
+                                + "' is "
+                                + head.kind()
+                                + " in the task schema but this row gives a "
+                                + label.kind()
+                                + " label");
+            }
+            present[i] = true;
+            if (label instanceof Label.ClassLabel l) {
+                classIndex[i] = index(name, head, l.name(), entry);
+            } else if (label instanceof Label.MultiLabel l) {
+                for (String n : l.names()) {
+                    values[i * k + index(name, head, n, entry)] = 1f;
+                }
+            } else if (label instanceof Label.NumericLabel l) {
+                values[i] = (float) l.value();
+            }
+        }
+        return switch (head.kind()) {
+            case CLASSIFICATION -> new HeadTargets.Classes(classIndex, present);
+            case MULTI_LABEL -> new HeadTargets.MultiHot(k, values, present);
+            case REGRESSION -> new HeadTargets.Values(values, present);
+        };
+    }
+
+    private static int index(String name, TaskSchema.Head head, String label, ManifestEntry entry) {
+        int index = head.indexOf(label);
+        if (index < 0) {
+            throw new IllegalArgumentException(
+                    entry.location()
+                            + ": class '"
+                            + label
+                            + "' of head '"
+                            + name
+                            + "' is not among the training classes "
+                            + head.classes());
+        }
+        return index;
+    }
+}

@@ -1,0 +1,185 @@
+package dev.braid.fusion.data;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.braid.audio.features.Features;
+import dev.braid.audio.features.LogMelExtractor;
+import dev.braid.audio.signal.AudioLoader;
+import dev.braid.audio.signal.Waveform;
+import dev.braid.fusion.Modality;
+import dev.braid.text.tokenize.SpecialTokens;
+import dev.braid.text.tokenize.Tokenizer;
+import dev.braid.vision.image.DecodeOptions;
+import dev.braid.vision.image.ImageAugmentation;
+import dev.braid.vision.image.ImageDecoder;
+import dev.braid.vision.image.ImagePreprocessor;
+import dev.braid.vision.image.ImageSource;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Objects;
+import java.util.SplittableRandom;
+
+/**
+ * Turns one {@link ManifestEntry} into {@link SampleFeatures}: text to {@code [CLS] ids [SEP]},
+ * image to normalised {@code [C, H, W]} floats, audio to a log-mel {@code [M][F]} cropped to {@code
+ * audioMaxFrames}.
+ *
+ * <p>Images are augmented when an {@link ImageAugmentation} other than {@code none()} is given; the
+ * random draws come from a generator seeded with the {@code sampleSeed} argument, which the loader
+ * derives from (seed, epoch, position) with {@link #sampleSeed}, so a sample's augmentation does
+ * not depend on which thread prepares it. Deterministic features (all audio; images when not
+ * augmented) go through the {@link FeatureCache}. Thread-safe.
+ */
+public final class FeatureExtractor {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Tokenizer tokenizer;
+    private final FeatureSettings settings;
+    private final ImageAugmentation augmentation;
+    private final FeatureCache cache;
+    private final ImagePreprocessor images;
+    private final AudioLoader audioLoader;
+    private final LogMelExtractor logMel;
+    private final String imageKey;
+    private final String audioKey;
+
+    /**
+     * An extractor.
+     *
+     * @param tokenizer encodes the text
+     * @param settings the settings of every modality
+     * @param augmentation image augmentations for training, or {@link ImageAugmentation#none()}
+     * @param cache where deterministic features are kept, or {@link FeatureCache#none()}
+     */
+    public FeatureExtractor(
+            Tokenizer tokenizer,
+            FeatureSettings settings,
+            ImageAugmentation augmentation,
+            FeatureCache cache) {
+        this.tokenizer = Objects.requireNonNull(tokenizer, "tokenizer");
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.augmentation = Objects.requireNonNull(augmentation, "augmentation");
+        this.cache = Objects.requireNonNull(cache, "cache");
+        this.images =
+                new ImagePreprocessor(
+                        settings.image(), new ImageDecoder(DecodeOptions.defaults()), augmentation);
+        this.audioLoader = new AudioLoader(settings.audioLoad());
+        this.logMel = new LogMelExtractor(settings.logMel());
+        this.imageKey = json(List.of(settings.image()));
+        this.audioKey =
+                json(List.of(settings.audioLoad(), settings.logMel(), settings.audioMaxFrames()));
+    }
+
+    /** An extractor without augmentation or cache, for evaluation and prediction. */
+    public static FeatureExtractor of(Tokenizer tokenizer, FeatureSettings settings) {
+        return new FeatureExtractor(
+                tokenizer, settings, ImageAugmentation.none(), FeatureCache.none());
+    }
+
+    private static String json(Object value) {
+        try {
+            return JSON.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write settings as JSON", e);
+        }
+    }
+
+    /** The settings. */
+    public FeatureSettings settings() {
+        return settings;
+    }
+
+    /** The tokenizer's special tokens ({@code [PAD]} fills text padding). */
+    public SpecialTokens specialTokens() {
+        return tokenizer.specialTokens();
+    }
+
+    /**
+     * The seed of one sample's augmentation: a mix (SplitMix64) of the run seed, the epoch and the
+     * sample's position in the epoch.
+     */
+    public static long sampleSeed(long seed, int epoch, long position) {
+        long h = mix(seed ^ 0x9E3779B97F4A7C15L);
+        h = mix(h ^ epoch);
+        return mix(h ^ position);
+    }
+
+    static long mix(long z) {
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
+    }
+
+    /**
+     * Extracts the features of {@code entry}.
+     *
+     * @param entry the row
+     * @param sampleSeed seeds the image augmentation (unused without augmentation)
+     * @return the features of the modalities the row has
+     * @throws FeatureException if an input cannot be read or decoded, naming the manifest line, the
+     *     modality and the file
+     */
+    public SampleFeatures extract(ManifestEntry entry, long sampleSeed) {
+        int[] ids = SampleFeatures.NO_TEXT;
+        float[] pixels = SampleFeatures.NO_IMAGE;
+        Features audio = SampleFeatures.NO_AUDIO;
+        if (entry.has(Modality.TEXT)) {
+            ids = text(entry.inputs().get(Modality.TEXT));
+        }
+        if (entry.has(Modality.IMAGE)) {
+            try {
+                pixels = image(Path.of(entry.inputs().get(Modality.IMAGE)), sampleSeed);
+            } catch (IOException | RuntimeException e) {
+                throw new FeatureException(entry, Modality.IMAGE, e);
+            }
+        }
+        if (entry.has(Modality.AUDIO)) {
+            try {
+                audio = audio(Path.of(entry.inputs().get(Modality.AUDIO)));
+            } catch (IOException | RuntimeException e) {
+                throw new FeatureException(entry, Modality.AUDIO, e);
+            }
+        }
+        return new SampleFeatures(ids, pixels, audio);
+    }
+
+    private int[] text(String text) {
+        SpecialTokens special = tokenizer.specialTokens();
+        int[] tokens = tokenizer.encode(text, settings.textMaxLength() - 2);
+        int[] ids = new int[tokens.length + 2];
+        ids[0] = special.cls();
+        System.arraycopy(tokens, 0, ids, 1, tokens.length);
+        ids[ids.length - 1] = special.sep();
+        return ids;
+    }
+
+    private float[] image(Path file, long sampleSeed) throws IOException {
+        if (!augmentation.steps().isEmpty()) {
+            return images.process(ImageSource.of(file), new SplittableRandom(sampleSeed));
+        }
+        return cache.pixels(
+                file,
+                imageKey,
+                bytes ->
+                        images.process(
+                                ImageSource.of(file.toString(), bytes), new SplittableRandom(0)));
+    }
+
+    private Features audio(Path file) throws IOException {
+        return cache.logMel(
+                file,
+                audioKey,
+                bytes -> {
+                    Waveform clip = audioLoader.load(bytes, file.toString());
+                    if (clip.length() == 0) {
+                        throw new IOException("the clip has no samples");
+                    }
+                    Features features = logMel.extract(clip);
+                    return features.width() > settings.audioMaxFrames()
+                            ? features.fit(settings.audioMaxFrames())
+                            : features;
+                });
+    }
+}

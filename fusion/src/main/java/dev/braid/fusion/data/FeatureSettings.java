@@ -1,0 +1,64 @@
+package dev.braid.fusion.data;
+
+import dev.braid.audio.features.LogMelConfig;
+import dev.braid.audio.signal.AudioLoadConfig;
+import dev.braid.vision.image.ImagePreprocessing;
+import java.util.Objects;
+
+/**
+ * How a manifest row becomes features: the settings of every modality. Part of the {@link
+ * FeatureCache} key, so changing any of them recomputes the cached features.
+ *
+ * @param textMaxLength the longest token sequence kept, {@code [CLS]} and {@code [SEP]} included
+ *     (at least 2)
+ * @param image image size, resize, channels and normalisation
+ * @param audioLoad target sample rate and the seconds read from each file
+ * @param logMel the log-mel spectrogram; its sample rate must equal {@code audioLoad}'s
+ * @param audioMaxFrames clips are cropped to this many frames (at least 1)
+ */
+public record FeatureSettings(
+        int textMaxLength,
+        ImagePreprocessing image,
+        AudioLoadConfig audioLoad,
+        LogMelConfig logMel,
+        int audioMaxFrames) {
+
+    /** Checks every field; messages name the field and the value found. */
+    public FeatureSettings {
+        if (textMaxLength < 2) {
+            throw new IllegalArgumentException(
+                    "textMaxLength ("
+                            + textMaxLength
+                            + ") must be at least 2, for [CLS] and [SEP]");
+        }
+        Objects.requireNonNull(image, "image");
+        Objects.requireNonNull(audioLoad, "audioLoad");
+        Objects.requireNonNull(logMel, "logMel");
+        if (audioLoad.targetSampleRate() != logMel.sampleRate()) {
+            throw new IllegalArgumentException(
+                    "audioLoad.targetSampleRate ("
+                            + audioLoad.targetSampleRate()
+                            + ") must equal logMel.sampleRate ("
+                            + logMel.sampleRate()
+                            + ")");
+        }
+        if (audioMaxFrames < 1) {
+            throw new IllegalArgumentException(
+                    "audioMaxFrames (" + audioMaxFrames + ") must be positive");
+        }
+    }
+
+    /**
+     * 128 tokens; 224 x 224 ImageNet-normalised RGB; 16 kHz audio, at most 10 s read, 64 log-mels,
+     * at most 1001 frames (10 s at a 10 ms hop).
+     */
+    public static FeatureSettings defaults() {
+        LogMelConfig logMel = LogMelConfig.defaults();
+        return new FeatureSettings(
+                128,
+                ImagePreprocessing.imagenet(224),
+                AudioLoadConfig.defaults().withMaxSeconds(10),
+                logMel,
+                logMel.frames(10.0));
+    }
+}

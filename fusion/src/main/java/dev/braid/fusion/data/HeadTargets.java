@@ -1,0 +1,120 @@
+package dev.braid.fusion.data;
+
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import java.util.Objects;
+
+/**
+ * One head's targets for a batch of B samples. A sample whose row has no label for the head has
+ * {@code present[b] == false} and a zero value there; the head's loss must skip it (mask with
+ * {@code present}).
+ *
+ * <p>{@link #toNDList} gives {@code NDList(values, present)}: values int64 {@code [B]} (class
+ * indices), float32 {@code [B, K]} (multi-hot) or float32 {@code [B]} (regression); present boolean
+ * {@code [B]}.
+ */
+public sealed interface HeadTargets {
+
+    /** The head's kind, which says which record this is. */
+    HeadKind kind();
+
+    /** Per sample: whether its row labels this head. Do not modify. */
+    boolean[] present();
+
+    /** The batch size B. */
+    default int size() {
+        return present().length;
+    }
+
+    /** {@code NDList(values, present)} in {@code manager}; shapes in the interface doc. */
+    NDList toNDList(NDManager manager);
+
+    /**
+     * Class indices for a CLASSIFICATION head.
+     *
+     * @param classIndex {@code [B]}: the index in {@link TaskSchema.Head#classes()}; 0 if absent
+     * @param present {@code [B]}
+     */
+    record Classes(long[] classIndex, boolean[] present) implements HeadTargets {
+        /** Checks the lengths agree. */
+        public Classes {
+            checkLength(classIndex.length, present);
+        }
+
+        @Override
+        public HeadKind kind() {
+            return HeadKind.CLASSIFICATION;
+        }
+
+        @Override
+        public NDList toNDList(NDManager manager) {
+            return new NDList(manager.create(classIndex), manager.create(present));
+        }
+    }
+
+    /**
+     * Multi-hot vectors for a MULTI_LABEL head.
+     *
+     * @param classes the number of classes K
+     * @param multiHot {@code [B, K]} row-major: 1 where the row has the class; all 0 if absent
+     * @param present {@code [B]}
+     */
+    record MultiHot(int classes, float[] multiHot, boolean[] present) implements HeadTargets {
+        /** Checks the lengths agree. */
+        public MultiHot {
+            if (classes < 1) {
+                throw new IllegalArgumentException("classes (" + classes + ") must be positive");
+            }
+            Objects.requireNonNull(present, "present");
+            checkLength(multiHot.length, present.length * classes);
+        }
+
+        @Override
+        public HeadKind kind() {
+            return HeadKind.MULTI_LABEL;
+        }
+
+        @Override
+        public NDList toNDList(NDManager manager) {
+            return new NDList(
+                    manager.create(multiHot, new Shape(present.length, classes)), // (B, K)
+                    manager.create(present));
+        }
+    }
+
+    /**
+     * Real values for a REGRESSION head.
+     *
+     * @param values {@code [B]}; 0 if absent
+     * @param present {@code [B]}
+     */
+    record Values(float[] values, boolean[] present) implements HeadTargets {
+        /** Checks the lengths agree. */
+        public Values {
+            checkLength(values.length, present);
+        }
+
+        @Override
+        public HeadKind kind() {
+            return HeadKind.REGRESSION;
+        }
+
+        @Override
+        public NDList toNDList(NDManager manager) {
+            return new NDList(manager.create(values), manager.create(present));
+        }
+    }
+
+    private static void checkLength(int values, boolean[] present) {
+        Objects.requireNonNull(present, "present");
+        checkLength(values, present.length);
+    }
+
+    private static void checkLength(int values, int expected) {
+        if (values != expected) {
+            throw new IllegalArgumentException(
+                    "values (" + values + ") must match the batch size (" + expected + ")");
+        }
+    }
+}

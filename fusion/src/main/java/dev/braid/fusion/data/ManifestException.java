@@ -1,0 +1,50 @@
+package dev.braid.fusion.data;
+
+import java.util.List;
+
+/**
+ * A manifest is invalid. The message has one line per problem found (at most {@link
+ * Manifest#MAX_ERRORS}), each {@code /path/manifest.jsonl:LINE: field 'FIELD': reason}.
+ */
+public final class ManifestException extends RuntimeException {
+
+    private static final long serialVersionUID = 1L;
+
+    /** One problem: where it is and what is wrong. */
+    public record Problem(String manifest, int line, String field, String reason) {
+        @Override
+        public String toString() {
+            return manifest + ":" + line + ": field '" + field + "': " + reason;
+        }
+    }
+
+    private final List<Problem> problems;
+
+    /** An exception listing {@code problems} (not empty), first one first. */
+    public ManifestException(List<Problem> problems) {
+        super(message(problems));
+        this.problems = List.copyOf(problems);
+    }
+
+    /** An exception for a problem with the manifest as a whole (missing, unreadable, empty). */
+    public ManifestException(String message, Throwable cause) {
+        super(message, cause);
+        this.problems = List.of();
+    }
+
+    private static String message(List<Problem> problems) {
+        if (problems.isEmpty()) {
+            throw new IllegalArgumentException("problems must not be empty");
+        }
+        StringBuilder out = new StringBuilder(problems.get(0).toString());
+        for (Problem p : problems.subList(1, problems.size())) {
+            out.append('\n').append(p);
+        }
+        return out.toString();
+    }
+
+    /** The problems found, in line order; empty for a problem with the whole file. */
+    public List<Problem> problems() {
+        return problems;
+    }
+}
