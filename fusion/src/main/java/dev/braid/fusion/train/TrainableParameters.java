@@ -19,7 +19,8 @@ import java.util.Set;
  * Instances are immutable; {@link #freeze} and {@link #unfreeze} return new ones.
  *
  * <p>A frozen parameter still receives a gradient in the backward pass; it is simply never given to
- * the optimiser (nor to clipping or zeroing, if the loop passes {@link #trainable()} there).
+ * the optimiser or to clipping. Zero the gradients of {@link #all()}, so a frozen parameter's
+ * gradient does not pile up and land in its first update after unfreezing.
  */
 public final class TrainableParameters {
 
