@@ -1,6 +1,7 @@
 package dev.braid.fusion.train;
 
 import ai.djl.MalformedModelException;
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
@@ -24,7 +25,9 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import java.util.zip.CRC32;
 import java.util.zip.CheckedInputStream;
@@ -180,11 +183,19 @@ public final class Checkpoint {
                     "checkpoint file " + stateFile + " is not a valid state: " + e.getMessage(), e);
         }
         Path modelFile = chosen.resolve(MODEL_FILE);
+        Map<Parameter, NDArray> replaced = new IdentityHashMap<>();
+        for (Pair<String, Parameter> pair : model.getParameters()) {
+            replaced.put(pair.getValue(), pair.getValue().getArray());
+        }
         try (DataInputStream in = open(modelFile)) {
             model.loadParameters(manager, in);
-            // loaded arrays are new and, unlike initialised ones, do not require a gradient
-            for (Pair<String, Parameter> pair : model.getParameters()) {
-                Parameter parameter = pair.getValue();
+            for (Map.Entry<Parameter, NDArray> entry : replaced.entrySet()) {
+                Parameter parameter = entry.getKey();
+                if (parameter.getArray() != entry.getValue()) {
+                    // DJL's Parameter.load swaps in a new array without closing the old one
+                    entry.getValue().close();
+                }
+                // loaded arrays, unlike initialised ones, do not require a gradient
                 if (parameter.requiresGradient()) {
                     parameter.getArray().setRequiresGradient(true);
                 }
