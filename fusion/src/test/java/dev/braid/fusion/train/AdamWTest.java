@@ -1,0 +1,175 @@
+package dev.braid.fusion.train;
+
+import static dev.braid.fusion.train.TestParameters.parameter;
+import static dev.braid.fusion.train.TestParameters.setGradients;
+import static dev.braid.fusion.train.TestParameters.values;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import ai.djl.training.GradientCollector;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class AdamWTest {
+
+    private static final AdamWConfig CONFIG = new AdamWConfig(0.9, 0.999, 1e-8, 0.1);
+
+    @Test
+    void twoStepsMatchPyTorch() {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            Parameter w = parameter(manager, "weight", new float[] {1f, -2f}, new Shape(1, 2));
+            Parameter b = parameter(manager, "bias", new float[] {0.5f, -0.5f}, new Shape(2));
+            List<Parameter> parameters = List.of(w, b);
+            AdamW adamW = new AdamW(CONFIG, manager, parameters);
+
+            setGradients(manager, parameters, new float[] {0.5f, -1f}, new float[] {0.2f, 0f});
+            adamW.step(parameters, 0.1f);
+            // By hand: at t=1 the update is g / (|g| + eps) = sign(g) (0 where g = 0), and the
+            // 2-D weight first shrinks by 1 - lr * wd = 0.99: w = [0.99 - 0.1, -1.98 + 0.1].
+            assertArrayEquals(new float[] {0.89f, -1.88f}, values(w), 1e-6f);
+            assertArrayEquals(new float[] {0.4f, -0.5f}, values(b), 1e-6f);
+
+            setGradients(manager, parameters, new float[] {0.25f, 2f}, new float[] {-0.4f, 0.1f});
+            adamW.step(parameters, 0.05f);
+            // Printed by src/test/resources/dev/braid/fusion/train/adamw_reference.py
+            // (torch.optim.AdamW, torch 1.13, the bias in a group with weight_decay 0)
+            assertArrayEquals(new float[] {0.838941038f, -1.88890517f}, values(w), 1e-6f);
+            assertArrayEquals(new float[] {0.418305188f, -0.537206829f}, values(b), 1e-6f);
+            assertEquals(2, adamW.steps());
+        }
+    }
+
+    @Test
+    void weightDecayShrinksMatricesButNotVectors() {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            Parameter w = parameter(manager, "weight", new float[] {2f, -4f}, new Shape(2, 1));
+            Parameter b = parameter(manager, "bias", new float[] {2f, -4f}, new Shape(2));
+            List<Parameter> parameters = List.of(w, b);
+            AdamW adamW = new AdamW(CONFIG, manager, parameters);
+            // a zero gradient leaves only the decay: m = v = 0, so the Adam update is 0 / eps = 0
+            setGradients(manager, parameters, new float[2], new float[2]);
+            adamW.step(parameters, 0.5f);
+            // w *= 1 - 0.5 * 0.1
+            assertArrayEquals(new float[] {1.9f, -3.8f}, values(w), 1e-7f);
+            assertArrayEquals(new float[] {2f, -4f}, values(b), 0f);
+        }
+    }
+
+    @Test
+    void saveLoadAndContinueEqualsUninterruptedBitForBit() throws IOException {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            List<Parameter> straight = freshParameters(manager);
+            AdamW uninterrupted = new AdamW(CONFIG, manager, straight);
+            for (int step = 0; step < 4; step++) {
+                quadraticStep(manager, straight, uninterrupted, step);
+            }
+
+            List<Parameter> resumed = freshParameters(manager);
+            AdamW before = new AdamW(CONFIG, manager, resumed);
+            quadraticStep(manager, resumed, before, 0);
+            quadraticStep(manager, resumed, before, 1);
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            before.save(new DataOutputStream(bytes));
+            before.close();
+            AdamW after =
+                    AdamW.load(
+                            new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())),
+                            manager,
+                            resumed);
+            assertEquals(2, after.steps());
+            assertEquals(CONFIG, after.config());
+            quadraticStep(manager, resumed, after, 2);
+            quadraticStep(manager, resumed, after, 3);
+
+            for (int i = 0; i < straight.size(); i++) {
+                assertArrayEquals(values(straight.get(i)), values(resumed.get(i)), 0f);
+            }
+        }
+    }
+
+    @Test
+    void loadRejectsAnotherModelNamingTheParameter() throws IOException {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            List<Parameter> parameters = freshParameters(manager);
+            AdamW adamW = new AdamW(CONFIG, manager, parameters);
+            quadraticStep(manager, parameters, adamW, 0);
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            adamW.save(new DataOutputStream(bytes));
+            List<Parameter> other =
+                    List.of(
+                            parameters.get(0),
+                            parameter(manager, "bias", new float[] {1, 2, 3}, new Shape(3)));
+            IOException e =
+                    assertThrows(
+                            IOException.class,
+                            () ->
+                                    AdamW.load(
+                                            new DataInputStream(
+                                                    new ByteArrayInputStream(bytes.toByteArray())),
+                                            manager,
+                                            other));
+            assertTrue(e.getMessage().contains("parameter 1 is bias (2)"), e.getMessage());
+        }
+    }
+
+    @Test
+    void stepsDoNotAccumulateArrays() {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            List<Parameter> parameters = freshParameters(manager);
+            AdamW adamW = new AdamW(CONFIG, manager, parameters);
+            quadraticStep(manager, parameters, adamW, 0);
+            int after1 = manager.getManagedArrays().size();
+            for (int step = 1; step < 20; step++) {
+                quadraticStep(manager, parameters, adamW, step);
+            }
+            assertEquals(after1, manager.getManagedArrays().size());
+        }
+    }
+
+    @Test
+    void configIsValidated() {
+        IllegalArgumentException e =
+                assertThrows(
+                        IllegalArgumentException.class, () -> new AdamWConfig(1.0, 0.999, 1e-8, 0));
+        assertTrue(e.getMessage().contains("beta1 (1.0)"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> new AdamWConfig(0.9, 0.999, 0, 0));
+        assertThrows(IllegalArgumentException.class, () -> new AdamWConfig(0.9, 0.999, 1e-8, -1));
+        assertEquals(new AdamWConfig(0.9, 0.999, 1e-8, 0.01), AdamWConfig.defaults());
+    }
+
+    private static List<Parameter> freshParameters(NDManager manager) {
+        return List.of(
+                parameter(manager, "weight", new float[] {1f, -2f, 0.5f, 3f}, new Shape(2, 2)),
+                parameter(manager, "bias", new float[] {0.5f, -0.5f}, new Shape(2)));
+    }
+
+    /** One step on loss = Σ (p - 1)², whose gradient depends on the parameters. */
+    private static void quadraticStep(
+            NDManager manager, List<Parameter> parameters, AdamW adamW, int step) {
+        Gradients.zero(parameters);
+        try (NDManager scratch = manager.newSubManager();
+                GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+            NDArray loss = scratch.zeros(new Shape());
+            for (Parameter parameter : parameters) {
+                // ops on a parameter attach their result to the parameter's manager: move it
+                NDArray difference = parameter.getArray().sub(1f);
+                difference.attach(scratch);
+                loss = loss.add(difference.square().sum());
+            }
+            collector.backward(loss);
+        }
+        adamW.step(parameters, 0.01f * (step + 1));
+    }
+}
