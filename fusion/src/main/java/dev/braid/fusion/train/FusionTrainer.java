@@ -14,6 +14,8 @@ import dev.braid.fusion.data.ManifestEntry;
 import dev.braid.fusion.data.TaskSchema;
 import dev.braid.fusion.model.FusionModel;
 import dev.braid.fusion.model.ModalityDropout;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,6 +52,8 @@ public final class FusionTrainer {
 
     static final int MAX_ATTEMPTS = 3;
     static final String BEST_PARAMETERS = "best.params";
+    static final String CHECKPOINT = "checkpoint";
+    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Logger LOG = LoggerFactory.getLogger(FusionTrainer.class);
 
     /**
@@ -102,32 +106,37 @@ public final class FusionTrainer {
                 0);
 
         AdamW optimizer;
-        TrainingState state;
-        if (Checkpoint.exists(runDir)) {
-            Checkpoint.Loaded loaded = Checkpoint.load(runDir, model, manager, parameters.all());
-            optimizer = loaded.optimizer();
-            state = loaded.state();
-            LOG.info("resuming from step {} (epoch {}, batch {})", state.step(), state.epoch(), state.batchInEpoch());
+        EarlyStopping.Tracker tracker;
+        int startStep = 0;
+        int startEpoch = 0;
+        int startBatch = 0;
+        int bestEpoch = -1;
+        Path checkpoint = runDir.resolve(CHECKPOINT);
+        if (Checkpoint.exists(checkpoint)) {
+            Checkpoint.Restored restored = Checkpoint.read(checkpoint, model, manager, parameters.all());
+            TrainingState state = restored.state();
+            optimizer = restored.optimizer();
+            tracker = stopping.resume(state.bestMetric(), state.epochsWithoutImprovement());
+            startStep = state.step();
+            startEpoch = state.epoch();
+            startBatch = state.batchInEpoch();
+            bestEpoch = state.config().path("bestEpoch").asInt(-1);
+            LOG.info("resuming from step {} (epoch {}, batch {})", startStep, startEpoch, startBatch);
         } else {
             optimizer = new AdamW(adamW, manager, parameters.all());
-            state = TrainingState.start(config.seed());
+            tracker = stopping.start();
         }
-        EarlyStopping.Tracker tracker = state.step() == 0 && state.epoch() == 0
-                ? stopping.start()
-                : stopping.resume(state.bestMetric(), state.epochsWithoutImprovement());
         Evaluation best = null;
-        int bestEpoch = state.bestEpoch();
         JsonlLog log = JsonlLog.open(runDir.resolve("log.jsonl"));
-        log.truncateAfterStep(state.step());
+        log.truncateAfterStep(startStep);
         List<TrainingListener> all = new ArrayList<>(listeners);
         all.add(log);
 
-        ModalityDropout modalityDropout = new ModalityDropout(config.modalityDropout());
         ParameterStore store = new ParameterStore(manager, false);
-        int step = state.step();
+        int step = startStep;
         float lastLoss = Float.NaN;
         boolean stoppedEarly = false;
-        int epoch = state.epoch();
+        int epoch = startEpoch;
         try {
             for (; epoch < config.epochs(); epoch++) {
                 if (epoch == config.unfreezeEpoch()) {
@@ -135,7 +144,7 @@ public final class FusionTrainer {
                         parameters = parameters.unfreeze(model.encoder(m));
                     }
                 }
-                int batchIndex = epoch == state.epoch() ? state.batchInEpoch() : 0;
+                int batchIndex = epoch == startEpoch ? startBatch : 0;
                 Iterator<Batch> batches = train.epoch(epoch, batchIndex);
                 long started = System.nanoTime();
                 int samplesSeen = 0;
@@ -160,8 +169,8 @@ public final class FusionTrainer {
                     StepEvent event = new StepEvent(step, epoch, totalSteps, outcome.loss(), lr, outcome.gradNorm(), samplesSeen / Math.max(seconds, 1e-9));
                     all.forEach(l -> l.onStep(event));
                     if (config.maxSteps() > 0 && step >= config.maxSteps()) {
-                        Checkpoint.save(runDir, model, optimizer, state.at(step, epoch, batchIndex, tracker, bestEpoch));
-                        return finish(model, manager, runDir, best, bestEpoch, epoch, step, false, lastLoss, all);
+                        Checkpoint.write(checkpoint, model, optimizer, state(step, epoch, batchIndex, tracker, bestEpoch));
+                        return finish(model, manager, runDir, validation, schema, best, bestEpoch, epoch, step, false, lastLoss, all);
                     }
                 }
                 Evaluation evaluation = Evaluator.evaluate(model, manager, validation.epoch(0, 0), schema, Set.of());
@@ -172,9 +181,9 @@ public final class FusionTrainer {
                     bestEpoch = epoch;
                     ModelFiles.saveParameters(model, runDir.resolve(BEST_PARAMETERS));
                 }
-                EpochEvent event = new EpochEvent(epoch, evaluation.metrics(), improved);
+                EpochEvent event = new EpochEvent(epoch, step, evaluation.metrics(), improved);
                 all.forEach(l -> l.onEpoch(event));
-                Checkpoint.save(runDir, model, optimizer, state.at(step, epoch + 1, 0, tracker, bestEpoch));
+                Checkpoint.write(checkpoint, model, optimizer, state(step, epoch + 1, 0, tracker, bestEpoch));
                 if (config.patience() > 0 && decision == EarlyStopping.Decision.STOP) {
                     stoppedEarly = true;
                     epoch++;
@@ -184,18 +193,33 @@ public final class FusionTrainer {
         } finally {
             log.close();
         }
-        return finish(model, manager, runDir, best, bestEpoch, epoch, step, stoppedEarly, lastLoss, all);
+        return finish(model, manager, runDir, validation, schema, best, bestEpoch, epoch, step, stoppedEarly, lastLoss, all);
     }
 
-    private Result finish(FusionModel model, NDManager manager, Path runDir, Evaluation best, int bestEpoch,
-            int epochs, int steps, boolean stoppedEarly, float lastLoss, List<TrainingListener> listeners) throws IOException {
+    private TrainingState state(int step, int epoch, int batchInEpoch, EarlyStopping.Tracker tracker, int bestEpoch) {
+        ObjectNode extra = JSON.createObjectNode();
+        extra.put("bestEpoch", bestEpoch);
+        extra.set("train", JSON.valueToTree(config));
+        return new TrainingState(step, epoch, batchInEpoch, config.seed(), tracker.best(), tracker.epochsWithoutImprovement(), extra);
+    }
+
+    /** Ends a run: a finished run ends with its best weights, evaluated; a paused one as it is. */
+    private Result finish(FusionModel model, NDManager manager, Path runDir, BatchLoader validation, TaskSchema schema,
+            Evaluation best, int bestEpoch, int epochs, int steps, boolean stoppedEarly, float lastLoss,
+            List<TrainingListener> listeners) throws IOException {
         Path bestFile = runDir.resolve(BEST_PARAMETERS);
-        if (Files.exists(bestFile) && epochs >= config.epochs() || stoppedEarly) {
+        boolean finished = epochs >= config.epochs() || stoppedEarly;
+        if (finished && Files.exists(bestFile)) {
             ModelFiles.loadParameters(model, manager, bestFile);
+            if (best == null) { // the best epoch was before a resume
+                best = Evaluator.evaluate(model, manager, validation.epoch(0, 0), schema, Set.of());
+            }
         }
-        Result result = new Result(best, bestEpoch, epochs, steps, stoppedEarly, lastLoss);
-        listeners.forEach(l -> l.onTrainingEnd());
-        return result;
+        EndEvent end = new EndEvent(steps, epochs, stoppedEarly ? EndEvent.Outcome.STOPPED_EARLY : EndEvent.Outcome.COMPLETED);
+        if (finished) {
+            listeners.forEach(l -> l.onTrainingEnd(end));
+        }
+        return new Result(best, bestEpoch, epochs, steps, stoppedEarly, lastLoss);
     }
 
     /** What one optimiser step's gradient computation gave. */
@@ -204,8 +228,8 @@ public final class FusionTrainer {
     /** Accumulates the gradients of the micro-batches, recomputing when they are not finite. */
     private StepOutcome step(FusionModel model, ParameterStore store, NDManager manager, List<Parameter> trainable, List<Batch> micro, int step) {
         for (int attempt = 1; ; attempt++) {
-            Engine.getInstance().setRandomSeed(Math.floorMod(Long.hashCode(mix(config.seed(), step)), Integer.MAX_VALUE));
-            SplittableRandom random = new SplittableRandom(mix(config.seed(), step));
+            Engine.getInstance().setRandomSeed(Seeds.forStep(config.seed(), step));
+            SplittableRandom random = new SplittableRandom(Seeds.forStep(config.seed(), step));
             float loss = 0;
             for (Batch batch : micro) {
                 try (NDManager batchManager = manager.newSubManager()) {
@@ -248,13 +272,5 @@ public final class FusionTrainer {
             present.add(has);
         }
         return present;
-    }
-
-    /** A well-mixed 64-bit value from (seed, counter): SplitMix64's finaliser. */
-    static long mix(long seed, long counter) {
-        long z = seed + 0x9E3779B97F4A7C15L * (counter + 1);
-        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-        return z ^ (z >>> 31);
     }
 }
