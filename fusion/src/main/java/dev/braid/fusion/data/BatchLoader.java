@@ -1,17 +1,19 @@
 package dev.braid.fusion.data;
 
-import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -38,8 +40,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code k} on of {@code epoch(e, 0)} without preparing the first {@code k}: that is how a run
  * resumes mid-epoch. At most {@code prefetch} batches are prepared or waiting at any time. A
  * failure surfaces from {@code next()} as a {@link BatchLoadException} naming the sample's line and
- * file. Starting a new epoch abandons the previous one's iterator. {@link #close()} stops the
- * workers. Not for use by several consuming threads at once.
+ * file. Starting a new epoch abandons the previous one's iterator, and {@link #close()} (from any
+ * thread) stops the workers; an abandoned iterator's {@code hasNext()} then throws {@link
+ * IllegalStateException} rather than pretending the epoch ended. One consuming thread per
+ * iterator.
  */
 public final class BatchLoader implements AutoCloseable {
 
@@ -120,7 +124,7 @@ public final class BatchLoader implements AutoCloseable {
                             + ")]");
         }
         if (current != null) {
-            current.cancel();
+            current.stop(State.SUPERSEDED);
         }
         current = new EpochIterator(epoch, startBatch, source.epoch(config.seed(), epoch));
         return current;
@@ -137,7 +141,7 @@ public final class BatchLoader implements AutoCloseable {
         }
         closed = true;
         if (current != null) {
-            current.cancel();
+            current.stop(State.CLOSED);
         }
         workers.shutdownNow();
         try {
@@ -167,11 +171,20 @@ public final class BatchLoader implements AutoCloseable {
         return collator.collate(samples, features);
     }
 
+    /** Why an epoch's iterator stopped before its end, if it did. */
+    private enum State {
+        LIVE,
+        SUPERSEDED,
+        FAILED,
+        CLOSED
+    }
+
     private final class EpochIterator implements Iterator<Batch> {
         private final int epoch;
         private final List<Sample> order;
         private final int batches;
-        private final ArrayDeque<Future<Batch>> pending = new ArrayDeque<>();
+        private final Deque<Future<Batch>> pending = new ConcurrentLinkedDeque<>();
+        private volatile State state = State.LIVE;
         private int nextToDeliver;
         private int nextToSubmit;
 
@@ -185,27 +198,57 @@ public final class BatchLoader implements AutoCloseable {
         }
 
         private void fill() {
-            while (pending.size() < config.prefetch() && nextToSubmit < batches) {
+            while (state == State.LIVE
+                    && pending.size() < config.prefetch()
+                    && nextToSubmit < batches) {
                 int batch = nextToSubmit++;
                 int from = batch * config.batchSize();
                 List<Sample> samples =
                         order.subList(from, Math.min(from + config.batchSize(), order.size()));
-                pending.add(workers.submit(() -> prepare(epoch, batch, samples)));
+                try {
+                    pending.add(workers.submit(() -> prepare(epoch, batch, samples)));
+                } catch (RejectedExecutionException e) {
+                    stop(State.CLOSED);
+                }
             }
         }
 
-        void cancel() {
-            pending.forEach(f -> f.cancel(true));
-            pending.clear();
-            nextToSubmit = batches;
-            nextToDeliver = batches;
+        /** Stops the iterator (callable from any thread) and cancels the batches in preparation. */
+        void stop(State why) {
+            state = why;
+            for (Future<Batch> f = pending.poll(); f != null; f = pending.poll()) {
+                f.cancel(true);
+            }
         }
 
+        /**
+         * Whether the epoch has more batches.
+         *
+         * @throws IllegalStateException if the loader was closed, a later epoch was started, or a
+         *     batch failed
+         */
         @Override
         public boolean hasNext() {
-            return nextToDeliver < batches;
+            switch (state) {
+                case LIVE:
+                    return nextToDeliver < batches;
+                case SUPERSEDED:
+                    throw new IllegalStateException(
+                            "epoch " + epoch + " was abandoned by a later call of epoch()");
+                case FAILED:
+                    throw new IllegalStateException("epoch " + epoch + " stopped after a failure");
+                default:
+                    throw new IllegalStateException("the batch loader is closed");
+            }
         }
 
+        /**
+         * The next batch, waiting for a worker to finish it if need be.
+         *
+         * @throws BatchLoadException if preparing the batch failed, naming the sample's line and
+         *     file
+         * @throws IllegalStateException as {@link #hasNext()}
+         */
         @Override
         public Batch next() {
             if (!hasNext()) {
@@ -214,20 +257,24 @@ public final class BatchLoader implements AutoCloseable {
             int batch = nextToDeliver++;
             Future<Batch> future = pending.poll();
             try {
+                if (future == null) {
+                    throw new CancellationException();
+                }
                 Batch out = future.get();
                 fill();
                 return out;
             } catch (ExecutionException e) {
-                cancel();
+                stop(State.FAILED);
                 Throwable cause = e.getCause();
                 throw new BatchLoadException(
                         "batch " + batch + " of epoch " + epoch + " failed: " + cause.getMessage(),
                         cause);
             } catch (CancellationException e) {
-                throw new IllegalStateException("the batch loader was closed", e);
+                hasNext(); // throws, saying why the iterator stopped
+                throw new IllegalStateException("batch " + batch + " was cancelled", e);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                cancel();
+                stop(State.FAILED);
                 throw new BatchLoadException(
                         "interrupted while waiting for batch " + batch + " of epoch " + epoch, e);
             }

@@ -197,7 +197,33 @@ class BatchLoaderTest {
         loader.close();
 
         assertEquals(Set.of(), loaderThreads(loader));
+        IllegalStateException e = assertThrows(IllegalStateException.class, batches::hasNext);
+        assertEquals("the batch loader is closed", e.getMessage());
         assertThrows(IllegalStateException.class, () -> loader.epoch(1, 0));
+    }
+
+    @Test
+    void closingFromAnotherThreadStopsTheIterator() throws Exception {
+        BatchLoader loader = loader(Order.SHUFFLED, 1, 1);
+        Iterator<Batch> batches = loader.epoch(0, 0);
+        Thread closer = new Thread(loader::close);
+        closer.start();
+        closer.join(10_000);
+
+        assertThrows(IllegalStateException.class, () -> all(batches));
+        assertEquals(Set.of(), loaderThreads(loader));
+    }
+
+    @Test
+    void aLaterEpochAbandonsTheEarlierIterator() {
+        try (BatchLoader loader = loader(Order.SHUFFLED, 1, 1)) {
+            Iterator<Batch> first = loader.epoch(0, 0);
+            first.next();
+            loader.epoch(1, 0);
+
+            IllegalStateException e = assertThrows(IllegalStateException.class, first::hasNext);
+            assertEquals("epoch 0 was abandoned by a later call of epoch()", e.getMessage());
+        }
     }
 
     @Test
