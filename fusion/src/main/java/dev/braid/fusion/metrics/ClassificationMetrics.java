@@ -2,6 +2,7 @@ package dev.braid.fusion.metrics;
 
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -56,6 +57,10 @@ public final class ClassificationMetrics {
         int k = classNames.size();
         if (k == 0) {
             throw new IllegalArgumentException("classNames is empty");
+        }
+        if (new HashSet<>(classNames).size() != k) {
+            throw new IllegalArgumentException(
+                    "classNames (" + classNames + ") must be distinct: they name the metrics");
         }
         int[][] confusion = new int[k][k];
         int correct = 0;

@@ -86,7 +86,9 @@ public final class AdamW implements AutoCloseable {
     }
 
     /**
-     * Updates each parameter in place from its gradient, which is read but not cleared.
+     * Updates each parameter in place from its gradient, which is read but not cleared. Give it
+     * finite gradients only ({@link Gradients#clipByGlobalNorm} returns a non-finite norm
+     * otherwise): a NaN would stay in the moments for good.
      *
      * @param toUpdate the parameters to update, each one of those the optimiser was built over
      * @param learningRate this step's learning rate

@@ -81,7 +81,8 @@ public final class Checkpoint {
      * What {@link #read} restores besides the weights, which it loads into the model.
      *
      * @param state where the run stands
-     * @param optimizer the optimiser with its moments, over the parameters given to {@link #read}
+     * @param optimizer the optimiser with its moments, over the parameters given to {@link #read};
+     *     it replaces the caller's optimiser, which should be closed to free its moments
      * @param directory the directory read: the checkpoint, or its {@code .old} fallback
      */
     public record Restored(TrainingState state, AdamW optimizer, Path directory) {}
@@ -112,9 +113,11 @@ public final class Checkpoint {
         entries.add(
                 writeFile(
                         temporary.resolve(STATE_FILE),
+                        // as bytes: Jackson would close the stream it writes to
                         out ->
-                                JSON.writerWithDefaultPrettyPrinter()
-                                        .writeValue((OutputStream) out, state)));
+                                out.write(
+                                        JSON.writerWithDefaultPrettyPrinter()
+                                                .writeValueAsBytes(state))));
         writeFile(
                 temporary.resolve(COMPLETE_FILE),
                 out ->
@@ -152,7 +155,8 @@ public final class Checkpoint {
      *     TrainableParameters#all()})
      * @throws NoSuchFileException if neither directory holds a complete checkpoint
      * @throws IOException if a file is missing, corrupt or does not fit the model; the message
-     *     names the file
+     *     names the file. All checksums are checked before anything is loaded, but if the optimiser
+     *     state does not fit {@code parameters} the weights are already replaced.
      */
     public static Restored read(
             Path directory, Block model, NDManager manager, List<Parameter> parameters)
@@ -227,12 +231,20 @@ public final class Checkpoint {
                 throw new IOException(
                         "checkpoint file " + marker + " is corrupt: line '" + line + "'");
             }
+            long expectedSize;
+            long expectedCrc;
+            try {
+                expectedSize = Long.parseLong(parts[1]);
+                expectedCrc = Long.parseLong(parts[2], 16);
+            } catch (NumberFormatException e) {
+                throw new IOException(
+                        "checkpoint file " + marker + " is corrupt: line '" + line + "'", e);
+            }
             Path file = directory.resolve(parts[0]);
             if (!Files.isRegularFile(file)) {
                 throw new NoSuchFileException(file.toString(), null, "checkpoint file missing");
             }
             long size = Files.size(file);
-            long expectedSize = Long.parseLong(parts[1]);
             if (size != expectedSize) {
                 throw new IOException(
                         "checkpoint file "
@@ -246,7 +258,7 @@ public final class Checkpoint {
             try (InputStream in = new CheckedInputStream(Files.newInputStream(file), crc)) {
                 in.transferTo(OutputStream.nullOutputStream());
             }
-            if (crc.getValue() != Long.parseLong(parts[2], 16)) {
+            if (crc.getValue() != expectedCrc) {
                 throw new IOException("checkpoint file " + file + " is corrupt: checksum mismatch");
             }
         }

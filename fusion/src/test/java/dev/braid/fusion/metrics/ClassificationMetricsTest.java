@@ -84,6 +84,9 @@ class ClassificationMetricsTest {
         assertThrows(
                 IllegalArgumentException.class,
                 () -> ClassificationMetrics.of(new int[0], new int[0], CLASSES));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> ClassificationMetrics.of(new int[] {0}, new int[] {0}, List.of("a", "a")));
     }
 
     private static void assertScores(

@@ -38,7 +38,7 @@ final class TestParameters {
             for (int i = 0; i < parameters.size(); i++) {
                 NDArray weight = parameters.get(i).getArray();
                 NDArray g = step.create(gradients[i], weight.getShape());
-                loss = loss.add(weight.mul(g).sum());
+                loss = loss.add(g.mul(weight).sum()); // g first: the result joins g's manager
             }
             collector.backward(loss);
         }
