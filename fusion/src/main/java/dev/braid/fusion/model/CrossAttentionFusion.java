@@ -111,7 +111,10 @@ public final class CrossAttentionFusion extends FusionBlock {
                     projected
                             .get(i)
                             .tokens()
-                            .add(types.get(new NDIndex("{}:{}", i, i + 1)))); // (B, L, D)
+                            .add(
+                                    types.get(
+                                            inputs.head().getManager(),
+                                            new NDIndex("{}:{}", i, i + 1)))); // (B, L, D)
         }
         NDArray any = anyPresent(projected);
         NDArray vector =
@@ -166,9 +169,11 @@ public final class CrossAttentionFusion extends FusionBlock {
         NDArray mask = NDArrays.concat(masks, 1); // (B, ΣL)
         long batch = all.getShape().get(0);
         NDArray queries = store.getValue(latents, all.getDevice(), training);
+        // Results of ops on a parameter join the parameter's manager: move this one to the step's.
+        NDArray first = queries.expandDims(0);
+        first.attach(all.getManager());
         NDArray h =
-                queries.expandDims(0)
-                        .broadcast(new Shape(batch, config.latents(), config.width())); // (B, N, D)
+                first.broadcast(new Shape(batch, config.latents(), config.width())); // (B, N, D)
         h = cross.get(0).forward(store, new NDList(h, all, mask), training).singletonOrThrow();
         for (TransformerLayer layer : self) {
             h = layer.forward(store, new NDList(h), training).singletonOrThrow();

@@ -85,7 +85,7 @@ public final class CrossAttentionLayer extends AbstractBlock {
         NDList attend = new NDList(q, s, AttentionBias.keyPadding(sourceMask));
         NDArray a = attention.forward(store, attend, training).singletonOrThrow().mul(present);
         if (gated) {
-            a = a.mul(Activation.tanh(store.getValue(attentionGate, query.getDevice(), training)));
+            a = a.mul(gate(store, attentionGate, query, training));
         }
         NDArray x = query.add(a);
 
@@ -93,12 +93,17 @@ public final class CrossAttentionLayer extends AbstractBlock {
         NDArray f =
                 feedForward.forward(store, new NDList(h), training).singletonOrThrow().mul(present);
         if (gated) {
-            f =
-                    f.mul(
-                            Activation.tanh(
-                                    store.getValue(feedForwardGate, query.getDevice(), training)));
+            f = f.mul(gate(store, feedForwardGate, query, training));
         }
         return new NDList(x.add(f));
+    }
+
+    /** {@code tanh(alpha)}, in the step's manager (an op on a parameter joins the parameter's). */
+    private static NDArray gate(
+            ParameterStore store, Parameter alpha, NDArray like, boolean training) {
+        NDArray value = Activation.tanh(store.getValue(alpha, like.getDevice(), training));
+        value.attach(like.getManager());
+        return value;
     }
 
     @Override

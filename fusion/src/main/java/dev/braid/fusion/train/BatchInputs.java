@@ -23,7 +23,10 @@ final class BatchInputs {
      * @param dropped per sample, the modalities to hide (modality dropout); empty sets for none
      */
     static Map<Modality, NDList> of(
-            Batch batch, List<Modality> modalities, List<Set<Modality>> dropped, NDManager manager) {
+            Batch batch,
+            List<Modality> modalities,
+            List<Set<Modality>> dropped,
+            NDManager manager) {
         Map<Modality, NDList> inputs = new EnumMap<>(Modality.class);
         for (Modality m : modalities) {
             NDList pair =
@@ -37,7 +40,8 @@ final class BatchInputs {
         return inputs;
     }
 
-    private static NDList hide(Modality m, NDList pair, List<Set<Modality>> dropped, NDManager manager) {
+    private static NDList hide(
+            Modality m, NDList pair, List<Set<Modality>> dropped, NDManager manager) {
         boolean[] keep = new boolean[dropped.size()];
         boolean any = false;
         for (int b = 0; b < keep.length; b++) {
@@ -51,7 +55,8 @@ final class BatchInputs {
         return switch (m) {
             case TEXT -> new NDList(pair.get(0), pair.get(1).logicalAnd(kept.expandDims(1)));
             case IMAGE -> new NDList(pair.get(0), pair.get(1).logicalAnd(kept));
-            case AUDIO -> new NDList(pair.get(0), pair.get(1).mul(kept.toType(DataType.INT32, false)));
+            case AUDIO ->
+                    new NDList(pair.get(0), pair.get(1).mul(kept.toType(DataType.INT32, false)));
         };
     }
 }

@@ -12,7 +12,9 @@ import java.util.Map;
  * @param samples the number of samples evaluated
  */
 public record Evaluation(
-        Map<String, Double> metrics, Map<String, ClassificationMetrics> classification, int samples) {
+        Map<String, Double> metrics,
+        Map<String, ClassificationMetrics> classification,
+        int samples) {
 
     /** Returns one metric, failing with the names available if it is unknown. */
     public double metric(String name) {

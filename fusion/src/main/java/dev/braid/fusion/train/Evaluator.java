@@ -1,7 +1,6 @@
 package dev.braid.fusion.train;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.ParameterStore;
 import dev.braid.fusion.Modality;
@@ -21,9 +20,9 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * Runs a model over batches without training and scores every head on the samples labelled for
- * it: accuracy, macro-F1, per-class scores and ROC-AUC (two classes) for classification;
- * macro ROC-AUC and exact-match accuracy for multi-label; MAE and RMSE for regression.
+ * Runs a model over batches without training and scores every head on the samples labelled for it:
+ * accuracy, macro-F1, per-class scores and ROC-AUC (two classes) for classification; macro ROC-AUC
+ * and exact-match accuracy for multi-label; MAE and RMSE for regression.
  */
 public final class Evaluator {
 
@@ -35,7 +34,11 @@ public final class Evaluator {
      * @param hidden modalities to hide from every sample (for robustness tables); empty for none
      */
     public static Evaluation evaluate(
-            FusionModel model, NDManager manager, Iterator<Batch> batches, TaskSchema schema, Set<Modality> hidden) {
+            FusionModel model,
+            NDManager manager,
+            Iterator<Batch> batches,
+            TaskSchema schema,
+            Set<Modality> hidden) {
         Map<String, HeadOutputs> outputs = new TreeMap<>();
         double lossSum = 0;
         int samples = 0;
@@ -48,13 +51,18 @@ public final class Evaluator {
                 for (int b = 0; b < batch.size(); b++) {
                     dropped.add(hidden);
                 }
-                Map<String, NDArray> logits = model.predict(store, BatchInputs.of(batch, modalities, dropped, step), false);
-                lossSum += HeadLosses.total(logits, batch.targets(), 0f, step).getFloat() * batch.size();
+                Map<String, NDArray> logits =
+                        model.predict(
+                                store, BatchInputs.of(batch, modalities, dropped, step), false);
+                lossSum +=
+                        HeadLosses.total(logits, batch.targets(), 0f, step).getFloat()
+                                * batch.size();
                 samples += batch.size();
                 for (Map.Entry<String, NDArray> head : logits.entrySet()) {
                     HeadTargets target = batch.targets().get(head.getKey());
                     if (target != null) {
-                        outputs.computeIfAbsent(head.getKey(), k -> new HeadOutputs()).add(head.getValue(), target);
+                        outputs.computeIfAbsent(head.getKey(), k -> new HeadOutputs())
+                                .add(head.getValue(), target);
                     }
                 }
             }
@@ -71,18 +79,27 @@ public final class Evaluator {
             }
             switch (head.kind()) {
                 case CLASSIFICATION -> {
-                    ClassificationMetrics m = ClassificationMetrics.of(out.truthClasses(), out.argmax(), head.classes());
+                    ClassificationMetrics m =
+                            ClassificationMetrics.of(
+                                    out.truthClasses(), out.argmax(), head.classes());
                     classification.put(name, m);
                     m.toMap().forEach((k, v) -> metrics.put(name + "/" + k, v));
                     if (head.classes().size() == 2) {
-                        metrics.put(name + "/roc_auc", RocAuc.binary(out.softmaxColumn(1), out.truthIs(1)));
+                        metrics.put(
+                                name + "/roc_auc",
+                                RocAuc.binary(out.softmaxColumn(1), out.truthIs(1)));
                     }
                 }
                 case MULTI_LABEL -> {
-                    metrics.put(name + "/roc_auc_macro", RocAuc.macro(out.sigmoid(), out.truthMultiHot()));
+                    metrics.put(
+                            name + "/roc_auc_macro",
+                            RocAuc.macro(out.sigmoid(), out.truthMultiHot()));
                     metrics.put(name + "/exact_match", out.exactMatch());
                 }
-                case REGRESSION -> RegressionMetrics.of(out.truthValues(), out.values()).toMap().forEach((k, v) -> metrics.put(name + "/" + k, v));
+                case REGRESSION ->
+                        RegressionMetrics.of(out.truthValues(), out.values())
+                                .toMap()
+                                .forEach((k, v) -> metrics.put(name + "/" + k, v));
             }
         }
         return new Evaluation(metrics, classification, samples);
@@ -107,7 +124,9 @@ public final class Evaluator {
                 if (target instanceof HeadTargets.Classes c) {
                     truth.add(new float[] {c.classIndex()[b]});
                 } else if (target instanceof HeadTargets.MultiHot h) {
-                    truth.add(java.util.Arrays.copyOfRange(h.multiHot(), b * h.classes(), (b + 1) * h.classes()));
+                    truth.add(
+                            java.util.Arrays.copyOfRange(
+                                    h.multiHot(), b * h.classes(), (b + 1) * h.classes()));
                 } else if (target instanceof HeadTargets.Values v) {
                     truth.add(new float[] {v.values()[b]});
                 }
@@ -127,49 +146,61 @@ public final class Evaluator {
         }
 
         int[] argmax() {
-            return rows.stream().mapToInt(r -> {
-                int best = 0;
-                for (int i = 1; i < r.length; i++) {
-                    if (r[i] > r[best]) {
-                        best = i;
-                    }
-                }
-                return best;
-            }).toArray();
+            return rows.stream()
+                    .mapToInt(
+                            r -> {
+                                int best = 0;
+                                for (int i = 1; i < r.length; i++) {
+                                    if (r[i] > r[best]) {
+                                        best = i;
+                                    }
+                                }
+                                return best;
+                            })
+                    .toArray();
         }
 
         double[] softmaxColumn(int c) {
-            return rows.stream().mapToDouble(r -> {
-                double max = Double.NEGATIVE_INFINITY;
-                for (float v : r) {
-                    max = Math.max(max, v);
-                }
-                double sum = 0;
-                for (float v : r) {
-                    sum += Math.exp(v - max);
-                }
-                return Math.exp(r[c] - max) / sum;
-            }).toArray();
+            return rows.stream()
+                    .mapToDouble(
+                            r -> {
+                                double max = Double.NEGATIVE_INFINITY;
+                                for (float v : r) {
+                                    max = Math.max(max, v);
+                                }
+                                double sum = 0;
+                                for (float v : r) {
+                                    sum += Math.exp(v - max);
+                                }
+                                return Math.exp(r[c] - max) / sum;
+                            })
+                    .toArray();
         }
 
         double[][] sigmoid() {
-            return rows.stream().map(r -> {
-                double[] p = new double[r.length];
-                for (int i = 0; i < r.length; i++) {
-                    p[i] = 1 / (1 + Math.exp(-r[i]));
-                }
-                return p;
-            }).toArray(double[][]::new);
+            return rows.stream()
+                    .map(
+                            r -> {
+                                double[] p = new double[r.length];
+                                for (int i = 0; i < r.length; i++) {
+                                    p[i] = 1 / (1 + Math.exp(-r[i]));
+                                }
+                                return p;
+                            })
+                    .toArray(double[][]::new);
         }
 
         boolean[][] truthMultiHot() {
-            return truth.stream().map(t -> {
-                boolean[] b = new boolean[t.length];
-                for (int i = 0; i < t.length; i++) {
-                    b[i] = t[i] > 0.5f;
-                }
-                return b;
-            }).toArray(boolean[][]::new);
+            return truth.stream()
+                    .map(
+                            t -> {
+                                boolean[] b = new boolean[t.length];
+                                for (int i = 0; i < t.length; i++) {
+                                    b[i] = t[i] > 0.5f;
+                                }
+                                return b;
+                            })
+                    .toArray(boolean[][]::new);
         }
 
         double exactMatch() {

@@ -3,10 +3,11 @@ package dev.braid.fusion.train;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.braid.fusion.Modality;
 import dev.braid.fusion.data.Batch;
 import dev.braid.fusion.data.BatchLoader;
@@ -14,8 +15,6 @@ import dev.braid.fusion.data.ManifestEntry;
 import dev.braid.fusion.data.TaskSchema;
 import dev.braid.fusion.model.FusionModel;
 import dev.braid.fusion.model.ModalityDropout;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,8 +29,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Braid's one training loop: trains any {@link FusionModel} (any modalities, any fusion, any
- * heads) on batches from a {@link BatchLoader}, read top to bottom as fit → epoch → step.
+ * Braid's one training loop: trains any {@link FusionModel} (any modalities, any fusion, any heads)
+ * on batches from a {@link BatchLoader}, read top to bottom as fit → epoch → step.
  *
  * <p>A step: per micro-batch, a fresh {@code NDManager} holds every array of the batch and is
  * closed when the micro-batch ends; forward, the heads' summed loss, backward. After {@code
@@ -66,7 +65,13 @@ public final class FusionTrainer {
      * @param stoppedEarly whether early stopping ended the run
      * @param lastLoss the training loss of the last step
      */
-    public record Result(Evaluation best, int bestEpoch, int epochs, int steps, boolean stoppedEarly, float lastLoss) {}
+    public record Result(
+            Evaluation best,
+            int bestEpoch,
+            int epochs,
+            int steps,
+            boolean stoppedEarly,
+            float lastLoss) {}
 
     private final TrainConfig config;
 
@@ -94,16 +99,27 @@ public final class FusionTrainer {
         for (Modality m : config.frozenEncoders()) {
             parameters = parameters.freeze(model.encoder(m));
         }
-        int stepsPerEpoch = Math.max(1, (train.batchesPerEpoch() + config.accumulation() - 1) / config.accumulation());
+        int stepsPerEpoch =
+                Math.max(
+                        1,
+                        (train.batchesPerEpoch() + config.accumulation() - 1)
+                                / config.accumulation());
         int totalSteps = config.epochs() * stepsPerEpoch;
         LearningRateSchedule schedule =
-                new LearningRateSchedule(config.learningRate(), Math.round(config.warmupFraction() * totalSteps), totalSteps, config.learningRate() * 0.01);
+                new LearningRateSchedule(
+                        config.learningRate(),
+                        Math.round(config.warmupFraction() * totalSteps),
+                        totalSteps,
+                        config.learningRate() * 0.01);
         AdamWConfig adamW = AdamWConfig.defaults().withWeightDecay(config.weightDecay());
-        EarlyStopping stopping = new EarlyStopping(
-                config.earlyStoppingMetric(),
-                config.minimise() ? EarlyStopping.Goal.MINIMIZE : EarlyStopping.Goal.MAXIMIZE,
-                Math.max(1, config.patience()),
-                0);
+        EarlyStopping stopping =
+                new EarlyStopping(
+                        config.earlyStoppingMetric(),
+                        config.minimise()
+                                ? EarlyStopping.Goal.MINIMIZE
+                                : EarlyStopping.Goal.MAXIMIZE,
+                        Math.max(1, config.patience()),
+                        0);
 
         AdamW optimizer;
         EarlyStopping.Tracker tracker;
@@ -113,7 +129,8 @@ public final class FusionTrainer {
         int bestEpoch = -1;
         Path checkpoint = runDir.resolve(CHECKPOINT);
         if (Checkpoint.exists(checkpoint)) {
-            Checkpoint.Restored restored = Checkpoint.read(checkpoint, model, manager, parameters.all());
+            Checkpoint.Restored restored =
+                    Checkpoint.read(checkpoint, model, manager, parameters.all());
             TrainingState state = restored.state();
             optimizer = restored.optimizer();
             tracker = stopping.resume(state.bestMetric(), state.epochsWithoutImprovement());
@@ -121,7 +138,11 @@ public final class FusionTrainer {
             startEpoch = state.epoch();
             startBatch = state.batchInEpoch();
             bestEpoch = state.config().path("bestEpoch").asInt(-1);
-            LOG.info("resuming from step {} (epoch {}, batch {})", startStep, startEpoch, startBatch);
+            LOG.info(
+                    "resuming from step {} (epoch {}, batch {})",
+                    startStep,
+                    startEpoch,
+                    startBatch);
         } else {
             optimizer = new AdamW(adamW, manager, parameters.all());
             tracker = stopping.start();
@@ -155,7 +176,8 @@ public final class FusionTrainer {
                     }
                     batchIndex += micro.size();
                     float lr = schedule.at(step);
-                    StepOutcome outcome = step(model, store, manager, parameters.trainable(), micro, step);
+                    StepOutcome outcome =
+                            step(model, store, manager, parameters.trainable(), micro, step);
                     if (outcome.applied()) {
                         optimizer.step(parameters.trainable(), lr);
                         lastLoss = outcome.loss();
@@ -166,15 +188,42 @@ public final class FusionTrainer {
                         samplesSeen += b.size();
                     }
                     double seconds = (System.nanoTime() - started) / 1e9;
-                    StepEvent event = new StepEvent(step, epoch, totalSteps, outcome.loss(), lr, outcome.gradNorm(), samplesSeen / Math.max(seconds, 1e-9));
+                    StepEvent event =
+                            new StepEvent(
+                                    step,
+                                    epoch,
+                                    totalSteps,
+                                    outcome.loss(),
+                                    lr,
+                                    outcome.gradNorm(),
+                                    samplesSeen / Math.max(seconds, 1e-9));
                     all.forEach(l -> l.onStep(event));
                     if (config.maxSteps() > 0 && step >= config.maxSteps()) {
-                        Checkpoint.write(checkpoint, model, optimizer, state(step, epoch, batchIndex, tracker, bestEpoch));
-                        return finish(model, manager, runDir, validation, schema, best, bestEpoch, epoch, step, false, lastLoss, all);
+                        Checkpoint.write(
+                                checkpoint,
+                                model,
+                                optimizer,
+                                state(step, epoch, batchIndex, tracker, bestEpoch));
+                        return finish(
+                                model,
+                                manager,
+                                runDir,
+                                validation,
+                                schema,
+                                best,
+                                bestEpoch,
+                                epoch,
+                                step,
+                                false,
+                                lastLoss,
+                                all);
                     }
                 }
-                Evaluation evaluation = Evaluator.evaluate(model, manager, validation.epoch(0, 0), schema, Set.of());
-                EarlyStopping.Decision decision = tracker.update(evaluation.metric(config.earlyStoppingMetric()));
+                Evaluation evaluation =
+                        Evaluator.evaluate(
+                                model, manager, validation.epoch(0, 0), schema, Set.of());
+                EarlyStopping.Decision decision =
+                        tracker.update(evaluation.metric(config.earlyStoppingMetric()));
                 boolean improved = decision == EarlyStopping.Decision.IMPROVED;
                 if (improved) {
                     best = evaluation;
@@ -183,30 +232,65 @@ public final class FusionTrainer {
                 }
                 EpochEvent event = new EpochEvent(epoch, step, evaluation.metrics(), improved);
                 all.forEach(l -> l.onEpoch(event));
-                Checkpoint.write(checkpoint, model, optimizer, state(step, epoch + 1, 0, tracker, bestEpoch));
+                Checkpoint.write(
+                        checkpoint,
+                        model,
+                        optimizer,
+                        state(step, epoch + 1, 0, tracker, bestEpoch));
                 if (config.patience() > 0 && decision == EarlyStopping.Decision.STOP) {
                     stoppedEarly = true;
                     epoch++;
                     break;
                 }
             }
+            return finish(
+                    model,
+                    manager,
+                    runDir,
+                    validation,
+                    schema,
+                    best,
+                    bestEpoch,
+                    epoch,
+                    step,
+                    stoppedEarly,
+                    lastLoss,
+                    all);
         } finally {
             log.close();
         }
-        return finish(model, manager, runDir, validation, schema, best, bestEpoch, epoch, step, stoppedEarly, lastLoss, all);
     }
 
-    private TrainingState state(int step, int epoch, int batchInEpoch, EarlyStopping.Tracker tracker, int bestEpoch) {
+    private TrainingState state(
+            int step, int epoch, int batchInEpoch, EarlyStopping.Tracker tracker, int bestEpoch) {
         ObjectNode extra = JSON.createObjectNode();
         extra.put("bestEpoch", bestEpoch);
         extra.set("train", JSON.valueToTree(config));
-        return new TrainingState(step, epoch, batchInEpoch, config.seed(), tracker.best(), tracker.epochsWithoutImprovement(), extra);
+        return new TrainingState(
+                step,
+                epoch,
+                batchInEpoch,
+                config.seed(),
+                tracker.best(),
+                tracker.epochsWithoutImprovement(),
+                extra);
     }
 
     /** Ends a run: a finished run ends with its best weights, evaluated; a paused one as it is. */
-    private Result finish(FusionModel model, NDManager manager, Path runDir, BatchLoader validation, TaskSchema schema,
-            Evaluation best, int bestEpoch, int epochs, int steps, boolean stoppedEarly, float lastLoss,
-            List<TrainingListener> listeners) throws IOException {
+    private Result finish(
+            FusionModel model,
+            NDManager manager,
+            Path runDir,
+            BatchLoader validation,
+            TaskSchema schema,
+            Evaluation best,
+            int bestEpoch,
+            int epochs,
+            int steps,
+            boolean stoppedEarly,
+            float lastLoss,
+            List<TrainingListener> listeners)
+            throws IOException {
         Path bestFile = runDir.resolve(BEST_PARAMETERS);
         boolean finished = epochs >= config.epochs() || stoppedEarly;
         if (finished && Files.exists(bestFile)) {
@@ -215,7 +299,11 @@ public final class FusionTrainer {
                 best = Evaluator.evaluate(model, manager, validation.epoch(0, 0), schema, Set.of());
             }
         }
-        EndEvent end = new EndEvent(steps, epochs, stoppedEarly ? EndEvent.Outcome.STOPPED_EARLY : EndEvent.Outcome.COMPLETED);
+        EndEvent end =
+                new EndEvent(
+                        steps,
+                        epochs,
+                        stoppedEarly ? EndEvent.Outcome.STOPPED_EARLY : EndEvent.Outcome.COMPLETED);
         if (finished) {
             listeners.forEach(l -> l.onTrainingEnd(end));
         }
@@ -226,24 +314,35 @@ public final class FusionTrainer {
     private record StepOutcome(float loss, float gradNorm, boolean applied) {}
 
     /** Accumulates the gradients of the micro-batches, recomputing when they are not finite. */
-    private StepOutcome step(FusionModel model, ParameterStore store, NDManager manager, List<Parameter> trainable, List<Batch> micro, int step) {
-        for (int attempt = 1; ; attempt++) {
-            Engine.getInstance().setRandomSeed(Seeds.forStep(config.seed(), step));
-            SplittableRandom random = new SplittableRandom(Seeds.forStep(config.seed(), step));
-            float loss = 0;
-            for (Batch batch : micro) {
-                try (NDManager batchManager = manager.newSubManager()) {
-                    List<Set<Modality>> dropped = modalityDropout().choose(presentModalities(batch), random);
-                    try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-                        Map<String, NDArray> logits = model.predict(store, BatchInputs.of(batch, model.config().modalities(), dropped, batchManager), true);
-                        NDArray total = HeadLosses.total(logits, batch.targets(), config.labelSmoothing(), batchManager);
-                        collector.backward(total.div(micro.size()));
-                        loss += total.getFloat() / micro.size();
-                    }
+    private StepOutcome step(
+            FusionModel model,
+            ParameterStore store,
+            NDManager manager,
+            List<Parameter> trainable,
+            List<Batch> micro,
+            int step) {
+        try (NDManager snapshot = manager.newSubManager()) {
+            // A recomputed step must see the BatchNorm statistics the first attempt saw.
+            List<Parameter> buffers = new ArrayList<>();
+            List<NDArray> saved = new ArrayList<>();
+            model.getParameters()
+                    .forEach(
+                            p -> {
+                                if (!p.getValue().requiresGradient()) {
+                                    NDArray copy = p.getValue().getArray().duplicate();
+                                    copy.attach(snapshot);
+                                    buffers.add(p.getValue());
+                                    saved.add(copy);
+                                }
+                            });
+            for (int attempt = 1; ; attempt++) {
+                Engine.getInstance().setRandomSeed(Seeds.forStep(config.seed(), step));
+                SplittableRandom random = new SplittableRandom(Seeds.forStep(config.seed(), step));
+                float loss = 0;
+                for (Batch batch : micro) {
+                    loss += forwardBackward(model, store, manager, batch, random, micro.size());
                 }
-            }
-            try (NDManager scratch = manager.newSubManager()) {
-                float norm = Gradients.globalNorm(trainable, scratch);
+                float norm = Gradients.globalNorm(trainable, snapshot);
                 if (Float.isFinite(norm)) {
                     if (config.clipNorm() > 0 && norm > config.clipNorm()) {
                         Gradients.scale(trainable, config.clipNorm() / norm);
@@ -251,11 +350,44 @@ public final class FusionTrainer {
                     return new StepOutcome(loss, norm, true);
                 }
                 Gradients.zero(trainable);
+                for (int i = 0; i < buffers.size(); i++) {
+                    saved.get(i).copyTo(buffers.get(i).getArray());
+                }
                 if (attempt == MAX_ATTEMPTS) {
-                    LOG.warn("step {}: gradient still not finite after {} attempts; skipping the step", step, attempt);
+                    LOG.warn(
+                            "step {}: gradient still not finite after {} attempts; skipping the step",
+                            step,
+                            attempt);
                     return new StepOutcome(loss, norm, false);
                 }
                 LOG.warn("step {}: non-finite gradient (loss {}), recomputing", step, loss);
+            }
+        }
+    }
+
+    /** One micro-batch: forward, loss, backward; returns its share of the step's loss. */
+    private float forwardBackward(
+            FusionModel model,
+            ParameterStore store,
+            NDManager manager,
+            Batch batch,
+            SplittableRandom random,
+            int microBatches) {
+        try (NDManager batchManager = manager.newSubManager()) {
+            List<Set<Modality>> dropped =
+                    modalityDropout().choose(presentModalities(batch), random);
+            try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+                Map<String, NDArray> logits =
+                        model.predict(
+                                store,
+                                BatchInputs.of(
+                                        batch, model.config().modalities(), dropped, batchManager),
+                                true);
+                NDArray total =
+                        HeadLosses.total(
+                                logits, batch.targets(), config.labelSmoothing(), batchManager);
+                collector.backward(total.div(microBatches));
+                return total.getFloat() / microBatches;
             }
         }
     }

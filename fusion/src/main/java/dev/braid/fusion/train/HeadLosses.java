@@ -32,14 +32,19 @@ final class HeadLosses {
             NDList t = target.toNDList(manager);
             NDArray loss =
                     switch (target.kind()) {
-                        case CLASSIFICATION -> Losses.crossEntropy(head.getValue(), t.get(0), t.get(1), labelSmoothing, null);
-                        case MULTI_LABEL -> Losses.binaryCrossEntropy(head.getValue(), t.get(0), t.get(1));
-                        case REGRESSION -> Losses.meanSquaredError(head.getValue(), t.get(0), t.get(1));
+                        case CLASSIFICATION ->
+                                Losses.crossEntropy(
+                                        head.getValue(), t.get(0), t.get(1), labelSmoothing, null);
+                        case MULTI_LABEL ->
+                                Losses.binaryCrossEntropy(head.getValue(), t.get(0), t.get(1));
+                        case REGRESSION ->
+                                Losses.meanSquaredError(head.getValue(), t.get(0), t.get(1));
                     };
             total = total == null ? loss : total.add(loss);
         }
         if (total == null) {
-            throw new IllegalStateException("no head has targets in this batch: check the task schema");
+            throw new IllegalStateException(
+                    "no head has targets in this batch: check the task schema");
         }
         return total;
     }

@@ -23,7 +23,9 @@ public final class ModelFiles {
         Path dir = file.toAbsolutePath().getParent();
         Files.createDirectories(dir);
         Path tmp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp");
-        try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.WRITE);
+        try (java.nio.channels.FileChannel channel =
+                        java.nio.channels.FileChannel.open(
+                                tmp, java.nio.file.StandardOpenOption.WRITE);
                 OutputStream raw = java.nio.channels.Channels.newOutputStream(channel);
                 DataOutputStream out = new DataOutputStream(new BufferedOutputStream(raw))) {
             block.saveParameters(out);
@@ -38,8 +40,10 @@ public final class ModelFiles {
      *
      * @throws IOException if the file is missing or does not fit the block; the message names it
      */
-    public static void loadParameters(Block block, NDManager manager, Path file) throws IOException {
-        try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file)))) {
+    public static void loadParameters(Block block, NDManager manager, Path file)
+            throws IOException {
+        try (DataInputStream in =
+                new DataInputStream(new BufferedInputStream(Files.newInputStream(file)))) {
             block.loadParameters(manager, in);
         } catch (MalformedModelException | IllegalArgumentException e) {
             throw new IOException(file + " does not fit this model: " + e.getMessage(), e);

@@ -21,8 +21,8 @@ import java.util.Set;
  * @param frozenEncoders encoders whose weights are not trained ...
  * @param unfreezeEpoch ... until this epoch (-1: never)
  * @param seed the one seed everything random derives from
- * @param maxSteps stop after this many optimiser steps (0: no limit); the schedule still spans
- *     all epochs, so a run stopped here and resumed equals one that never stopped
+ * @param maxSteps stop after this many optimiser steps (0: no limit); the schedule still spans all
+ *     epochs, so a run stopped here and resumed equals one that never stopped
  */
 public record TrainConfig(
         int epochs,
@@ -46,32 +46,58 @@ public record TrainConfig(
         positive("batchSize", batchSize);
         positive("accumulation", accumulation);
         if (!(learningRate > 0)) {
-            throw new IllegalArgumentException("learningRate (" + learningRate + ") must be positive");
+            throw new IllegalArgumentException(
+                    "learningRate (" + learningRate + ") must be positive");
         }
         if (!(warmupFraction >= 0 && warmupFraction < 1)) {
-            throw new IllegalArgumentException("warmupFraction (" + warmupFraction + ") must be in [0, 1)");
+            throw new IllegalArgumentException(
+                    "warmupFraction (" + warmupFraction + ") must be in [0, 1)");
         }
         if (!(weightDecay >= 0) || !(clipNorm >= 0)) {
-            throw new IllegalArgumentException("weightDecay (" + weightDecay + ") and clipNorm (" + clipNorm + ") must be >= 0");
+            throw new IllegalArgumentException(
+                    "weightDecay ("
+                            + weightDecay
+                            + ") and clipNorm ("
+                            + clipNorm
+                            + ") must be >= 0");
         }
         if (!(modalityDropout >= 0 && modalityDropout < 1)) {
-            throw new IllegalArgumentException("modalityDropout (" + modalityDropout + ") must be in [0, 1)");
+            throw new IllegalArgumentException(
+                    "modalityDropout (" + modalityDropout + ") must be in [0, 1)");
         }
         if (!(labelSmoothing >= 0 && labelSmoothing < 1)) {
-            throw new IllegalArgumentException("labelSmoothing (" + labelSmoothing + ") must be in [0, 1)");
+            throw new IllegalArgumentException(
+                    "labelSmoothing (" + labelSmoothing + ") must be in [0, 1)");
         }
         if (earlyStoppingMetric == null || earlyStoppingMetric.isBlank()) {
-            throw new IllegalArgumentException("earlyStoppingMetric must be set, e.g. label/accuracy");
+            throw new IllegalArgumentException(
+                    "earlyStoppingMetric must be set, e.g. label/accuracy");
         }
         if (patience < 0 || maxSteps < 0) {
-            throw new IllegalArgumentException("patience (" + patience + ") and maxSteps (" + maxSteps + ") must be >= 0");
+            throw new IllegalArgumentException(
+                    "patience (" + patience + ") and maxSteps (" + maxSteps + ") must be >= 0");
         }
         frozenEncoders = Set.copyOf(frozenEncoders);
     }
 
     /** 20 epochs of 32, lr 2e-3 with 10% warm-up, clip 1.0, modality dropout 0.1, seed 42. */
     public static TrainConfig defaults() {
-        return new TrainConfig(20, 32, 1, 2e-3f, 0.1f, 0.01f, 1f, 0.1f, 0f, "label/accuracy", 0, Set.of(), -1, 42, 0);
+        return new TrainConfig(
+                20,
+                32,
+                1,
+                2e-3f,
+                0.1f,
+                0.01f,
+                1f,
+                0.1f,
+                0f,
+                "label/accuracy",
+                0,
+                Set.of(),
+                -1,
+                42,
+                0);
     }
 
     /** Whether the early-stopping metric is one to minimise. */
@@ -87,38 +113,173 @@ public record TrainConfig(
     }
 
     public TrainConfig withEpochs(int e) {
-        return new TrainConfig(e, batchSize, accumulation, learningRate, warmupFraction, weightDecay, clipNorm, modalityDropout, labelSmoothing, earlyStoppingMetric, patience, frozenEncoders, unfreezeEpoch, seed, maxSteps);
+        return new TrainConfig(
+                e,
+                batchSize,
+                accumulation,
+                learningRate,
+                warmupFraction,
+                weightDecay,
+                clipNorm,
+                modalityDropout,
+                labelSmoothing,
+                earlyStoppingMetric,
+                patience,
+                frozenEncoders,
+                unfreezeEpoch,
+                seed,
+                maxSteps);
     }
 
     public TrainConfig withMaxSteps(int s) {
-        return new TrainConfig(epochs, batchSize, accumulation, learningRate, warmupFraction, weightDecay, clipNorm, modalityDropout, labelSmoothing, earlyStoppingMetric, patience, frozenEncoders, unfreezeEpoch, seed, s);
+        return new TrainConfig(
+                epochs,
+                batchSize,
+                accumulation,
+                learningRate,
+                warmupFraction,
+                weightDecay,
+                clipNorm,
+                modalityDropout,
+                labelSmoothing,
+                earlyStoppingMetric,
+                patience,
+                frozenEncoders,
+                unfreezeEpoch,
+                seed,
+                s);
     }
 
     public TrainConfig withSeed(long s) {
-        return new TrainConfig(epochs, batchSize, accumulation, learningRate, warmupFraction, weightDecay, clipNorm, modalityDropout, labelSmoothing, earlyStoppingMetric, patience, frozenEncoders, unfreezeEpoch, s, maxSteps);
+        return new TrainConfig(
+                epochs,
+                batchSize,
+                accumulation,
+                learningRate,
+                warmupFraction,
+                weightDecay,
+                clipNorm,
+                modalityDropout,
+                labelSmoothing,
+                earlyStoppingMetric,
+                patience,
+                frozenEncoders,
+                unfreezeEpoch,
+                s,
+                maxSteps);
     }
 
     public TrainConfig withModalityDropout(float p) {
-        return new TrainConfig(epochs, batchSize, accumulation, learningRate, warmupFraction, weightDecay, clipNorm, p, labelSmoothing, earlyStoppingMetric, patience, frozenEncoders, unfreezeEpoch, seed, maxSteps);
+        return new TrainConfig(
+                epochs,
+                batchSize,
+                accumulation,
+                learningRate,
+                warmupFraction,
+                weightDecay,
+                clipNorm,
+                p,
+                labelSmoothing,
+                earlyStoppingMetric,
+                patience,
+                frozenEncoders,
+                unfreezeEpoch,
+                seed,
+                maxSteps);
     }
 
     public TrainConfig withLearningRate(float lr) {
-        return new TrainConfig(epochs, batchSize, accumulation, lr, warmupFraction, weightDecay, clipNorm, modalityDropout, labelSmoothing, earlyStoppingMetric, patience, frozenEncoders, unfreezeEpoch, seed, maxSteps);
+        return new TrainConfig(
+                epochs,
+                batchSize,
+                accumulation,
+                lr,
+                warmupFraction,
+                weightDecay,
+                clipNorm,
+                modalityDropout,
+                labelSmoothing,
+                earlyStoppingMetric,
+                patience,
+                frozenEncoders,
+                unfreezeEpoch,
+                seed,
+                maxSteps);
     }
 
     public TrainConfig withBatchSize(int b) {
-        return new TrainConfig(epochs, b, accumulation, learningRate, warmupFraction, weightDecay, clipNorm, modalityDropout, labelSmoothing, earlyStoppingMetric, patience, frozenEncoders, unfreezeEpoch, seed, maxSteps);
+        return new TrainConfig(
+                epochs,
+                b,
+                accumulation,
+                learningRate,
+                warmupFraction,
+                weightDecay,
+                clipNorm,
+                modalityDropout,
+                labelSmoothing,
+                earlyStoppingMetric,
+                patience,
+                frozenEncoders,
+                unfreezeEpoch,
+                seed,
+                maxSteps);
     }
 
     public TrainConfig withAccumulation(int a) {
-        return new TrainConfig(epochs, batchSize, a, learningRate, warmupFraction, weightDecay, clipNorm, modalityDropout, labelSmoothing, earlyStoppingMetric, patience, frozenEncoders, unfreezeEpoch, seed, maxSteps);
+        return new TrainConfig(
+                epochs,
+                batchSize,
+                a,
+                learningRate,
+                warmupFraction,
+                weightDecay,
+                clipNorm,
+                modalityDropout,
+                labelSmoothing,
+                earlyStoppingMetric,
+                patience,
+                frozenEncoders,
+                unfreezeEpoch,
+                seed,
+                maxSteps);
     }
 
     public TrainConfig withFrozen(Set<Modality> frozen, int unfreezeAt) {
-        return new TrainConfig(epochs, batchSize, accumulation, learningRate, warmupFraction, weightDecay, clipNorm, modalityDropout, labelSmoothing, earlyStoppingMetric, patience, frozen, unfreezeAt, seed, maxSteps);
+        return new TrainConfig(
+                epochs,
+                batchSize,
+                accumulation,
+                learningRate,
+                warmupFraction,
+                weightDecay,
+                clipNorm,
+                modalityDropout,
+                labelSmoothing,
+                earlyStoppingMetric,
+                patience,
+                frozen,
+                unfreezeAt,
+                seed,
+                maxSteps);
     }
 
     public TrainConfig withEarlyStopping(String metric, int p) {
-        return new TrainConfig(epochs, batchSize, accumulation, learningRate, warmupFraction, weightDecay, clipNorm, modalityDropout, labelSmoothing, metric, p, frozenEncoders, unfreezeEpoch, seed, maxSteps);
+        return new TrainConfig(
+                epochs,
+                batchSize,
+                accumulation,
+                learningRate,
+                warmupFraction,
+                weightDecay,
+                clipNorm,
+                modalityDropout,
+                labelSmoothing,
+                metric,
+                p,
+                frozenEncoders,
+                unfreezeEpoch,
+                seed,
+                maxSteps);
     }
 }

@@ -41,7 +41,7 @@ public final class TrainableParameters {
         }
         List<Parameter> kept = new ArrayList<>();
         for (Parameter parameter : all) {
-            if (!excluded.contains(parameter)) {
+            if (!excluded.contains(parameter) && parameter.requiresGradient()) {
                 kept.add(parameter);
             }
         }

@@ -118,7 +118,11 @@ public final class TransformerTextEncoder extends AbstractBlock {
             x = x.add(sinusoids(manager, length, width));
         } else if (config.position() == PositionEncoding.LEARNED) {
             NDArray positions = store.getValue(learnedPositions, ids.getDevice(), training);
-            x = x.add(positions.get(new NDIndex(":{}", length))); // (T, D) broadcast over B
+            x =
+                    x.add(
+                            positions.get(
+                                    manager,
+                                    new NDIndex(":{}", length))); // (T, D) broadcast over B
         }
         x = embeddingDropout.forward(store, new NDList(x), training).singletonOrThrow();
 

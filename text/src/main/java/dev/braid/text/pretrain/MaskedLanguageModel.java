@@ -62,7 +62,9 @@ public final class MaskedLanguageModel extends AbstractBlock {
         h = norm.forward(store, new NDList(Activation.gelu(h)), training).singletonOrThrow();
         NDArray embedding = store.getValue(encoder.tokenEmbedding(), h.getDevice(), training);
         NDArray bias = store.getValue(outputBias, h.getDevice(), training);
-        return new NDList(h.matMul(embedding.transpose()).add(bias)); // (B, T, V)
+        NDArray transposed = embedding.transpose(); // (D, V)
+        transposed.attach(h.getManager()); // an op on a parameter joins the parameter's manager
+        return new NDList(h.matMul(transposed).add(bias)); // (B, T, V)
     }
 
     /**

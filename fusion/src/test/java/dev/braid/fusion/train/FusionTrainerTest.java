@@ -1,0 +1,229 @@
+package dev.braid.fusion.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDManager;
+import dev.braid.fusion.Modality;
+import dev.braid.fusion.data.BatchLoader;
+import dev.braid.fusion.data.Split;
+import dev.braid.fusion.model.FusionKind;
+import dev.braid.fusion.model.FusionModel;
+import dev.braid.fusion.model.ModelConfig;
+import dev.braid.fusion.testing.TinyRun;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class FusionTrainerTest {
+
+    @TempDir static Path data;
+    static TinyRun run;
+
+    @BeforeAll
+    static void createData() throws IOException {
+        run = TinyRun.create(data.resolve("tri"), 192, 64, 64);
+    }
+
+    private static TrainConfig config() {
+        return TrainConfig.defaults().withEpochs(4).withBatchSize(16).withModalityDropout(0.1f);
+    }
+
+    /** Trains and returns every parameter's values afterwards, plus the result. */
+    private static float[] train(
+            TrainConfig config,
+            Path runDir,
+            List<TrainingListener> listeners,
+            ModelConfig modelConfig,
+            NDManager manager,
+            FusionTrainer.Result[] result)
+            throws IOException {
+        FusionModel model = TinyRun.model(modelConfig, manager, 1);
+        try (BatchLoader train = run.loader(Split.TRAIN, config.batchSize(), config.seed());
+                BatchLoader val = run.loader(Split.VAL, 32, config.seed())) {
+            result[0] =
+                    new FusionTrainer(config)
+                            .fit(model, manager, train, val, run.schema, runDir, listeners);
+        }
+        return flatten(model);
+    }
+
+    static List<String> names = new ArrayList<>();
+
+    static float[] flatten(FusionModel model) {
+        names.clear();
+        List<Float> values = new ArrayList<>();
+        model.getParameters()
+                .forEach(
+                        p -> {
+                            for (float v : p.getValue().getArray().toFloatArray()) {
+                                values.add(v);
+                                names.add(p.getKey());
+                            }
+                        });
+        float[] out = new float[values.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = values.get(i);
+        }
+        return out;
+    }
+
+    @Test
+    void stoppingAndResumingEqualsTrainingStraightThrough(@TempDir Path dir) throws IOException {
+        FusionTrainer.Result[] straight = new FusionTrainer.Result[1];
+        FusionTrainer.Result[] resumed = new FusionTrainer.Result[1];
+        float[] a;
+        float[] b;
+        ModelConfig modelConfig = run.modelConfig(FusionKind.PAIRWISE);
+        // 12 steps per epoch; stop in the middle of epoch 1 and after the end of epoch 0's
+        // evaluation
+        try (NDManager manager = NDManager.newBaseManager()) {
+            a =
+                    train(
+                            config().withMaxSteps(20),
+                            dir.resolve("straight"),
+                            List.of(),
+                            modelConfig,
+                            manager,
+                            straight);
+        }
+        try (NDManager manager = NDManager.newBaseManager()) {
+            train(
+                    config().withMaxSteps(10),
+                    dir.resolve("resumed"),
+                    List.of(),
+                    modelConfig,
+                    manager,
+                    resumed);
+            assertEquals(10, resumed[0].steps());
+        }
+        try (NDManager manager = NDManager.newBaseManager()) {
+            b =
+                    train(
+                            config().withMaxSteps(20),
+                            dir.resolve("resumed"),
+                            List.of(),
+                            modelConfig,
+                            manager,
+                            resumed);
+        }
+        assertEquals(20, resumed[0].steps());
+        assertEquals(straight[0].lastLoss(), resumed[0].lastLoss(), 1e-6f);
+        for (int i = 0; i < a.length; i++) {
+            if (Math.abs(a[i] - b[i]) > 1e-6) {
+                System.out.println("first difference at " + i + ": " + names.get(i));
+                break;
+            }
+        }
+        assertArrayEquals(a, b, 1e-6f, "the same weights after 10 + 10 steps as after 20");
+        assertTrue(
+                Files.readAllLines(dir.resolve("resumed/log.jsonl")).stream()
+                                .filter(
+                                        l ->
+                                                l.contains("\"step\"")
+                                                        && l.contains("\"type\":\"step\""))
+                                .count()
+                        <= 20);
+    }
+
+    @Test
+    void sameSeedSameMetrics(@TempDir Path dir) throws IOException {
+        FusionTrainer.Result[] first = new FusionTrainer.Result[1];
+        FusionTrainer.Result[] second = new FusionTrainer.Result[1];
+        ModelConfig modelConfig = run.modelConfig(FusionKind.LATENT);
+        try (NDManager manager = NDManager.newBaseManager()) {
+            train(config().withEpochs(2), dir.resolve("a"), List.of(), modelConfig, manager, first);
+        }
+        try (NDManager manager = NDManager.newBaseManager()) {
+            train(
+                    config().withEpochs(2),
+                    dir.resolve("b"),
+                    List.of(),
+                    modelConfig,
+                    manager,
+                    second);
+        }
+        assertEquals(first[0].best().metrics(), second[0].best().metrics());
+    }
+
+    @Test
+    void liveArrayCountDoesNotGrowAfterWarmUp(@TempDir Path dir) throws IOException {
+        List<Integer> counts = new ArrayList<>();
+        try (NDManager manager = NDManager.newBaseManager()) {
+            TrainingListener counter =
+                    new TrainingListener() {
+                        @Override
+                        public void onStep(StepEvent event) {
+                            counts.add(
+                                    ((ai.djl.ndarray.BaseNDManager) manager)
+                                            .getManagedArrays()
+                                            .size());
+                        }
+                    };
+            train(
+                    config().withEpochs(3),
+                    dir,
+                    List.of(counter),
+                    run.modelConfig(FusionKind.PAIRWISE),
+                    manager,
+                    new FusionTrainer.Result[1]);
+        }
+        // After the first steps (optimizer moments created) the count stays flat for 30 more steps.
+        int afterWarmUp = counts.get(3);
+        for (int i = 3; i < counts.size(); i++) {
+            assertEquals(
+                    afterWarmUp, counts.get(i), "live arrays at step " + (i + 1) + ": " + counts);
+        }
+        assertTrue(counts.size() >= 30);
+    }
+
+    @Test
+    void frozenEncoderStaysFixedUntilUnfrozen(@TempDir Path dir) throws IOException {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            FusionModel model = TinyRun.model(run.modelConfig(FusionKind.EARLY), manager, 1);
+            float[] before =
+                    model.encoder(Modality.IMAGE)
+                            .getParameters()
+                            .valueAt(0)
+                            .getArray()
+                            .toFloatArray();
+            TrainConfig config = config().withEpochs(2).withFrozen(Set.of(Modality.IMAGE), 1);
+            List<float[]> afterEpoch0 = new ArrayList<>();
+            TrainingListener snapshot =
+                    new TrainingListener() {
+                        @Override
+                        public void onEpoch(EpochEvent event) {
+                            if (event.epoch() == 0) {
+                                afterEpoch0.add(
+                                        model.encoder(Modality.IMAGE)
+                                                .getParameters()
+                                                .valueAt(0)
+                                                .getArray()
+                                                .toFloatArray());
+                            }
+                        }
+                    };
+            try (BatchLoader train = run.loader(Split.TRAIN, 16, 42);
+                    BatchLoader val = run.loader(Split.VAL, 32, 42)) {
+                new FusionTrainer(config)
+                        .fit(model, manager, train, val, run.schema, dir, List.of(snapshot));
+            }
+            float[] end =
+                    model.encoder(Modality.IMAGE)
+                            .getParameters()
+                            .valueAt(0)
+                            .getArray()
+                            .toFloatArray();
+            assertArrayEquals(before, afterEpoch0.get(0), "frozen during epoch 0");
+            assertTrue(
+                    !java.util.Arrays.equals(before, end), "trained after unfreezing at epoch 1");
+        }
+    }
+}
