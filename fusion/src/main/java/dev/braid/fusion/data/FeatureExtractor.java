@@ -145,6 +145,47 @@ public final class FeatureExtractor {
         return new SampleFeatures(ids, pixels, audio);
     }
 
+    /**
+     * Extracts the features of one request that arrives as bytes rather than as a manifest row (the
+     * predictor's case): no augmentation, no cache. Null means the modality is absent.
+     *
+     * @throws IllegalArgumentException naming the modality and the reason if an input cannot be
+     *     decoded, or if all three are absent
+     */
+    public SampleFeatures extract(String text, byte[] image, byte[] audio) {
+        if (text == null && image == null && audio == null) {
+            throw new IllegalArgumentException("give at least one of text, image, audio");
+        }
+        int[] ids = text == null ? SampleFeatures.NO_TEXT : text(text);
+        float[] pixels = SampleFeatures.NO_IMAGE;
+        Features logMelFeatures = SampleFeatures.NO_AUDIO;
+        if (image != null) {
+            try {
+                pixels = images.process(ImageSource.of("image", image), new SplittableRandom(0));
+            } catch (RuntimeException e) {
+                throw new IllegalArgumentException("image: " + e.getMessage(), e);
+            }
+        }
+        if (audio != null) {
+            try {
+                logMelFeatures = audioFeatures(audioLoader.load(audio, "audio"));
+            } catch (IOException | RuntimeException e) {
+                throw new IllegalArgumentException("audio: " + e.getMessage(), e);
+            }
+        }
+        return new SampleFeatures(ids, pixels, logMelFeatures);
+    }
+
+    private Features audioFeatures(Waveform clip) throws IOException {
+        if (clip.length() == 0) {
+            throw new IOException("the clip has no samples");
+        }
+        Features features = logMel.extract(clip);
+        return features.width() > settings.audioMaxFrames()
+                ? features.fit(settings.audioMaxFrames())
+                : features;
+    }
+
     private int[] text(String text) {
         SpecialTokens special = tokenizer.specialTokens();
         int[] tokens = tokenizer.encode(text, settings.textMaxLength() - 2);
@@ -169,17 +210,6 @@ public final class FeatureExtractor {
 
     private Features audio(Path file) throws IOException {
         return cache.logMel(
-                file,
-                audioKey,
-                bytes -> {
-                    Waveform clip = audioLoader.load(bytes, file.toString());
-                    if (clip.length() == 0) {
-                        throw new IOException("the clip has no samples");
-                    }
-                    Features features = logMel.extract(clip);
-                    return features.width() > settings.audioMaxFrames()
-                            ? features.fit(settings.audioMaxFrames())
-                            : features;
-                });
+                file, audioKey, bytes -> audioFeatures(audioLoader.load(bytes, file.toString())));
     }
 }

@@ -1,11 +1,9 @@
 package dev.braid.fusion.train;
 
 import ai.djl.MalformedModelException;
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
-import ai.djl.util.Pair;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedInputStream;
@@ -25,9 +23,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Stream;
 import java.util.zip.CRC32;
 import java.util.zip.CheckedInputStream;
@@ -187,23 +183,8 @@ public final class Checkpoint {
                     "checkpoint file " + stateFile + " is not a valid state: " + e.getMessage(), e);
         }
         Path modelFile = chosen.resolve(MODEL_FILE);
-        Map<Parameter, NDArray> replaced = new IdentityHashMap<>();
-        for (Pair<String, Parameter> pair : model.getParameters()) {
-            replaced.put(pair.getValue(), pair.getValue().getArray());
-        }
         try (DataInputStream in = open(modelFile)) {
-            model.loadParameters(manager, in);
-            for (Map.Entry<Parameter, NDArray> entry : replaced.entrySet()) {
-                Parameter parameter = entry.getKey();
-                if (parameter.getArray() != entry.getValue()) {
-                    // DJL's Parameter.load swaps in a new array without closing the old one
-                    entry.getValue().close();
-                }
-                // loaded arrays, unlike initialised ones, do not require a gradient
-                if (parameter.requiresGradient()) {
-                    parameter.getArray().setRequiresGradient(true);
-                }
-            }
+            ModelFiles.loadParameters(model, manager, in);
         } catch (MalformedModelException | IllegalArgumentException | IllegalStateException e) {
             throw new IOException(
                     "checkpoint file " + modelFile + " does not fit the model: " + e.getMessage(),

@@ -1,8 +1,11 @@
 package dev.braid.fusion.train;
 
 import ai.djl.MalformedModelException;
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.util.Pair;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
@@ -12,6 +15,8 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.IdentityHashMap;
+import java.util.Map;
 
 /** Saves and loads a block's parameters as one file, written atomically (temp file + rename). */
 public final class ModelFiles {
@@ -44,9 +49,32 @@ public final class ModelFiles {
             throws IOException {
         try (DataInputStream in =
                 new DataInputStream(new BufferedInputStream(Files.newInputStream(file)))) {
-            block.loadParameters(manager, in);
-        } catch (MalformedModelException | IllegalArgumentException e) {
+            loadParameters(block, manager, in);
+        } catch (MalformedModelException | IllegalArgumentException | IllegalStateException e) {
             throw new IOException(file + " does not fit this model: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * {@link Block#loadParameters}, minus two surprises: DJL swaps in new arrays without closing
+     * the old ones, and the new arrays do not require a gradient, so training after a load would
+     * fail. Both are put right here.
+     */
+    static void loadParameters(Block block, NDManager manager, DataInputStream in)
+            throws IOException, MalformedModelException {
+        Map<Parameter, NDArray> before = new IdentityHashMap<>();
+        for (Pair<String, Parameter> pair : block.getParameters()) {
+            before.put(pair.getValue(), pair.getValue().getArray());
+        }
+        block.loadParameters(manager, in);
+        for (Map.Entry<Parameter, NDArray> entry : before.entrySet()) {
+            Parameter parameter = entry.getKey();
+            if (parameter.getArray() != entry.getValue()) {
+                entry.getValue().close();
+            }
+            if (parameter.requiresGradient()) {
+                parameter.getArray().setRequiresGradient(true);
+            }
         }
     }
 }

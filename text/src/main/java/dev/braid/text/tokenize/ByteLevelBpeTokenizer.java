@@ -71,6 +71,14 @@ public final class ByteLevelBpeTokenizer implements Tokenizer {
         }
     }
 
+    /**
+     * A tokenizer with no merges: every byte is a token. For models that read no text, and as the
+     * starting point of training.
+     */
+    public static ByteLevelBpeTokenizer bytesOnly() {
+        return new ByteLevelBpeTokenizer(new int[0][]);
+    }
+
     static long pairKey(int left, int right) {
         return ((long) left << 32) | (right & 0xffffffffL);
     }

@@ -1,0 +1,181 @@
+package dev.braid.fusion.predict;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.training.ParameterStore;
+import dev.braid.fusion.Modality;
+import dev.braid.fusion.data.Batch;
+import dev.braid.fusion.data.Collator;
+import dev.braid.fusion.data.FeatureExtractor;
+import dev.braid.fusion.data.HeadKind;
+import dev.braid.fusion.data.ManifestEntry;
+import dev.braid.fusion.data.Sample;
+import dev.braid.fusion.data.SampleFeatures;
+import dev.braid.fusion.data.Split;
+import dev.braid.fusion.data.TaskSchema;
+import dev.braid.fusion.model.FusionModel;
+import dev.braid.text.tokenize.ByteLevelBpeTokenizer;
+import dev.braid.text.tokenize.Tokenizer;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Predicts one sample at a time with a saved model: {@code predict(text, imageBytes, audioBytes)},
+ * any of them null.
+ *
+ * <p>Safe to call from many threads at once: the model's weights are only read, and every call
+ * works in its own {@code NDManager}, closed when the call returns. A bad input gives an {@code
+ * IllegalArgumentException} naming the modality and the reason, and the predictor stays usable.
+ *
+ * <pre>{@code
+ * try (FusionPredictor predictor = FusionPredictor.load(Path.of("runs/avmnist/model"))) {
+ *     Prediction p = predictor.predict(null, Files.readAllBytes(png), Files.readAllBytes(wav));
+ *     System.out.println(p.heads().get("label").label());
+ * }
+ * }</pre>
+ */
+public final class FusionPredictor implements AutoCloseable {
+
+    private static final Path REQUEST = Path.of("request");
+
+    private final NDManager manager;
+    private final FusionModel model;
+    private final FeatureExtractor extractor;
+    private final Collator collator;
+    private final TaskSchema schema;
+
+    private FusionPredictor(
+            NDManager manager, FusionModel model, FeatureExtractor extractor, TaskSchema schema) {
+        this.manager = manager;
+        this.model = model;
+        this.extractor = extractor;
+        this.collator = Collator.of(schema, extractor);
+        this.schema = schema;
+    }
+
+    /**
+     * Loads the model saved in {@code dir} (see {@link ModelDirectory}).
+     *
+     * @throws IOException naming the file if the directory is incomplete or does not fit
+     */
+    public static FusionPredictor load(Path dir) throws IOException {
+        ModelDirectory description = ModelDirectory.read(dir);
+        Tokenizer tokenizer =
+                description.config().text() != null
+                        ? Tokenizer.load(dir.resolve(ModelDirectory.TOKENIZER))
+                        : ByteLevelBpeTokenizer.bytesOnly(); // never used: the model reads no text
+        NDManager manager = NDManager.newBaseManager();
+        try {
+            FusionModel model = description.loadModel(dir, manager);
+            FeatureExtractor extractor = FeatureExtractor.of(tokenizer, description.features());
+            return new FusionPredictor(manager, model, extractor, description.schema());
+        } catch (IOException | RuntimeException e) {
+            manager.close();
+            throw e;
+        }
+    }
+
+    /** The modalities the model reads; others given to {@link #predict} are ignored. */
+    public List<Modality> modalities() {
+        return model.config().modalities();
+    }
+
+    /**
+     * Predicts every head for one sample.
+     *
+     * @param text the message, or null
+     * @param image an encoded image (PNG, JPEG, BMP, WebP), or null
+     * @param audio a WAV file's bytes, or null
+     * @throws IllegalArgumentException if all are null, or one cannot be decoded (the message names
+     *     the modality and the reason)
+     */
+    public Prediction predict(String text, byte[] image, byte[] audio) {
+        List<Modality> reads = modalities();
+        SampleFeatures features =
+                extractor.extract(
+                        reads.contains(Modality.TEXT) ? text : null,
+                        reads.contains(Modality.IMAGE) ? image : null,
+                        reads.contains(Modality.AUDIO) ? audio : null);
+        if (features.present().isEmpty()) {
+            throw new IllegalArgumentException(
+                    "the model reads " + reads + " but none of them was given");
+        }
+        Map<Modality, String> inputs = new EnumMap<>(Modality.class);
+        features.present().forEach(m -> inputs.put(m, m.name()));
+        Sample sample =
+                new Sample(
+                        0, new ManifestEntry(REQUEST, 1, "request", inputs, Map.of(), Split.TEST));
+        Batch batch = collator.collate(List.of(sample), List.of(features));
+        try (NDManager call = manager.newSubManager()) {
+            Map<Modality, NDList> byModality = new EnumMap<>(Modality.class);
+            for (Modality m : reads) {
+                byModality.put(
+                        m,
+                        switch (m) {
+                            case TEXT -> batch.text(call);
+                            case IMAGE -> batch.image(call);
+                            case AUDIO -> batch.audio(call);
+                        });
+            }
+            Map<String, NDArray> logits =
+                    model.predict(new ParameterStore(call, false), byModality, false);
+            Map<String, Prediction.HeadPrediction> heads = new LinkedHashMap<>();
+            logits.forEach(
+                    (name, values) ->
+                            heads.put(name, answer(schema.head(name), values.toFloatArray())));
+            return new Prediction(heads);
+        }
+    }
+
+    private static Prediction.HeadPrediction answer(TaskSchema.Head head, float[] logits) {
+        if (head.kind() == HeadKind.REGRESSION) {
+            return new Prediction.HeadPrediction(String.valueOf(logits[0]), List.of(), logits[0]);
+        }
+        double[] p = new double[logits.length];
+        if (head.kind() == HeadKind.CLASSIFICATION) {
+            double max = Double.NEGATIVE_INFINITY;
+            for (float v : logits) {
+                max = Math.max(max, v);
+            }
+            double sum = 0;
+            for (int i = 0; i < p.length; i++) {
+                p[i] = Math.exp(logits[i] - max);
+                sum += p[i];
+            }
+            for (int i = 0; i < p.length; i++) {
+                p[i] /= sum;
+            }
+        } else {
+            for (int i = 0; i < p.length; i++) {
+                p[i] = 1 / (1 + Math.exp(-logits[i]));
+            }
+        }
+        List<Prediction.Scored> scores = new ArrayList<>();
+        for (int i = 0; i < p.length; i++) {
+            scores.add(new Prediction.Scored(head.classes().get(i), p[i]));
+        }
+        scores.sort(Comparator.comparingDouble(Prediction.Scored::probability).reversed());
+        String label =
+                head.kind() == HeadKind.CLASSIFICATION
+                        ? scores.get(0).label()
+                        : String.join(
+                                ",",
+                                scores.stream()
+                                        .filter(s -> s.probability() > 0.5)
+                                        .map(Prediction.Scored::label)
+                                        .toList());
+        return new Prediction.HeadPrediction(label, scores, scores.get(0).probability());
+    }
+
+    @Override
+    public void close() {
+        manager.close();
+    }
+}

@@ -1,0 +1,138 @@
+package dev.braid.fusion.predict;
+
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.braid.fusion.Modality;
+import dev.braid.fusion.data.FeatureSettings;
+import dev.braid.fusion.data.TaskSchema;
+import dev.braid.fusion.model.FusionModel;
+import dev.braid.fusion.model.ModelConfig;
+import dev.braid.fusion.train.ModelFiles;
+import dev.braid.text.tokenize.Tokenizer;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A trained model on disk: {@code model.json} (model configuration, task schema, preprocessing
+ * settings and provenance: how the model was made), {@code model.params} (the weights) and {@code
+ * tokenizer.json} (when the model reads text). Every file is written to a temporary name and
+ * renamed.
+ *
+ * @param config the model's shape
+ * @param schema the heads and their class names
+ * @param features how raw inputs become model inputs
+ * @param provenance free-form facts: Braid version, seed, training configuration, datasets
+ */
+public record ModelDirectory(
+        ModelConfig config, TaskSchema schema, FeatureSettings features, JsonNode provenance) {
+
+    public static final String MANIFEST = "model.json";
+    public static final String PARAMETERS = "model.params";
+    public static final String TOKENIZER = "tokenizer.json";
+
+    /** The version written into every model. */
+    public static final String BRAID_VERSION = "0.1.0";
+
+    private static final ObjectMapper JSON =
+            new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    /** Writes the description, {@code model}'s weights and the tokenizer into {@code dir}. */
+    public void save(Path dir, FusionModel model, Tokenizer tokenizer) throws IOException {
+        Files.createDirectories(dir);
+        ObjectNode root = JSON.createObjectNode();
+        root.put("braidVersion", BRAID_VERSION);
+        root.set("model", JSON.valueToTree(config));
+        root.set("schema", JSON.readTree(schema.toJson()));
+        root.set("features", JSON.valueToTree(features));
+        root.set("provenance", provenance);
+        Path tmp = Files.createTempFile(dir, MANIFEST, ".tmp");
+        JSON.writeValue(tmp.toFile(), root);
+        Files.move(
+                tmp,
+                dir.resolve(MANIFEST),
+                StandardCopyOption.REPLACE_EXISTING,
+                StandardCopyOption.ATOMIC_MOVE);
+        ModelFiles.saveParameters(model, dir.resolve(PARAMETERS));
+        if (config.text() != null) {
+            tokenizer.save(dir.resolve(TOKENIZER));
+        }
+    }
+
+    /**
+     * Reads {@code model.json}.
+     *
+     * @throws IOException naming the file and the field if it is missing or malformed
+     */
+    public static ModelDirectory read(Path dir) throws IOException {
+        Path file = dir.resolve(MANIFEST);
+        if (!Files.isRegularFile(file)) {
+            throw new IOException(
+                    file
+                            + " is missing: is "
+                            + dir
+                            + " a Braid model directory (made by braid train)?");
+        }
+        try {
+            JsonNode root = JSON.readTree(file.toFile());
+            ModelConfig config = JSON.treeToValue(require(root, "model", file), ModelConfig.class);
+            TaskSchema schema = TaskSchema.fromJson(require(root, "schema", file).toString());
+            FeatureSettings features =
+                    JSON.treeToValue(require(root, "features", file), FeatureSettings.class);
+            return new ModelDirectory(config, schema, features, root.path("provenance"));
+        } catch (IOException | IllegalArgumentException e) {
+            throw new IOException(file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static JsonNode require(JsonNode root, String field, Path file) throws IOException {
+        JsonNode node = root.get(field);
+        if (node == null || node.isNull()) {
+            throw new IOException("field '" + field + "' is missing");
+        }
+        return node;
+    }
+
+    /** Builds the model this directory describes, with its saved weights, in {@code manager}. */
+    public FusionModel loadModel(Path dir, NDManager manager) throws IOException {
+        FusionModel model = new FusionModel(config);
+        model.initialize(manager, DataType.FLOAT32, inputShapes(config, features));
+        ModelFiles.loadParameters(model, manager, dir.resolve(PARAMETERS));
+        return model;
+    }
+
+    /** Example input shapes (batch 1) of a model reading {@code features}. */
+    public static Shape[] inputShapes(ModelConfig config, FeatureSettings features) {
+        List<Shape> shapes = new ArrayList<>();
+        for (Modality m : config.modalities()) {
+            switch (m) {
+                case TEXT -> {
+                    shapes.add(new Shape(1, features.textMaxLength()));
+                    shapes.add(new Shape(1, features.textMaxLength()));
+                }
+                case IMAGE -> {
+                    shapes.add(
+                            new Shape(
+                                    1,
+                                    features.image().channels(),
+                                    features.image().height(),
+                                    features.image().width()));
+                    shapes.add(new Shape(1));
+                }
+                case AUDIO -> {
+                    shapes.add(new Shape(1, features.logMel().nMels(), features.audioMaxFrames()));
+                    shapes.add(new Shape(1));
+                }
+            }
+        }
+        return shapes.toArray(new Shape[0]);
+    }
+}
