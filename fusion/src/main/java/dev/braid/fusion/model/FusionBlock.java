@@ -75,6 +75,23 @@ public abstract class FusionBlock extends AbstractBlock {
         return out;
     }
 
+    /**
+     * Each modality's own vector before any fusion, for alignment losses: the masked mean of its
+     * projected tokens {@code [B, D]}, zeros where the sample lacks the modality.
+     *
+     * @param inputs as {@code forward} takes them
+     * @return {@code NDList(embedding_1, present_1, embedding_2, present_2, ...)}, presence float
+     *     {@code [B]}
+     */
+    public NDList embeddings(ParameterStore store, NDList inputs, boolean training) {
+        NDList out = new NDList();
+        for (Projected p : project(store, inputs, training)) {
+            out.add(dev.braid.text.encoder.Pooling.maskedMean(p.tokens(), p.mask()));
+            out.add(p.present());
+        }
+        return out;
+    }
+
     /** Returns the projected token shapes, for initialising the layers after the projection. */
     protected Shape projectedShape(Shape tokens) {
         return new Shape(tokens.get(0), tokens.get(1), config.width());

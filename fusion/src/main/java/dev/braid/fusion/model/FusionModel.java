@@ -111,12 +111,59 @@ public final class FusionModel extends AbstractBlock {
         return out;
     }
 
+    /**
+     * The heads' logits and each modality's own embedding (see {@link FusionBlock#embeddings}), for
+     * training with an alignment loss.
+     *
+     * @param logits each head's output, by name
+     * @param embeddings each modality's vector {@code [B, D]}
+     * @param present whether each sample has the modality, float {@code [B]}
+     */
+    public record Outputs(
+            Map<String, NDArray> logits,
+            Map<Modality, NDArray> embeddings,
+            Map<Modality, NDArray> present) {}
+
+    /** Runs the model and also returns each modality's embedding. */
+    public Outputs predictWithEmbeddings(
+            ParameterStore store, Map<Modality, NDList> byModality, boolean training) {
+        NDList encoded = encode(store, inputs(byModality), training);
+        NDList logits = heads(store, encoded, training);
+        Map<String, NDArray> named = new LinkedHashMap<>();
+        for (int i = 0; i < heads.size(); i++) {
+            named.put(heads.get(i).spec().name(), logits.get(i));
+        }
+        NDList embedded = fusion.embeddings(store, encoded, training);
+        Map<Modality, NDArray> embeddings = new EnumMap<>(Modality.class);
+        Map<Modality, NDArray> present = new EnumMap<>(Modality.class);
+        List<Modality> modalities = config.modalities();
+        for (int i = 0; i < modalities.size(); i++) {
+            embeddings.put(modalities.get(i), embedded.get(2 * i));
+            present.put(modalities.get(i), embedded.get(2 * i + 1));
+        }
+        return new Outputs(named, embeddings, present);
+    }
+
     @Override
     protected NDList forwardInternal(
             ParameterStore store,
             NDList inputs,
             boolean training,
             PairList<String, Object> params) {
+        return heads(store, encode(store, inputs, training), training);
+    }
+
+    private NDList heads(ParameterStore store, NDList encoded, boolean training) {
+        NDList fused = fusion.forward(store, encoded, training);
+        NDList logits = new NDList();
+        for (TaskHead head : heads) {
+            logits.add(head.forward(store, fused, training).singletonOrThrow());
+        }
+        return logits;
+    }
+
+    /** Runs each modality's encoder: {@code NDList(tokens_1, mask_1, ...)}. */
+    private NDList encode(ParameterStore store, NDList inputs, boolean training) {
         NDList fusionInputs = new NDList();
         int i = 0;
         for (Modality m : config.modalities()) {
@@ -140,12 +187,7 @@ public final class FusionModel extends AbstractBlock {
             fusionInputs.add(encoded.get(0));
             fusionInputs.add(encoded.get(1));
         }
-        NDList fused = fusion.forward(store, fusionInputs, training);
-        NDList logits = new NDList();
-        for (TaskHead head : heads) {
-            logits.add(head.forward(store, fused, training).singletonOrThrow());
-        }
-        return logits;
+        return fusionInputs;
     }
 
     @Override

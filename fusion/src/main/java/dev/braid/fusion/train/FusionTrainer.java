@@ -2,6 +2,7 @@ package dev.braid.fusion.train;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
@@ -14,6 +15,7 @@ import dev.braid.fusion.data.BatchLoader;
 import dev.braid.fusion.data.ManifestEntry;
 import dev.braid.fusion.data.TaskSchema;
 import dev.braid.fusion.model.FusionModel;
+import dev.braid.fusion.model.Losses;
 import dev.braid.fusion.model.ModalityDropout;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -377,19 +379,36 @@ public final class FusionTrainer {
             List<Set<Modality>> dropped =
                     modalityDropout().choose(presentModalities(batch), random);
             try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-                Map<String, NDArray> logits =
-                        model.predict(
-                                store,
-                                BatchInputs.of(
-                                        batch, model.config().modalities(), dropped, batchManager),
-                                true);
-                NDArray total =
-                        HeadLosses.total(
-                                logits, batch.targets(), config.labelSmoothing(), batchManager);
+                Map<Modality, NDList> inputs =
+                        BatchInputs.of(batch, model.config().modalities(), dropped, batchManager);
+                NDArray total;
+                if (config.contrastiveWeight() > 0 && model.config().modalities().size() >= 2) {
+                    FusionModel.Outputs out = model.predictWithEmbeddings(store, inputs, true);
+                    total =
+                            HeadLosses.total(
+                                            out.logits(),
+                                            batch.targets(),
+                                            config.labelSmoothing(),
+                                            batchManager)
+                                    .add(alignment(model, out).mul(config.contrastiveWeight()));
+                } else {
+                    Map<String, NDArray> logits = model.predict(store, inputs, true);
+                    total =
+                            HeadLosses.total(
+                                    logits, batch.targets(), config.labelSmoothing(), batchManager);
+                }
                 collector.backward(total.div(microBatches));
                 return total.getFloat() / microBatches;
             }
         }
+    }
+
+    /** InfoNCE between the model's first two modalities, on the samples that have both. */
+    private static NDArray alignment(FusionModel model, FusionModel.Outputs out) {
+        Modality a = model.config().modalities().get(0);
+        Modality b = model.config().modalities().get(1);
+        NDArray both = out.present().get(a).mul(out.present().get(b)).gt(0.5f);
+        return Losses.infoNce(out.embeddings().get(a), out.embeddings().get(b), both, 0.07f);
     }
 
     private ModalityDropout modalityDropout() {

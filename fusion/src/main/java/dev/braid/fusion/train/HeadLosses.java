@@ -16,7 +16,7 @@ final class HeadLosses {
      * @param logits each head's output, by name
      * @param targets each head's targets, by name
      * @param labelSmoothing applied to classification heads
-     * @return a scalar
+     * @return a scalar; 0 if no head has targets (e.g. contrastive pre-training on unlabeled data)
      */
     static NDArray total(
             Map<String, NDArray> logits,

@@ -39,9 +39,14 @@ public record TrainConfig(
         Set<Modality> frozenEncoders,
         int unfreezeEpoch,
         long seed,
-        int maxSteps) {
+        int maxSteps,
+        float contrastiveWeight) {
 
     public TrainConfig {
+        if (!(contrastiveWeight >= 0)) {
+            throw new IllegalArgumentException(
+                    "contrastiveWeight (" + contrastiveWeight + ") must be >= 0");
+        }
         positive("epochs", epochs);
         positive("batchSize", batchSize);
         positive("accumulation", accumulation);
@@ -97,7 +102,8 @@ public record TrainConfig(
                 Set.of(),
                 -1,
                 42,
-                0);
+                0,
+                0f);
     }
 
     /** Whether the early-stopping metric is one to minimise. */
@@ -128,7 +134,8 @@ public record TrainConfig(
                 frozenEncoders,
                 unfreezeEpoch,
                 seed,
-                maxSteps);
+                maxSteps,
+                contrastiveWeight);
     }
 
     public TrainConfig withMaxSteps(int s) {
@@ -147,7 +154,8 @@ public record TrainConfig(
                 frozenEncoders,
                 unfreezeEpoch,
                 seed,
-                s);
+                s,
+                contrastiveWeight);
     }
 
     public TrainConfig withSeed(long s) {
@@ -166,7 +174,8 @@ public record TrainConfig(
                 frozenEncoders,
                 unfreezeEpoch,
                 s,
-                maxSteps);
+                maxSteps,
+                contrastiveWeight);
     }
 
     public TrainConfig withModalityDropout(float p) {
@@ -185,7 +194,8 @@ public record TrainConfig(
                 frozenEncoders,
                 unfreezeEpoch,
                 seed,
-                maxSteps);
+                maxSteps,
+                contrastiveWeight);
     }
 
     public TrainConfig withLearningRate(float lr) {
@@ -204,7 +214,8 @@ public record TrainConfig(
                 frozenEncoders,
                 unfreezeEpoch,
                 seed,
-                maxSteps);
+                maxSteps,
+                contrastiveWeight);
     }
 
     public TrainConfig withBatchSize(int b) {
@@ -223,7 +234,8 @@ public record TrainConfig(
                 frozenEncoders,
                 unfreezeEpoch,
                 seed,
-                maxSteps);
+                maxSteps,
+                contrastiveWeight);
     }
 
     public TrainConfig withAccumulation(int a) {
@@ -242,7 +254,8 @@ public record TrainConfig(
                 frozenEncoders,
                 unfreezeEpoch,
                 seed,
-                maxSteps);
+                maxSteps,
+                contrastiveWeight);
     }
 
     public TrainConfig withFrozen(Set<Modality> frozen, int unfreezeAt) {
@@ -261,7 +274,28 @@ public record TrainConfig(
                 frozen,
                 unfreezeAt,
                 seed,
-                maxSteps);
+                maxSteps,
+                contrastiveWeight);
+    }
+
+    public TrainConfig withContrastiveWeight(float w) {
+        return new TrainConfig(
+                epochs,
+                batchSize,
+                accumulation,
+                learningRate,
+                warmupFraction,
+                weightDecay,
+                clipNorm,
+                modalityDropout,
+                labelSmoothing,
+                earlyStoppingMetric,
+                patience,
+                frozenEncoders,
+                unfreezeEpoch,
+                seed,
+                maxSteps,
+                w);
     }
 
     public TrainConfig withEarlyStopping(String metric, int p) {
@@ -280,6 +314,7 @@ public record TrainConfig(
                 frozenEncoders,
                 unfreezeEpoch,
                 seed,
-                maxSteps);
+                maxSteps,
+                contrastiveWeight);
     }
 }

@@ -41,6 +41,16 @@ public final class SyntheticTriModal {
      * {@code dir}.
      */
     public static void write(Path dir, int train, int val, int test, long seed) throws IOException {
+        write(dir, train, val, test, seed, false);
+    }
+
+    /**
+     * As {@link #write(Path, int, int, int, long)}; with {@code imageFollowsText} the image bit
+     * equals the text bit, so text and image share content that an alignment loss can find.
+     */
+    public static void write(
+            Path dir, int train, int val, int test, long seed, boolean imageFollowsText)
+            throws IOException {
         Files.createDirectories(dir.resolve("images"));
         Files.createDirectories(dir.resolve("audio"));
         Random random = new Random(seed);
@@ -50,7 +60,7 @@ public final class SyntheticTriModal {
             for (int i = 0; i < total; i++) {
                 String split = i < train ? "train" : i < train + val ? "val" : "test";
                 int textBit = random.nextInt(2);
-                int imageBit = random.nextInt(2);
+                int imageBit = imageFollowsText ? textBit : random.nextInt(2);
                 int audioBit = random.nextInt(2);
                 int label = 2 * textBit + (imageBit ^ audioBit);
                 String id = "s" + i;

@@ -56,7 +56,15 @@ public final class TinyRun {
 
     /** Writes a synthetic dataset into {@code dir} and prepares to train on it. */
     public static TinyRun create(Path dir, int train, int val, int test) throws IOException {
-        SyntheticTriModal.write(dir, train, val, test, 7);
+        return create(dir, train, val, test, false);
+    }
+
+    /**
+     * As {@link #create(Path, int, int, int)}, optionally with the image bit equal to the text bit.
+     */
+    public static TinyRun create(Path dir, int train, int val, int test, boolean imageFollowsText)
+            throws IOException {
+        SyntheticTriModal.write(dir, train, val, test, 7, imageFollowsText);
         Dataset dataset = Manifest.read(dir);
         List<String> texts = new ArrayList<>();
         for (ManifestEntry e : dataset.entries(Split.TRAIN)) {
