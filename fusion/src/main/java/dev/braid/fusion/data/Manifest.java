@@ -43,7 +43,7 @@ public final class Manifest {
     public static final int MAX_ERRORS = 20;
 
     private static final Set<String> FIELDS =
-            Set.of("id", "text", "image", "audio", "label", "split");
+            Set.of("id", "text", "image", "audio", "label", "split", "meta");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private Manifest() {}
@@ -123,8 +123,15 @@ public final class Manifest {
             for (Iterator<String> names = row.fieldNames(); names.hasNext(); ) {
                 String name = names.next();
                 if (!FIELDS.contains(name)) {
-                    fail(name, "unknown field; allowed: id, text, image, audio, label, split");
+                    fail(
+                            name,
+                            "unknown field; allowed: id, text, image, audio, label, split, and"
+                                    + " meta (an object Braid ignores, for provenance)");
                 }
+            }
+            JsonNode meta = row.get("meta");
+            if (meta != null && !meta.isObject() && !meta.isNull()) {
+                fail("meta", "must be an object, found " + describe(meta));
             }
             String id = id(row.get("id"));
             Split split = split(row.get("split"));

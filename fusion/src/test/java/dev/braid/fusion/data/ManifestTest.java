@@ -38,7 +38,7 @@ class ManifestTest {
                         + " \"test\"}",
                 "{\"id\": \"d\", \"text\": \"x\", \"label\": {\"topic\": \"sport\", \"score\":"
                         + " 0.7, \"tags\": []}, \"split\": \"train\"}",
-                "{\"id\": \"e\", \"text\": \"\", \"label\": null, \"image\": null, \"split\":"
+                "{\"id\": \"e\", \"text\": \"\", \"meta\": {\"speaker\": \"m3\"}, \"label\": null, \"image\": null, \"split\":"
                         + " \"train\"}");
 
         Dataset set = Manifest.read(dir);
