@@ -9,7 +9,13 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         version = "Braid 0.1.0",
         description = "Train and run multimodal (text, image, audio) fusion models on the JVM.",
-        subcommands = {TextDemo.class, CommandLine.HelpCommand.class})
+        subcommands = {
+            TrainCommand.class,
+            EvalCommand.class,
+            PredictCommand.class,
+            TextDemo.class,
+            CommandLine.HelpCommand.class
+        })
 public final class Braid {
 
     public static void main(String[] args) {

@@ -1,0 +1,78 @@
+package dev.braid.apps;
+
+import ai.djl.ndarray.NDManager;
+import dev.braid.fusion.data.BatchLoader;
+import dev.braid.fusion.data.BatchLoaderConfig;
+import dev.braid.fusion.data.Dataset;
+import dev.braid.fusion.data.FeatureExtractor;
+import dev.braid.fusion.data.Manifest;
+import dev.braid.fusion.data.Order;
+import dev.braid.fusion.data.SampleSource;
+import dev.braid.fusion.data.Split;
+import dev.braid.fusion.model.FusionModel;
+import dev.braid.fusion.predict.ModelDirectory;
+import dev.braid.fusion.train.Evaluation;
+import dev.braid.fusion.train.Evaluator;
+import dev.braid.text.tokenize.ByteLevelBpeTokenizer;
+import dev.braid.text.tokenize.Tokenizer;
+import java.nio.file.Path;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code braid eval --model DIR --data DIR [--split test]}. */
+@Command(
+        name = "eval",
+        mixinStandardHelpOptions = true,
+        description = "Score a trained model on one split of a dataset.")
+final class EvalCommand implements Callable<Integer> {
+
+    @Option(
+            names = "--model",
+            required = true,
+            description = "A model directory written by braid train (OUTPUT/model).")
+    Path model;
+
+    @Option(
+            names = "--data",
+            required = true,
+            description = "A dataset folder with manifest.jsonl.")
+    Path data;
+
+    @Option(
+            names = "--split",
+            defaultValue = "TEST",
+            description = "TRAIN, VAL or TEST (default: ${DEFAULT-VALUE}).")
+    Split split;
+
+    @Override
+    public Integer call() throws Exception {
+        ModelDirectory description = ModelDirectory.read(model);
+        Dataset dataset = Manifest.read(data);
+        Tokenizer tokenizer =
+                description.config().text() != null
+                        ? Tokenizer.load(model.resolve(ModelDirectory.TOKENIZER))
+                        : ByteLevelBpeTokenizer.bytesOnly();
+        FeatureExtractor extractor = FeatureExtractor.of(tokenizer, description.features());
+        try (NDManager manager = NDManager.newBaseManager();
+                BatchLoader loader =
+                        new BatchLoader(
+                                SampleSource.of(dataset.entries(split), Order.SEQUENTIAL),
+                                extractor,
+                                description.schema(),
+                                new BatchLoaderConfig(64, 2, 4, 0))) {
+            FusionModel fusionModel = description.loadModel(model, manager);
+            Evaluation evaluation =
+                    Evaluator.evaluate(
+                            fusionModel,
+                            manager,
+                            loader.epoch(0, 0),
+                            description.schema(),
+                            Set.of());
+            System.out.print(
+                    Tables.metrics(dataset.name() + " " + split.name().toLowerCase(), evaluation));
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,196 @@
+package dev.braid.apps.run;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.braid.fusion.Modality;
+import dev.braid.fusion.model.FusionConfig;
+import dev.braid.fusion.train.TrainConfig;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A training run, as written in a YAML file: what data, what features, what model, how to train,
+ * where to write. Every field has a default ({@link #defaults()}); a file only says what differs,
+ * and {@code --set key.path=value} changes one field on the command line.
+ *
+ * @param name the run's name, used in reports
+ * @param data the datasets, each a folder with {@code manifest.jsonl}, and its sampling weight
+ * @param features how raw inputs become model inputs
+ * @param model which encoders and which fusion
+ * @param training how to train ({@link TrainConfig}'s fields)
+ * @param output the directory the run writes (model, log, checkpoint, report)
+ */
+public record RunConfig(
+        String name,
+        List<DataSource> data,
+        FeatureSpec features,
+        ModelSpec model,
+        TrainConfig training,
+        String output) {
+
+    /**
+     * One dataset of the run.
+     *
+     * @param path the dataset folder, relative to the working directory
+     * @param weight its sampling weight in the mix
+     */
+    public record DataSource(String path, double weight) {}
+
+    /**
+     * Preprocessing.
+     *
+     * @param textMaxLength tokens per text, [CLS] and [SEP] included
+     * @param vocabularySize the BPE vocabulary trained on the training texts
+     * @param imageSize images are resized to this square size
+     * @param imageChannels 1 (gray) or 3 (RGB)
+     * @param mels log-mel bands
+     * @param audioMaxSeconds audio read per clip at most
+     * @param audioMaxFrames log-mel frames kept at most (100 per second)
+     * @param cache whether to cache decoded images and log-mels under the output folder
+     */
+    public record FeatureSpec(
+            int textMaxLength,
+            int vocabularySize,
+            int imageSize,
+            int imageChannels,
+            int mels,
+            double audioMaxSeconds,
+            int audioMaxFrames,
+            boolean cache) {}
+
+    /**
+     * The model.
+     *
+     * @param modalities the modalities the model reads (its encoders)
+     * @param width the encoders' output width
+     * @param fusion the fusion block
+     */
+    public record ModelSpec(List<Modality> modalities, int width, FusionConfig fusion) {}
+
+    private static final ObjectMapper YAML =
+            new ObjectMapper(new YAMLFactory())
+                    .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+    /** The defaults every file starts from. */
+    public static RunConfig defaults() {
+        return new RunConfig(
+                "braid-run",
+                List.of(new DataSource("data/avmnist", 1)),
+                new FeatureSpec(32, 2000, 28, 1, 64, 2.5, 250, true),
+                new ModelSpec(List.of(Modality.IMAGE, Modality.AUDIO), 64, FusionConfig.defaults()),
+                TrainConfig.defaults(),
+                "runs/braid-run");
+    }
+
+    /**
+     * Reads a YAML file over the defaults, then applies {@code key.path=value} overrides.
+     *
+     * @throws IllegalArgumentException naming the file and the field for unknown or invalid fields
+     */
+    public static RunConfig load(Path file, List<String> overrides) throws IOException {
+        JsonNode fromFile;
+        try (InputStream in = Files.newInputStream(file)) {
+            fromFile = YAML.readTree(in);
+        } catch (IOException e) {
+            throw new IllegalArgumentException(file + ": not valid YAML: " + e.getMessage(), e);
+        }
+        return resolve(fromFile, overrides, file.toString());
+    }
+
+    /** Like {@link #load} for a configuration given as a YAML string (ready-made configs). */
+    public static RunConfig parse(String yaml, List<String> overrides, String source)
+            throws IOException {
+        return resolve(YAML.readTree(yaml), overrides, source);
+    }
+
+    private static RunConfig resolve(JsonNode fromFile, List<String> overrides, String source) {
+        ObjectNode tree = YAML.valueToTree(defaults());
+        if (fromFile != null && !fromFile.isMissingNode() && !fromFile.isNull()) {
+            if (!fromFile.isObject()) {
+                throw new IllegalArgumentException(
+                        source + ": the top level must be a mapping of fields");
+            }
+            merge(tree, (ObjectNode) fromFile, "");
+        }
+        for (String override : overrides) {
+            applyOverride(tree, override);
+        }
+        try {
+            return YAML.treeToValue(tree, RunConfig.class);
+        } catch (IOException | IllegalArgumentException e) {
+            Throwable cause = e.getCause() instanceof IllegalArgumentException ? e.getCause() : e;
+            throw new IllegalArgumentException(source + ": " + cause.getMessage(), e);
+        }
+    }
+
+    /**
+     * Copies {@code from} into {@code into}, objects merged field by field, other values replaced.
+     */
+    private static void merge(ObjectNode into, ObjectNode from, String path) {
+        for (Iterator<Map.Entry<String, JsonNode>> it = from.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            JsonNode current = into.get(e.getKey());
+            if (current == null) {
+                throw new IllegalArgumentException(
+                        "unknown field '"
+                                + path
+                                + e.getKey()
+                                + "'; known here: "
+                                + fieldNames(into));
+            }
+            if (current.isObject() && e.getValue().isObject()) {
+                merge((ObjectNode) current, (ObjectNode) e.getValue(), path + e.getKey() + ".");
+            } else {
+                into.set(e.getKey(), e.getValue());
+            }
+        }
+    }
+
+    private static void applyOverride(ObjectNode tree, String override) {
+        int eq = override.indexOf('=');
+        if (eq < 1) {
+            throw new IllegalArgumentException("--set " + override + ": expected key.path=value");
+        }
+        String[] keys = override.substring(0, eq).split("\\.");
+        String value = override.substring(eq + 1);
+        ObjectNode node = tree;
+        for (int i = 0; i < keys.length - 1; i++) {
+            JsonNode child = node.get(keys[i]);
+            if (child == null || !child.isObject()) {
+                throw new IllegalArgumentException(
+                        "--set "
+                                + override
+                                + ": no section '"
+                                + keys[i]
+                                + "'; known: "
+                                + fieldNames(node));
+            }
+            node = (ObjectNode) child;
+        }
+        String last = keys[keys.length - 1];
+        if (!node.has(last)) {
+            throw new IllegalArgumentException(
+                    "--set " + override + ": no field '" + last + "'; known: " + fieldNames(node));
+        }
+        try {
+            node.set(last, YAML.readTree(value)); // numbers, booleans, lists as YAML
+        } catch (IOException e) {
+            node.put(last, value);
+        }
+    }
+
+    private static String fieldNames(ObjectNode node) {
+        StringBuilder names = new StringBuilder();
+        node.fieldNames()
+                .forEachRemaining(n -> names.append(names.length() > 0 ? ", " : "").append(n));
+        return names.toString();
+    }
+}

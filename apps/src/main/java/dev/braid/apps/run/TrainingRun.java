@@ -1,0 +1,281 @@
+package dev.braid.apps.run;
+
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.braid.audio.encoder.AudioEncoderConfig;
+import dev.braid.audio.features.LogMelConfig;
+import dev.braid.audio.signal.AudioLoadConfig;
+import dev.braid.fusion.Modality;
+import dev.braid.fusion.data.BatchLoader;
+import dev.braid.fusion.data.BatchLoaderConfig;
+import dev.braid.fusion.data.Dataset;
+import dev.braid.fusion.data.DatasetMix;
+import dev.braid.fusion.data.FeatureCache;
+import dev.braid.fusion.data.FeatureExtractor;
+import dev.braid.fusion.data.FeatureSettings;
+import dev.braid.fusion.data.Manifest;
+import dev.braid.fusion.data.ManifestEntry;
+import dev.braid.fusion.data.Order;
+import dev.braid.fusion.data.SampleSource;
+import dev.braid.fusion.data.Split;
+import dev.braid.fusion.data.TaskSchema;
+import dev.braid.fusion.model.FusionModel;
+import dev.braid.fusion.model.HeadSpec;
+import dev.braid.fusion.model.ModelConfig;
+import dev.braid.fusion.predict.ModelDirectory;
+import dev.braid.fusion.train.Evaluation;
+import dev.braid.fusion.train.Evaluator;
+import dev.braid.fusion.train.FusionTrainer;
+import dev.braid.fusion.train.TrainingListener;
+import dev.braid.text.encoder.AttentionPattern;
+import dev.braid.text.encoder.PositionEncoding;
+import dev.braid.text.encoder.TextEncoderConfig;
+import dev.braid.text.tokenize.BpeTrainer;
+import dev.braid.text.tokenize.ByteLevelBpeTokenizer;
+import dev.braid.text.tokenize.Tokenizer;
+import dev.braid.text.transformer.FeedForwardKind;
+import dev.braid.text.transformer.NormKind;
+import dev.braid.text.transformer.NormPlacement;
+import dev.braid.vision.encoder.ImageEncoderConfig;
+import dev.braid.vision.encoder.Nonlinearity;
+import dev.braid.vision.image.ImageAugmentation;
+import dev.braid.vision.image.ImagePreprocessing;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * One training run from a {@link RunConfig}: reads the datasets, trains a tokenizer when the model
+ * reads text, builds the model, trains it with {@link FusionTrainer}, evaluates it on the test
+ * split and saves the model directory ({@code OUTPUT/model}).
+ */
+public final class TrainingRun {
+
+    /**
+     * What a run leaves behind.
+     *
+     * @param modelDir the saved model
+     * @param validation the best epoch's validation evaluation
+     * @param test the final model's test evaluation
+     * @param training the trainer's summary
+     * @param seconds wall time
+     */
+    public record Result(
+            Path modelDir,
+            Evaluation validation,
+            Evaluation test,
+            FusionTrainer.Result training,
+            double seconds) {}
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final RunConfig config;
+
+    public TrainingRun(RunConfig config) {
+        this.config = config;
+    }
+
+    /** The datasets of the run, read and validated. */
+    public List<Dataset> datasets() {
+        List<Dataset> datasets = new ArrayList<>();
+        for (RunConfig.DataSource source : config.data()) {
+            datasets.add(Manifest.read(Path.of(source.path())));
+        }
+        return datasets;
+    }
+
+    /** How raw inputs become model inputs. */
+    public FeatureSettings featureSettings() {
+        RunConfig.FeatureSpec f = config.features();
+        ImagePreprocessing image =
+                f.imageChannels() == 1
+                        ? ImagePreprocessing.grayscale(f.imageSize())
+                        : ImagePreprocessing.imagenet(f.imageSize());
+        return new FeatureSettings(
+                f.textMaxLength(),
+                image,
+                AudioLoadConfig.defaults().withMaxSeconds(f.audioMaxSeconds()),
+                LogMelConfig.defaults().withNMels(f.mels()),
+                f.audioMaxFrames());
+    }
+
+    /** The model configuration for this run's modalities, schema and tokenizer. */
+    public ModelConfig modelConfig(TaskSchema schema, Tokenizer tokenizer) {
+        RunConfig.ModelSpec m = config.model();
+        RunConfig.FeatureSpec f = config.features();
+        int width = m.width();
+        TextEncoderConfig text =
+                m.modalities().contains(Modality.TEXT)
+                        ? new TextEncoderConfig(
+                                tokenizer.vocabularySize(),
+                                f.textMaxLength(),
+                                width,
+                                4,
+                                2,
+                                2 * width,
+                                PositionEncoding.SINUSOIDAL,
+                                NormKind.LAYER_NORM,
+                                NormPlacement.PRE_LN,
+                                FeedForwardKind.GELU,
+                                AttentionPattern.BIDIRECTIONAL,
+                                0,
+                                0.1f)
+                        : null;
+        ImageEncoderConfig image =
+                m.modalities().contains(Modality.IMAGE)
+                        ? new ImageEncoderConfig(
+                                f.imageChannels(),
+                                16,
+                                1,
+                                List.of(16, 32),
+                                List.of(1, 1),
+                                width,
+                                Nonlinearity.RELU)
+                        : null;
+        AudioEncoderConfig audio =
+                m.modalities().contains(Modality.AUDIO)
+                        ? new AudioEncoderConfig(f.mels(), 16, 2, width, 1, 3)
+                        : null;
+        List<HeadSpec> heads = new ArrayList<>();
+        schema.heads()
+                .forEach(
+                        (name, head) -> heads.add(new HeadSpec(name, head.kind(), head.classes())));
+        return new ModelConfig(text, image, audio, m.fusion(), heads);
+    }
+
+    /** Trains, evaluates and saves; progress goes to {@code listeners}. */
+    public Result run(List<TrainingListener> listeners) throws IOException {
+        long started = System.nanoTime();
+        List<Dataset> datasets = datasets();
+        TaskSchema schema = TaskSchema.infer(datasets);
+        Tokenizer tokenizer = tokenizer(datasets);
+        FeatureSettings settings = featureSettings();
+        Path output = Path.of(config.output());
+        Files.createDirectories(output);
+        FeatureCache cache =
+                config.features().cache()
+                        ? FeatureCache.onDisk(output.resolveSibling(".feature-cache"))
+                        : FeatureCache.none();
+        FeatureExtractor extractor =
+                new FeatureExtractor(tokenizer, settings, ImageAugmentation.none(), cache);
+        ModelConfig modelConfig = modelConfig(schema, tokenizer);
+        long seed = config.training().seed();
+        BatchLoaderConfig trainLoading =
+                new BatchLoaderConfig(config.training().batchSize(), 2, 4, seed);
+        BatchLoaderConfig evalLoading = new BatchLoaderConfig(64, 2, 4, seed);
+        try (NDManager manager = NDManager.newBaseManager();
+                BatchLoader train =
+                        new BatchLoader(trainSource(datasets), extractor, schema, trainLoading);
+                BatchLoader validation =
+                        new BatchLoader(
+                                source(datasets, Split.VAL), extractor, schema, evalLoading);
+                BatchLoader test =
+                        new BatchLoader(
+                                source(datasets, Split.TEST), extractor, schema, evalLoading)) {
+            ai.djl.engine.Engine.getInstance().setRandomSeed((int) seed);
+            FusionModel model = new FusionModel(modelConfig);
+            model.initialize(
+                    manager, DataType.FLOAT32, ModelDirectory.inputShapes(modelConfig, settings));
+            FusionTrainer.Result trained =
+                    new FusionTrainer(config.training())
+                            .fit(model, manager, train, validation, schema, output, listeners);
+            Evaluation testResult =
+                    Evaluator.evaluate(model, manager, test.epoch(0, 0), schema, Set.of());
+            Path modelDir = output.resolve("model");
+            new ModelDirectory(
+                            modelConfig,
+                            schema,
+                            settings,
+                            provenance(datasets, trained, testResult))
+                    .save(modelDir, model, tokenizer);
+            return new Result(
+                    modelDir,
+                    trained.best(),
+                    testResult,
+                    trained,
+                    (System.nanoTime() - started) / 1e9);
+        }
+    }
+
+    private Tokenizer tokenizer(List<Dataset> datasets) {
+        if (!config.model().modalities().contains(Modality.TEXT)) {
+            return ByteLevelBpeTokenizer.bytesOnly();
+        }
+        List<String> texts = new ArrayList<>();
+        for (Dataset d : datasets) {
+            for (ManifestEntry e : d.entries(Split.TRAIN)) {
+                if (e.has(Modality.TEXT)) {
+                    texts.add(e.inputs().get(Modality.TEXT));
+                }
+            }
+        }
+        return new BpeTrainer(new BpeTrainer.Config(config.features().vocabularySize(), 2))
+                .train(texts);
+    }
+
+    private SampleSource trainSource(List<Dataset> datasets) {
+        if (datasets.size() == 1) {
+            return SampleSource.of(datasets.get(0).entries(Split.TRAIN), Order.SHUFFLED);
+        }
+        List<DatasetMix.Part> parts = new ArrayList<>();
+        for (int i = 0; i < datasets.size(); i++) {
+            parts.add(new DatasetMix.Part(datasets.get(i), config.data().get(i).weight()));
+        }
+        return DatasetMix.of(parts, Split.TRAIN);
+    }
+
+    private static SampleSource source(List<Dataset> datasets, Split split) {
+        List<ManifestEntry> entries = new ArrayList<>();
+        datasets.forEach(d -> entries.addAll(d.entries(split)));
+        if (entries.isEmpty()) {
+            throw new IllegalArgumentException(
+                    "the datasets have no '"
+                            + split.name().toLowerCase()
+                            + "' rows; every run needs train, val and test rows");
+        }
+        return SampleSource.of(entries, Order.SEQUENTIAL);
+    }
+
+    /** How the model was made: configuration, data fingerprints, seed, version, results. */
+    private ObjectNode provenance(
+            List<Dataset> datasets, FusionTrainer.Result trained, Evaluation test)
+            throws IOException {
+        ObjectNode p = JSON.createObjectNode();
+        p.put("braidVersion", ModelDirectory.BRAID_VERSION);
+        p.put("name", config.name());
+        p.put("created", Instant.now().toString());
+        p.put("seed", config.training().seed());
+        p.set("run", JSON.valueToTree(config));
+        ArrayNode data = p.putArray("datasets");
+        for (Dataset d : datasets) {
+            ObjectNode node = data.addObject();
+            node.put("name", d.name());
+            node.put("rows", d.entries().size());
+            node.put("manifestSha256", sha256(d.dir().resolve(Manifest.FILE_NAME)));
+        }
+        p.put("epochs", trained.epochs());
+        p.put("steps", trained.steps());
+        p.set("testMetrics", JSON.valueToTree(test.metrics()));
+        return p;
+    }
+
+    private static String sha256(Path file) throws IOException {
+        try {
+            return HexFormat.of()
+                    .formatHex(
+                            MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
