@@ -7,6 +7,7 @@ import java.util.List;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.annotations.XYTextAnnotation;
 import org.jfree.chart.axis.NumberAxis;
+import org.jfree.chart.axis.NumberTickUnit;
 import org.jfree.chart.axis.SymbolAxis;
 import org.jfree.chart.plot.XYPlot;
 import org.jfree.chart.renderer.PaintScale;
@@ -69,6 +70,7 @@ final class ConfusionHeatMap {
         truth.setInverted(true); // (0, 0) at the top left, as the table reads
         for (SymbolAxis axis : List.of(predicted, truth)) {
             axis.setGridBandsVisible(false);
+            axis.setTickLabelFont(new Font(Font.SANS_SERIF, Font.PLAIN, k > 10 ? 10 : 13));
             axis.setRange(-0.5, k - 0.5);
         }
         if (k > 6) {
@@ -97,6 +99,7 @@ final class ConfusionHeatMap {
         ChartStyle.apply(chart);
         NumberAxis scaleAxis = new NumberAxis("fraction of true class");
         scaleAxis.setRange(0, 1);
+        scaleAxis.setTickUnit(new NumberTickUnit(0.25));
         PaintScaleLegend legend = new PaintScaleLegend(new Shades(), scaleAxis);
         legend.setPosition(RectangleEdge.RIGHT);
         legend.setStripWidth(12);

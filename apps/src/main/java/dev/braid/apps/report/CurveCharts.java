@@ -115,7 +115,7 @@ final class CurveCharts {
             }
         }
         if (data.getSeriesCount() > 0) {
-            charts.add(line(title, "epoch", "value", data, true));
+            charts.add(line(title, "epoch", "validation value", data, true));
         }
     }
 
@@ -135,8 +135,8 @@ final class CurveCharts {
         NumberAxis domain = (NumberAxis) plot.getDomainAxis();
         NumberAxis range = (NumberAxis) plot.getRangeAxis();
         range.setAutoRangeIncludesZero(false);
+        domain.setStandardTickUnits(NumberAxis.createIntegerTickUnits()); // steps and epochs
         if (perEpoch) {
-            domain.setStandardTickUnits(NumberAxis.createIntegerTickUnits());
             XYLineAndShapeRenderer renderer = (XYLineAndShapeRenderer) plot.getRenderer();
             renderer.setDefaultShapesVisible(true);
         }
