@@ -39,6 +39,10 @@ public final class HtmlReport {
             .not-run{color:#888;font-style:italic}
             """;
 
+    static {
+        PngImages.useHeadlessUnlessSet(); // before the first chart touches AWT
+    }
+
     private HtmlReport() {}
 
     /**

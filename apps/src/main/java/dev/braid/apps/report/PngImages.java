@@ -9,18 +9,25 @@ import org.jfree.chart.JFreeChart;
 
 /**
  * Draws a chart to PNG in memory, as a {@code data:image/png;base64,} URI an {@code <img>} can
- * embed. Drawing needs no display: unless the JVM was started with {@code java.awt.headless} set,
- * it is set to true before AWT first loads here.
+ * embed. Drawing needs no display: {@link #useHeadlessUnlessSet} runs before any chart is made.
  */
 final class PngImages {
 
     static {
+        useHeadlessUnlessSet();
+    }
+
+    private PngImages() {}
+
+    /**
+     * Sets {@code java.awt.headless} to true unless the JVM was started with it set, so charts draw
+     * without a display. It must run before AWT first asks; it is idempotent.
+     */
+    static void useHeadlessUnlessSet() {
         if (System.getProperty("java.awt.headless") == null) {
             System.setProperty("java.awt.headless", "true");
         }
     }
-
-    private PngImages() {}
 
     /**
      * Draws {@code chart} as a PNG image.
