@@ -31,7 +31,7 @@ public final class HtmlReport {
             table{border-collapse:collapse;margin:1em 0}
             th,td{border:1px solid #ccc;padding:.3em .7em;text-align:right}
             th[scope=row],table.summary th,table.metrics th{text-align:left}
-            thead th{background:#f4f4f4}
+            thead th{background:#f4f4f4;text-align:center}
             td.best{background:#d7f0d7}
             figure{margin:1em 0}figure img{max-width:100%;height:auto}
             figcaption{color:#666;font-size:.9em}
