@@ -10,6 +10,7 @@ import picocli.CommandLine.Command;
         version = "Braid 0.1.0",
         description = "Train and run multimodal (text, image, audio) fusion models on the JVM.",
         subcommands = {
+            DemoCommand.class,
             TrainCommand.class,
             EvalCommand.class,
             PredictCommand.class,

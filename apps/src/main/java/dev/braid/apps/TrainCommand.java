@@ -38,7 +38,9 @@ final class TrainCommand implements Callable<Integer> {
         RunConfig run = ReadyConfigs.load(config, overrides);
         System.out.printf(
                 "Training '%s' -> %s%n", run.name(), Path.of(run.output()).toAbsolutePath());
-        TrainingRun.Result result = new TrainingRun(run).run(List.of(ConsoleProgress.forConsole()));
+        TrainingRun training = new TrainingRun(run);
+        TrainingRun.Result result = training.run(List.of(ConsoleProgress.forConsole()));
+        Path report = Reports.write(run, result, Reports.sizes(training));
         System.out.println();
         System.out.println(Tables.metrics("test", result.test()));
         System.out.printf(

@@ -2,6 +2,7 @@ package dev.braid.fusion.data;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.braid.audio.augment.WaveformAugmentation;
 import dev.braid.audio.features.Features;
 import dev.braid.audio.features.LogMelExtractor;
 import dev.braid.audio.signal.AudioLoader;
@@ -15,6 +16,7 @@ import dev.braid.vision.image.ImageDecoder;
 import dev.braid.vision.image.ImagePreprocessor;
 import dev.braid.vision.image.ImageSource;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
@@ -38,6 +40,7 @@ public final class FeatureExtractor {
     private final Tokenizer tokenizer;
     private final FeatureSettings settings;
     private final ImageAugmentation augmentation;
+    private final List<WaveformAugmentation> audioAugmentation;
     private final FeatureCache cache;
     private final ImagePreprocessor images;
     private final AudioLoader audioLoader;
@@ -58,6 +61,20 @@ public final class FeatureExtractor {
             FeatureSettings settings,
             ImageAugmentation augmentation,
             FeatureCache cache) {
+        this(tokenizer, settings, augmentation, List.of(), cache);
+    }
+
+    /**
+     * As above, with waveform augmentations (noise at an SNR, gain, shift) applied to every clip
+     * before its log-mel, seeded like the image augmentations; augmented clips bypass the cache.
+     */
+    public FeatureExtractor(
+            Tokenizer tokenizer,
+            FeatureSettings settings,
+            ImageAugmentation augmentation,
+            List<WaveformAugmentation> audioAugmentation,
+            FeatureCache cache) {
+        this.audioAugmentation = List.copyOf(audioAugmentation);
         this.tokenizer = Objects.requireNonNull(tokenizer, "tokenizer");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.augmentation = Objects.requireNonNull(augmentation, "augmentation");
@@ -137,7 +154,7 @@ public final class FeatureExtractor {
         }
         if (entry.has(Modality.AUDIO)) {
             try {
-                audio = audio(Path.of(entry.inputs().get(Modality.AUDIO)));
+                audio = audio(Path.of(entry.inputs().get(Modality.AUDIO)), sampleSeed);
             } catch (IOException | RuntimeException e) {
                 throw new FeatureException(entry, Modality.AUDIO, e);
             }
@@ -208,7 +225,15 @@ public final class FeatureExtractor {
                                 ImageSource.of(file.toString(), bytes), new SplittableRandom(0)));
     }
 
-    private Features audio(Path file) throws IOException {
+    private Features audio(Path file, long sampleSeed) throws IOException {
+        if (!audioAugmentation.isEmpty()) {
+            Waveform clip = audioLoader.load(Files.readAllBytes(file), file.toString());
+            SplittableRandom random = new SplittableRandom(sampleSeed ^ 0x5EEDL);
+            for (WaveformAugmentation a : audioAugmentation) {
+                clip = a.apply(clip, random);
+            }
+            return audioFeatures(clip);
+        }
         return cache.logMel(
                 file, audioKey, bytes -> audioFeatures(audioLoader.load(bytes, file.toString())));
     }
