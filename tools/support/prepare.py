@@ -701,6 +701,12 @@ def main():
             meta.append(m)
             idx += 1
 
+    used = {r["audio"] for r in rows if "audio" in r}
+    for c in clip_info:  # clips of rare (split, language, intent, urgency) no ticket drew
+        if c["file"] not in used:
+            (out / c["file"]).unlink()
+    clip_info = [c for c in clip_info if c["file"] in used]
+
     with open(out / "manifest.jsonl", "w", encoding="utf-8") as f:
         for row in rows:
             f.write(json.dumps(row, ensure_ascii=False) + "\n")
