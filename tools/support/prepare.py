@@ -25,6 +25,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import wave
 from collections import Counter
 from pathlib import Path
 
@@ -556,12 +557,14 @@ def speak(text, voice, s, p, a, out_wav, tmpdir):
     raw = Path(tmpdir) / "raw.wav"
     subprocess.run(["espeak-ng", "-v", voice, "-s", str(s), "-p", str(p), "-a", str(a),
                     "-w", str(raw), text], check=True, capture_output=True)
+    # -R -D: repeatable, no dither, so a re-run writes identical files.
     # 16 kHz mono 16-bit; leading/trailing silence cut, inner pauses shortened to 0.1 s; <= 3 s.
-    subprocess.run(["sox", str(raw), "-r", str(AUDIO_RATE), "-c", "1", "-b", "16", str(out_wav),
+    subprocess.run(["sox", "-R", "-D", str(raw), "-r", str(AUDIO_RATE), "-c", "1", "-b", "16",
+                    str(out_wav),
                     "silence", "-l", "1", "0.02", "0.5%", "-1", "0.1", "0.5%",
                     "trim", "0", str(MAX_AUDIO_SECONDS - 0.05)], check=True, capture_output=True)
-    frames = (out_wav.stat().st_size - 44) // 2
-    return frames / AUDIO_RATE
+    with wave.open(str(out_wav)) as w:
+        return w.getnframes() / w.getframerate()
 
 
 def make_clips(out_dir, seed, tmpdir):
