@@ -2,6 +2,7 @@ package dev.braid.apps.data;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -26,6 +27,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 import javax.sound.sampled.AudioFormat;
@@ -37,10 +39,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Checks the committed customer-service dataset {@code data/support} (made by {@code
- * tools/support/prepare.py}) against its design: Braid's strict loader accepts it; split sizes,
- * the three heads and their classes, modality shares, Chinese texts; every photo and voice note
- * decodes in the expected format; the reply templates cover every intent in both languages; val
- * and test voices and backgrounds are unseen in train.
+ * tools/support/prepare.py}) against its design: Braid's strict loader accepts it; split sizes, the
+ * three heads and their classes, modality shares, Chinese texts; every photo and voice note decodes
+ * in the expected format; the reply templates cover every intent in both languages; val and test
+ * voices and backgrounds are unseen in train.
  */
 class SupportDatasetTest {
 
@@ -88,8 +90,7 @@ class SupportDatasetTest {
     @Test
     void splitSizesAsDesigned() {
         for (Split split : Split.values()) {
-            assertEquals(
-                    SPLIT_SIZES.get(split), dataset.entries(split).size(), "size of " + split);
+            assertEquals(SPLIT_SIZES.get(split), dataset.entries(split).size(), "size of " + split);
         }
     }
 
@@ -152,7 +153,7 @@ class SupportDatasetTest {
         assertTrue(files.size() > 1000, "photos: " + files.size());
         for (String f : files) {
             BufferedImage img = ImageIO.read(Path.of(f).toFile());
-            assertTrue(img != null, f + " does not decode");
+            assertNotNull(img, f + " does not decode");
             assertEquals(64, img.getWidth(), f);
             assertEquals(64, img.getHeight(), f);
             assertEquals(3, img.getColorModel().getNumComponents(), f + " is not RGB");
@@ -250,7 +251,7 @@ class SupportDatasetTest {
         for (String line : Files.readAllLines(dir.resolve("meta.jsonl"), StandardCharsets.UTF_8)) {
             JsonNode m = JSON.readTree(line);
             Split split = splitOf.get(m.get("id").asText());
-            assertTrue(split != null, "meta.jsonl names an unknown id: " + line);
+            assertNotNull(split, "meta.jsonl names an unknown id: " + line);
             if (m.has("voice")) {
                 voices.computeIfAbsent(split, s -> new HashSet<>()).add(m.get("voice").asText());
             }
@@ -303,8 +304,7 @@ class SupportDatasetTest {
         return names;
     }
 
-    private static double share(
-            List<ManifestEntry> rows, java.util.function.Predicate<ManifestEntry> p) {
+    private static double share(List<ManifestEntry> rows, Predicate<ManifestEntry> p) {
         return rows.stream().filter(p).count() / (double) rows.size();
     }
 
