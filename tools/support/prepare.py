@@ -134,7 +134,7 @@ REQUESTS = {
         "damaged_item": [
             "My {p} arrived broken.", "The {p} came damaged in the box.",
             "There is a crack on the {p}.", "The {p} was smashed when it was delivered.",
-            "The {p} arrived scratched and dented.", "The screen of the {p} is cracked out of the box.",
+            "The {p} arrived scratched and dented.", "The {p} is cracked right out of the box.",
             "Box was crushed and the {p} inside is broken.", "The {p} has a big dent and stains on it.",
             "Got the {p} today and it's physically damaged."],
         "delivery": [
@@ -146,9 +146,9 @@ REQUESTS = {
             "Parcel with the {p} is lost somewhere."],
         "account_access": [
             "I can't log in to my account to register my {p}.",
-            "The password reset email never arrives, I need to see my {p} order.",
+            "The password reset email never arrives, I need to see my order for the {p}.",
             "My account got locked after I bought the {p}.",
-            "The two-factor code doesn't work so I can't check the {p} order.",
+            "The two-factor code doesn't work so I can't check my order for the {p}.",
             "I forgot my password and can't access the warranty for my {p}.",
             "It says my account is disabled, I just want to manage my {p}.",
             "Login fails with 'invalid credentials' when I try to see my {p} purchase."],
@@ -159,10 +159,10 @@ REQUESTS = {
             "The discount on the {p} was not applied to my bill.",
             "You billed me for a {p} I never ordered.",
             "My statement shows the {p} charged at full price instead of the sale price.",
-            "Why is there an extra fee on the {p} payment?"],
+            "Why is there an extra fee on my payment for the {p}?"],
         "technical_setup": [
             "How do I set up the {p}?", "The {p} won't connect to wifi.",
-            "I can't pair the {p} with my laptop.", "I need help installing drivers for the {p}.",
+            "I can't pair the {p} with my other devices.", "I need help installing drivers for the {p}.",
             "The firmware update on the {p} failed.", "The {p} doesn't show up on my network.",
             "What are the steps to configure the {p} for the first time?",
             "Can't get the {p} to sync with the app."],
@@ -189,7 +189,7 @@ REQUESTS = {
             "{p}两周前就寄回去了，钱还没退。", "麻烦把{p}的货款原路退回。"],
         "damaged_item": [
             "{p}到货的时候就坏了。", "{p}收到时包装里已经损坏。", "{p}上面有裂痕。",
-            "快递送来的{p}被压坏了。", "{p}到手就有划痕和凹陷。", "{p}屏幕开箱就碎了。",
+            "快递送来的{p}被压坏了。", "{p}到手就有划痕和凹陷。", "{p}开箱就碎了。",
             "箱子被压扁，里面的{p}也坏了。", "{p}外壳破损还有污渍。"],
         "delivery": [
             "我的{p}在哪里？物流好几天没更新了。", "{p}到现在还没到。", "{p}的订单延迟了。",
@@ -205,7 +205,7 @@ REQUESTS = {
             "我需要{p}的正式增值税发票。", "{p}的优惠没有计入账单。",
             "我没买过{p}，却被收费了。", "{p}按原价扣款，不是促销价。", "{p}付款为什么多收了手续费？"],
         "technical_setup": [
-            "{p}怎么设置？", "{p}连不上无线网。", "{p}和电脑配对不上。", "{p}的驱动装不上。",
+            "{p}怎么设置？", "{p}连不上无线网。", "{p}和其他设备配对不上。", "{p}的驱动装不上。",
             "{p}固件升级失败了。", "网络里找不到{p}。", "第一次用{p}，请问怎么配置？",
             "{p}和应用同步不了。"],
         "exchange": [
