@@ -136,7 +136,7 @@ public final class TrainingRun {
                         ? new ImageEncoderConfig(
                                 f.imageChannels(),
                                 16,
-                                1,
+                                2, // 28x28 -> 14x14 -> 7x7: 49 tokens keep attention cheap
                                 List.of(16, 32),
                                 List.of(1, 1),
                                 width,
