@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
         description = "Train and run multimodal (text, image, audio) fusion models on the JVM.",
         subcommands = {
             DemoCommand.class,
+            BenchCommand.class,
             TrainCommand.class,
             EvalCommand.class,
             PredictCommand.class,
@@ -22,6 +23,15 @@ public final class Braid {
     public static void main(String[] args) {
         // Natives come from the Maven jars; never let DJL reach for the network.
         System.setProperty("ai.djl.offline", "true");
+        // One intra-op thread: Braid's models are small, and the data-loading workers use the
+        // other cores. With more, OpenMP threads spin against the workers (and any other
+        // process) and a step runs up to 10x slower. -Dai.djl.pytorch.num_threads=N overrides.
+        if (System.getProperty("ai.djl.pytorch.num_threads") == null) {
+            System.setProperty("ai.djl.pytorch.num_threads", "1");
+        }
+        if (System.getProperty("ai.djl.pytorch.num_interop_threads") == null) {
+            System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
+        }
         System.exit(new CommandLine(new Braid()).execute(args));
     }
 }

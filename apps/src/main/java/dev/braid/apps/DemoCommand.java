@@ -35,7 +35,7 @@ final class DemoCommand implements Callable<Integer> {
     static final Map<String, String> MODELS = new LinkedHashMap<>();
 
     static {
-        MODELS.put("cross-attention (pairwise)", "avmnist-pairwise");
+        MODELS.put("cross-attention (gated)", "avmnist-gated");
         MODELS.put("image only", "avmnist-image-only");
         MODELS.put("audio only", "avmnist-audio-only");
         MODELS.put("early fusion", "avmnist-early");
@@ -93,7 +93,7 @@ final class DemoCommand implements Callable<Integer> {
                         "test accuracy %.3f, macro-F1 %.3f (%.0f s)%n",
                         accuracy, macroF1, result.seconds());
                 scores.add(new ComparisonTable.Score(accuracy, macroF1));
-                if (model.getValue().equals("avmnist-pairwise")) {
+                if (model.getValue().equals("avmnist-gated")) {
                     fused.put(setting, result);
                     fusedConfigs.put(setting, config);
                 }

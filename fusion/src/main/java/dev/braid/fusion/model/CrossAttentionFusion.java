@@ -117,21 +117,27 @@ public final class CrossAttentionFusion extends FusionBlock {
                                             new NDIndex("{}:{}", i, i + 1)))); // (B, L, D)
         }
         NDArray any = anyPresent(projected);
-        NDArray vector =
-                config.kind() == FusionKind.LATENT
-                        ? latent(store, projected, tokens, training)
-                        : pairwise(store, projected, tokens, training);
-        return new NDList(vector.expandDims(1), any.expandDims(1)); // (B, 1, D), (B, 1)
+        if (config.kind() == FusionKind.LATENT) {
+            NDArray vector = latent(store, projected, tokens, training);
+            return new NDList(vector.expandDims(1), any.expandDims(1)); // (B, 1, D), (B, 1)
+        }
+        return pairwise(store, projected, tokens, training);
     }
 
-    private NDArray pairwise(
+    /**
+     * Each modality's tokens, enriched by attending to the others, are pooled and vote: {@code
+     * NDList(vectors [B, M, D], present [B, M])}, so the heads average one score per modality
+     * present. With the gates of GATED closed this is exactly late fusion; the cross-attention adds
+     * what the modalities tell each other.
+     */
+    private NDList pairwise(
             ParameterStore store,
             List<Projected> projected,
             List<NDArray> tokens,
             boolean training) {
         int m = projected.size();
-        NDArray sum = null;
-        NDArray count = null;
+        NDList vectors = new NDList();
+        NDList weights = new NDList();
         int crossIndex = 0;
         for (int t = 0; t < m; t++) {
             NDArray h = tokens.get(t);
@@ -148,14 +154,11 @@ public final class CrossAttentionFusion extends FusionBlock {
                                 .forward(store, new NDList(h, bias), training)
                                 .singletonOrThrow();
             }
-            NDArray present = projected.get(t).present(); // (B)
-            NDArray pooled =
-                    Pooling.maskedMean(h, projected.get(t).mask())
-                            .mul(present.expandDims(1)); // (B, D)
-            sum = sum == null ? pooled : sum.add(pooled);
-            count = count == null ? present : count.add(present);
+            NDArray pooled = Pooling.maskedMean(h, projected.get(t).mask()); // (B, D)
+            vectors.add(pooled.expandDims(1)); // (B, 1, D)
+            weights.add(projected.get(t).present().expandDims(1)); // (B, 1)
         }
-        return sum.div(count.maximum(1f).expandDims(1)); // mean over the modalities present
+        return new NDList(NDArrays.concat(vectors, 1), NDArrays.concat(weights, 1));
     }
 
     private NDArray latent(
@@ -179,6 +182,11 @@ public final class CrossAttentionFusion extends FusionBlock {
             h = layer.forward(store, new NDList(h), training).singletonOrThrow();
         }
         return h.mean(new int[] {1}); // (B, D)
+    }
+
+    @Override
+    protected int vectorCount() {
+        return config.kind() == FusionKind.LATENT ? 1 : modalities.size();
     }
 
     @Override

@@ -38,9 +38,13 @@ public record FusionConfig(
                 dropout);
     }
 
-    /** Pairwise cross-attention at D=64, 4 heads, 1 self-attention layer, 8 latents (unused). */
+    /**
+     * Gated cross-attention at D=64, 4 heads, 1 self-attention layer, 8 latents (unused). Gated
+     * rather than plain pairwise because it starts from late fusion and only adds cross-modal
+     * attention as training opens the gates; on the hard AV-MNIST setting it generalised better.
+     */
     public static FusionConfig defaults() {
-        return new FusionConfig(FusionKind.PAIRWISE, 64, 4, 1, 8, 0.1f);
+        return new FusionConfig(FusionKind.GATED, 64, 4, 1, 8, 0.1f);
     }
 
     /** Returns the configuration of the attention layers inside the fusion. */

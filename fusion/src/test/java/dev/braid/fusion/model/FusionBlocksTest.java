@@ -166,34 +166,48 @@ class FusionBlocksTest {
 
     @Test
     void gatedFusionStartsFromTheUnimodalPath() {
-        FusionBlock block = fusion(FusionKind.GATED);
         NDArray text = manager.randomNormal(new Shape(3, 5, 12));
         NDArray image = manager.randomNormal(new Shape(3, 4, 8));
         NDArray none = mask(new boolean[12], 4);
-        NDArray noText = mask(new boolean[15], 5);
+        // With the gates at zero the text vector of sample 0 is the same with or without the image.
+        FusionBlock gated = fusion(FusionKind.GATED);
         float[] both =
-                run(block, text, textMask(), image, imageMask()).get(0).get(0).toFloatArray();
-        float[] textAlone = run(block, text, textMask(), image, none).get(0).get(0).toFloatArray();
-        float[] imageAlone =
-                run(block, text, noText, image, imageMask()).get(0).get(0).toFloatArray();
-        // With gates at zero, no modality changes another's path: the fused vector is the mean.
-        float[] mean = new float[both.length];
-        for (int i = 0; i < mean.length; i++) {
-            mean[i] = (textAlone[i] + imageAlone[i]) / 2;
-        }
-        assertArrayEquals(mean, both, 1e-5f);
+                run(gated, text, textMask(), image, imageMask())
+                        .get(0)
+                        .get(0)
+                        .get(0)
+                        .toFloatArray();
+        float[] alone =
+                run(gated, text, textMask(), image, none).get(0).get(0).get(0).toFloatArray();
+        assertArrayEquals(alone, both, 1e-5f);
 
         FusionBlock pairwise = fusion(FusionKind.PAIRWISE);
         float[] pBoth =
-                run(pairwise, text, textMask(), image, imageMask()).get(0).get(0).toFloatArray();
-        float[] pText = run(pairwise, text, textMask(), image, none).get(0).get(0).toFloatArray();
-        float[] pImage =
-                run(pairwise, text, noText, image, imageMask()).get(0).get(0).toFloatArray();
+                run(pairwise, text, textMask(), image, imageMask())
+                        .get(0)
+                        .get(0)
+                        .get(0)
+                        .toFloatArray();
+        float[] pAlone =
+                run(pairwise, text, textMask(), image, none).get(0).get(0).get(0).toFloatArray();
         float diff = 0;
         for (int i = 0; i < pBoth.length; i++) {
-            diff += Math.abs(pBoth[i] - (pText[i] + pImage[i]) / 2);
+            diff += Math.abs(pBoth[i] - pAlone[i]);
         }
         assertTrue(diff > 1e-3, "ungated cross-attention mixes modalities from the start");
+    }
+
+    @Test
+    void pairwiseFusionGivesOneVotePerModalityPresent() {
+        NDList out =
+                run(
+                        fusion(FusionKind.PAIRWISE),
+                        manager.randomNormal(new Shape(3, 5, 12)),
+                        textMask(),
+                        manager.randomNormal(new Shape(3, 4, 8)),
+                        imageMask());
+        assertEquals(new Shape(3, 2, 16), out.get(0).getShape());
+        assertArrayEquals(new float[] {1, 1, 1, 0, 0, 0}, out.get(1).toFloatArray());
     }
 
     @Test
