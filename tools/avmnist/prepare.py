@@ -61,18 +61,18 @@ CLEAN_SNR_DB = (20.0, 35.0)   # speech power (over the word) to noise power
 # Hard setting, audio: the word at a random offset inside a fixed window of noise (so clip length carries no
 # information about the word), pink noise (more energy where speech is) at low SNR.
 HARD_NOISE = "pink"
-HARD_SNR_DB = (-6.0, 0.0)
+HARD_SNR_DB = (-5.0, 1.0)
 HARD_WINDOW_S = 0.70          # extended to word length + 2 * 20 ms if a word is longer
 
 # Hard setting, images (pixel values in [0, 1], applied in this order).
-HARD_CONTRAST = (0.35, 0.65)  # digit strokes scaled by this factor ...
-HARD_BACKGROUND = (0.0, 0.25) # ... on a uniform background of this level
-HARD_BLUR_SIGMA = (0.8, 1.5)  # Gaussian blur, px
-HARD_OCCLUDER_W = (10, 16)    # one occluding rectangle, px; its centre uniform in the digit area
-HARD_OCCLUDER_H = (10, 16)
+HARD_CONTRAST = (0.7, 1.0)  # digit strokes scaled by this factor ...
+HARD_BACKGROUND = (0.0, 0.15) # ... on a uniform background of this level
+HARD_BLUR_SIGMA = (0.5, 1.0)  # Gaussian blur, px
+HARD_OCCLUDER_W = (8, 13)    # one occluding rectangle, px; its centre uniform in the digit area
+HARD_OCCLUDER_H = (8, 13)
 HARD_OCCLUDER_CENTRE = (8, 20)
 HARD_OCCLUDER_LEVEL = (0.0, 1.0)  # its grey level (it gets the pixel noise too)
-HARD_PIXEL_NOISE_STD = 0.30   # additive Gaussian pixel noise, then clipped to [0, 1]
+HARD_PIXEL_NOISE_STD = 0.20   # additive Gaussian pixel noise, then clipped to [0, 1]
 
 DEFAULT_SEED = 20261123
 
