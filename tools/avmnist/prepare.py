@@ -65,14 +65,14 @@ HARD_SNR_DB = (-5.0, 1.0)
 HARD_WINDOW_S = 0.70          # extended to word length + 2 * 20 ms if a word is longer
 
 # Hard setting, images (pixel values in [0, 1], applied in this order).
-HARD_CONTRAST = (0.7, 1.0)  # digit strokes scaled by this factor ...
-HARD_BACKGROUND = (0.0, 0.15) # ... on a uniform background of this level
-HARD_BLUR_SIGMA = (0.5, 1.0)  # Gaussian blur, px
-HARD_OCCLUDER_W = (8, 13)    # one occluding rectangle, px; its centre uniform in the digit area
-HARD_OCCLUDER_H = (8, 13)
+HARD_CONTRAST = (0.8, 1.0)  # digit strokes scaled by this factor ...
+HARD_BACKGROUND = (0.0, 0.1)  # ... on a uniform background of this level
+HARD_BLUR_SIGMA = (0.3, 0.7)  # Gaussian blur, px
+HARD_OCCLUDER_W = (6, 11)    # one occluding rectangle, px; its centre uniform in the digit area
+HARD_OCCLUDER_H = (6, 11)
 HARD_OCCLUDER_CENTRE = (8, 20)
 HARD_OCCLUDER_LEVEL = (0.0, 1.0)  # its grey level (it gets the pixel noise too)
-HARD_PIXEL_NOISE_STD = 0.20   # additive Gaussian pixel noise, then clipped to [0, 1]
+HARD_PIXEL_NOISE_STD = 0.10   # additive Gaussian pixel noise, then clipped to [0, 1]
 
 DEFAULT_SEED = 20261123
 
