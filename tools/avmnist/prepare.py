@@ -314,7 +314,8 @@ def main():
         os.makedirs(os.path.join(d, "images"))
         os.makedirs(os.path.join(d, "audio"))
 
-    # Rows: balanced classes, images cycled through the split's pool, speakers cycled per class.
+    # Rows: balanced classes, images cycled through the split's pool, speakers cycled per class; an image
+    # used twice (train) gets a different speaker each time, so no (image, clip) pair repeats.
     rows = []
     for s in ("train", "val", "test"):
         per_class = ROWS[s] // 10
@@ -323,10 +324,16 @@ def main():
             imgs, spks = images[s][d][:], speakers[s][:]
             rng.shuffle(imgs)
             rng.shuffle(spks)
+            pairs = set()
             for i in range(per_class):
                 if i % len(imgs) == 0 and i:
                     rng.shuffle(imgs)
-                split_rows.append((d, imgs[i % len(imgs)], spks[i % len(spks)]))
+                img = imgs[i % len(imgs)]
+                j = i
+                while (img, j % len(spks)) in pairs and j < i + len(spks):
+                    j += 1
+                pairs.add((img, j % len(spks)))
+                split_rows.append((d, img, spks[j % len(spks)]))
         rng.shuffle(split_rows)
         for n, (d, img, spk) in enumerate(split_rows):
             rows.append({"id": "%s-%05d" % (s, n), "text": "", "image": "images/mnist-%d-%04d.png" % (d, img),

@@ -114,6 +114,7 @@ class ShippedDatasetTest {
         Map<String, Set<String>> audio = new HashMap<>();
         Map<String, Set<String>> speakers = new HashMap<>();
         Map<String, String> labelOfClip = new HashMap<>();
+        Set<String> pairs = new HashSet<>();
         for (JsonNode r : rows) {
             for (String k : REQUIRED_KEYS) {
                 assertTrue(r.hasNonNull(k) && r.get(k).isTextual(), "row " + r + " lacks " + k);
@@ -139,6 +140,9 @@ class ShippedDatasetTest {
             String speaker = r.get("speaker").asText();
             assertTrue(speaker.matches("[^/]+\\+[^/]+/s\\d+/p\\d+"), id + ": speaker " + speaker);
             speakers.computeIfAbsent(split, s -> new HashSet<>()).add(speaker);
+            assertTrue(
+                    pairs.add(r.get("image").asText() + "|" + clip),
+                    id + ": repeats an (image, audio) pair");
             String before = labelOfClip.putIfAbsent(clip, label);
             assertTrue(before == null || before.equals(label), clip + " used with two labels");
         }
