@@ -338,10 +338,10 @@ def main():
         for n, (d, img, spk) in enumerate(split_rows):
             rows.append({"id": "%s-%05d" % (s, n), "text": "", "image": "images/mnist-%d-%04d.png" % (d, img),
                          "audio": "audio/%s_%d.wav" % (spk["slug"], d), "label": str(d), "split": s,
-                         "speaker": spk["name"], "image_id": "mnist-%d-%04d" % (d, img)})
+                         "meta": {"speaker": spk["name"], "image_id": "mnist-%d-%04d" % (d, img)}})
 
     # Files: every image and clip once per setting; per-file RNGs so output does not depend on order.
-    used_images = sorted({(int(r["image_id"].split("-")[1]), int(r["image_id"].split("-")[2])) for r in rows})
+    used_images = sorted({(int(r["meta"]["image_id"].split("-")[1]), int(r["meta"]["image_id"].split("-")[2])) for r in rows})
     for d, i in used_images:
         name = "images/mnist-%d-%04d.png" % (d, i)
         write_png(os.path.join(settings["clean"], name), mnist[d][i])
@@ -372,7 +372,7 @@ def main():
     # Summary.
     print("rows per setting: %s" % {s: sum(r["split"] == s for r in rows) for s in ROWS})
     print("distinct images per setting: %d (%s)" % (len(used_images),
-          {s: len({r["image_id"] for r in rows if r["split"] == s}) for s in ROWS}))
+          {s: len({r["meta"]["image_id"] for r in rows if r["split"] == s}) for s in ROWS}))
     print("speakers: %s, clips per setting: %d" % ({s: len(v) for s, v in speakers.items()}, clips))
     for s in ("train", "val", "test"):
         print("  %-5s %s" % (s, ", ".join(p["name"] for p in speakers[s])))

@@ -89,6 +89,10 @@ class ShippedDatasetTest {
             }
             JsonNode r = JSON.readTree(line);
             assertTrue(r.isObject(), m + ":" + n + " is not a JSON object");
+            if (r.has("meta")) { // provenance (speaker, image id) lives under meta
+                ((com.fasterxml.jackson.databind.node.ObjectNode) r)
+                        .setAll((com.fasterxml.jackson.databind.node.ObjectNode) r.get("meta"));
+            }
             rows.add(r);
         }
         return rows;
@@ -283,5 +287,15 @@ class ShippedDatasetTest {
         Set<String> both = new TreeSet<>(a);
         both.retainAll(b);
         assertTrue(both.isEmpty(), what + " overlap: " + both);
+    }
+
+    @Test
+    void braidsOwnLoaderAcceptsBothSettings() {
+        for (String setting : List.of("avmnist", "avmnist-hard")) {
+            dev.braid.fusion.data.Dataset d =
+                    dev.braid.fusion.data.Manifest.read(
+                            repoRoot().resolve("data").resolve(setting));
+            assertEquals(3000, d.entries().size(), setting);
+        }
     }
 }
