@@ -41,7 +41,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * decodes. Regenerate with {@code tools/avmnist/prepare.py}; if the sizes there change, change them
  * here too.
  */
-class ShippedDatasetTest {
+public class ShippedDatasetTest {
 
     static final Map<String, Integer> SPLIT_SIZES = Map.of("train", 2000, "val", 400, "test", 600);
     static final int ROWS = 3000;
@@ -66,7 +66,7 @@ class ShippedDatasetTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    static Path repoRoot() {
+    public static Path repoRoot() {
         Path p = Paths.get(System.getProperty("user.dir")).toAbsolutePath();
         for (; p != null; p = p.getParent()) {
             if (Files.isDirectory(p.resolve("data").resolve("avmnist"))) {

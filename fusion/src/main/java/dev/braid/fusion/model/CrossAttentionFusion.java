@@ -1,7 +1,6 @@
 package dev.braid.fusion.model;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
@@ -158,7 +157,7 @@ public final class CrossAttentionFusion extends FusionBlock {
             vectors.add(pooled.expandDims(1)); // (B, 1, D)
             weights.add(projected.get(t).present().expandDims(1)); // (B, 1)
         }
-        return new NDList(NDArrays.concat(vectors, 1), NDArrays.concat(weights, 1));
+        return new NDList(concat(vectors, 1), concat(weights, 1));
     }
 
     private NDArray latent(
@@ -166,10 +165,10 @@ public final class CrossAttentionFusion extends FusionBlock {
             List<Projected> projected,
             List<NDArray> tokens,
             boolean training) {
-        NDArray all = NDArrays.concat(new NDList(tokens), 1); // (B, ΣL, D)
+        NDArray all = concat(new NDList(tokens), 1); // (B, ΣL, D)
         NDList masks = new NDList();
         projected.forEach(p -> masks.add(p.mask()));
-        NDArray mask = NDArrays.concat(masks, 1); // (B, ΣL)
+        NDArray mask = concat(masks, 1); // (B, ΣL)
         long batch = all.getShape().get(0);
         NDArray queries = store.getValue(latents, all.getDevice(), training);
         // Results of ops on a parameter join the parameter's manager: move this one to the step's.

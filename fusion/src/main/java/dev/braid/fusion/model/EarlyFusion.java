@@ -1,7 +1,6 @@
 package dev.braid.fusion.model;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -44,7 +43,7 @@ public final class EarlyFusion extends FusionBlock {
         for (Projected p : projected) {
             parts.add(p.present().expandDims(1)); // (B, 1)
         }
-        NDArray x = NDArrays.concat(parts, 1); // (B, M·D + M)
+        NDArray x = concat(parts, 1); // (B, M·D + M)
         x = Activation.gelu(hidden.forward(store, new NDList(x), training).singletonOrThrow());
         x = output.forward(store, new NDList(x), training).singletonOrThrow();
         return new NDList(x.expandDims(1), anyPresent(projected).expandDims(1));

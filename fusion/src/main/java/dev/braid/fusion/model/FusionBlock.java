@@ -1,6 +1,7 @@
 package dev.braid.fusion.model;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -95,6 +96,14 @@ public abstract class FusionBlock extends AbstractBlock {
     /** Returns the projected token shapes, for initialising the layers after the projection. */
     protected Shape projectedShape(Shape tokens) {
         return new Shape(tokens.get(0), tokens.get(1), config.width());
+    }
+
+    /**
+     * Concatenates along {@code axis}. Not {@code NDArrays.concat}: for a single array it returns a
+     * duplicate cut off from autograd, so a one-modality model would never train its encoder.
+     */
+    protected static NDArray concat(NDList parts, int axis) {
+        return parts.size() == 1 ? parts.head() : NDArrays.concat(parts, axis);
     }
 
     /** Whether a sample has any modality at all: {@code [B]}, 0 or 1. */

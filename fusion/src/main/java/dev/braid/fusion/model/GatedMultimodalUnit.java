@@ -1,7 +1,6 @@
 package dev.braid.fusion.model;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -60,13 +59,12 @@ public final class GatedMultimodalUnit extends FusionBlock {
             present.add(projected.get(i).present().expandDims(1));
         }
         NDArray scores =
-                gate.forward(store, new NDList(NDArrays.concat(pooled, 1)), training)
+                gate.forward(store, new NDList(concat(pooled, 1)), training)
                         .singletonOrThrow(); // (B, M)
-        NDArray presence = NDArrays.concat(present, 1); // (B, M)
+        NDArray presence = concat(present, 1); // (B, M)
         NDArray z =
                 scores.add(presence.sub(1f).mul(-AttentionBias.BLOCKED)).softmax(1); // absent -> 0
-        NDArray mixed =
-                NDArrays.concat(hidden, 1).mul(z.expandDims(2)).sum(new int[] {1}); // (B, D)
+        NDArray mixed = concat(hidden, 1).mul(z.expandDims(2)).sum(new int[] {1}); // (B, D)
         return new NDList(mixed.expandDims(1), anyPresent(projected).expandDims(1));
     }
 

@@ -1,7 +1,6 @@
 package dev.braid.fusion.model;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -52,7 +51,7 @@ public final class LateFusion extends FusionBlock {
             vectors.add(h.expandDims(1)); // (B, 1, D)
             weights.add(projected.get(i).present().expandDims(1)); // (B, 1)
         }
-        return new NDList(NDArrays.concat(vectors, 1), NDArrays.concat(weights, 1));
+        return new NDList(concat(vectors, 1), concat(weights, 1));
     }
 
     @Override

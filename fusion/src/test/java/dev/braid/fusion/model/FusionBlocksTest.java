@@ -221,4 +221,29 @@ class FusionBlocksTest {
                         imageMask());
         assertArrayEquals(new float[] {1, 1, 1, 0, 0, 0}, out.get(1).toFloatArray());
     }
+
+    @ParameterizedTest
+    @EnumSource(FusionKind.class)
+    void aOneModalityFusionPassesGradientsToItsInput(FusionKind kind) {
+        FusionBlock block =
+                FusionBlock.create(
+                        new FusionConfig(kind, 16, 2, 1, 4, 0f), List.of(Modality.AUDIO));
+        block.initialize(manager, DataType.FLOAT32, new Shape(2, 5, 12), new Shape(2, 5));
+        NDArray tokens = manager.randomNormal(new Shape(2, 5, 12));
+        tokens.setRequiresGradient(true);
+        NDArray mask = manager.ones(new Shape(2, 5)).toType(DataType.BOOLEAN, false);
+        try (ai.djl.training.GradientCollector collector =
+                ai.djl.engine.Engine.getInstance().newGradientCollector()) {
+            NDArray out =
+                    block.forward(
+                                    new ParameterStore(manager, false),
+                                    new NDList(tokens, mask),
+                                    true)
+                            .get(0);
+            collector.backward(out.square().sum());
+        }
+        assertTrue(
+                tokens.getGradient().abs().sum().getFloat() > 0,
+                kind + ": no gradient reached the encoder");
+    }
 }
