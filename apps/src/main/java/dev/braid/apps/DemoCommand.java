@@ -85,6 +85,8 @@ final class DemoCommand implements Callable<Integer> {
                                                 + out.resolve(setting).resolve(model.getValue())
                                                 + "\""));
                 System.out.printf("%n== %s, %s ==%n", model.getKey(), setting);
+                deleteRecursively(
+                        Path.of(config.output())); // a comparison starts fresh, never resumes
                 TrainingRun.Result result =
                         new TrainingRun(config).run(List.of(ConsoleProgress.forConsole()));
                 double accuracy = result.test().metric("label/accuracy");
@@ -127,6 +129,17 @@ final class DemoCommand implements Callable<Integer> {
         Path report = Reports.write(cleanConfig, fused.get("clean"), sizes, comparison, robustness);
         System.out.printf("%nReport: %s%n", report.toAbsolutePath());
         return 0;
+    }
+
+    private static void deleteRecursively(Path dir) throws java.io.IOException {
+        if (!java.nio.file.Files.exists(dir)) {
+            return;
+        }
+        try (var paths = java.nio.file.Files.walk(dir)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                java.nio.file.Files.delete(p);
+            }
+        }
     }
 
     static String comparisonText(ComparisonTable table) {
