@@ -83,6 +83,7 @@ final class BenchCommand implements Callable<Integer> {
                                 "data=[{path: \"" + data + "\", weight: 1}]",
                                 "training.epochs=" + epochs,
                                 "output=\"" + out.resolve("train") + "\""));
+        DemoCommand.deleteRecursively(out); // a benchmark never resumes an old run
         TrainingRun run = new TrainingRun(config);
         StepClock clock = new StepClock();
         TrainingRun.Result result = run.run(List.of(clock));
@@ -101,9 +102,9 @@ final class BenchCommand implements Callable<Integer> {
                 stepFlops / 1e6,
                 100 * stepFlops * stepsPerSecond / 1e9 / peak);
         System.out.printf(
-                "native memory (RSS) after warm-up:    %8.1f MiB at step %d, %.1f MiB at step %d (peak %.1f MiB)%n",
-                clock.rssAtWarmUp / 1048576.0,
-                StepClock.WARM_UP,
+                "process memory (RSS):                 %8.1f MiB after epoch 1 (step %d), %.1f MiB at step %d (peak %.1f MiB)%n",
+                clock.rssAfterFirstEpoch / 1048576.0,
+                clock.firstEpochStep,
                 clock.rssAtEnd / 1048576.0,
                 clock.lastStep,
                 peakRss() / 1048576.0);
@@ -228,18 +229,26 @@ final class BenchCommand implements Callable<Integer> {
         long warmUpNanos;
         long lastNanos;
         int lastStep;
-        long rssAtWarmUp;
         long rssAtEnd;
+        long rssAfterFirstEpoch;
+        int firstEpochStep;
 
         @Override
         public void onStep(StepEvent event) {
             if (event.step() == WARM_UP) {
                 warmUpNanos = System.nanoTime();
-                rssAtWarmUp = rss();
             } else if (event.step() > WARM_UP) {
                 lastNanos = System.nanoTime();
                 lastStep = event.step();
                 rssAtEnd = rss();
+            }
+        }
+
+        @Override
+        public void onEpoch(dev.braid.fusion.train.EpochEvent event) {
+            if (event.epoch() == 0) {
+                rssAfterFirstEpoch = rss();
+                firstEpochStep = event.step();
             }
         }
 

@@ -131,7 +131,7 @@ final class DemoCommand implements Callable<Integer> {
         return 0;
     }
 
-    private static void deleteRecursively(Path dir) throws java.io.IOException {
+    static void deleteRecursively(Path dir) throws java.io.IOException {
         if (!java.nio.file.Files.exists(dir)) {
             return;
         }
