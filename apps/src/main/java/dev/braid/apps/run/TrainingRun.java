@@ -144,7 +144,7 @@ public final class TrainingRun {
                         : null;
         AudioEncoderConfig audio =
                 m.modalities().contains(Modality.AUDIO)
-                        ? new AudioEncoderConfig(f.mels(), 16, 2, width, 1, 3)
+                        ? new AudioEncoderConfig(f.mels(), 32, 2, width, 2, 3)
                         : null;
         List<HeadSpec> heads = new ArrayList<>();
         schema.heads()
