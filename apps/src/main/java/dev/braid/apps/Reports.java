@@ -24,6 +24,18 @@ final class Reports {
 
     private Reports() {}
 
+    /** Loss, accuracy, macro-F1 and the like; per-class scores have their own section. */
+    private static java.util.Map<String, Double> headline(java.util.Map<String, Double> metrics) {
+        java.util.Map<String, Double> out = new java.util.LinkedHashMap<>();
+        metrics.forEach(
+                (k, v) -> {
+                    if (k.chars().filter(c -> c == '/').count() < 2) {
+                        out.put(k, v);
+                    }
+                });
+        return out;
+    }
+
     /** The datasets of a run with their row counts. */
     static List<DatasetSize> sizes(TrainingRun run) {
         return run.datasets().stream()

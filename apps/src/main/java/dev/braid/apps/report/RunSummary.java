@@ -17,7 +17,7 @@ import java.util.Objects;
  * @param datasets the size of each dataset split, in the order shown
  * @param modelConfig the model configuration as pre-formatted JSON, shown verbatim
  * @param trainingTime how long training took
- * @param finalMetrics the validation metrics of the last epoch, in the order shown
+ * @param finalMetrics the kept model's test metrics, in the order shown
  * @param bestMetrics the validation metrics of the best epoch (the one kept), in the order shown
  */
 public record RunSummary(

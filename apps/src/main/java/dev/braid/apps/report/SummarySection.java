@@ -35,9 +35,11 @@ final class SummarySection {
         Set<String> metrics = new LinkedHashSet<>(summary.finalMetrics().keySet());
         metrics.addAll(summary.bestMetrics().keySet());
         if (!metrics.isEmpty()) {
-            html.element("h3", "Validation metrics");
+            html.element("h3", "Metrics");
             html.open("table", "class", "metrics").open("thead").open("tr");
-            html.element("th", "metric").element("th", "final").element("th", "best");
+            html.element("th", "metric")
+                    .element("th", "test (kept model)")
+                    .element("th", "validation (best epoch)");
             html.close("tr").close("thead").open("tbody");
             for (String metric : metrics) {
                 html.open("tr").element("th", metric);
