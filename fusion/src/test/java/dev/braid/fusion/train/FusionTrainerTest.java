@@ -226,4 +226,47 @@ class FusionTrainerTest {
                     !java.util.Arrays.equals(before, end), "trained after unfreezing at epoch 1");
         }
     }
+
+    @Test
+    void accumulatingTwoHalfBatchesEqualsOneFullBatch(@TempDir Path dir) throws IOException {
+        // Text only: no BatchNorm, no dropout, and the text encoder ignores padding, so the
+        // gradient of 2 x 8 samples equals that of the same 16 samples at once.
+        ModelConfig textOnly = run.modelConfig(FusionKind.PAIRWISE).only(Modality.TEXT);
+        TrainConfig base = config().withModalityDropout(0f).withMaxSteps(6);
+        FusionTrainer.Result[] full = new FusionTrainer.Result[1];
+        FusionTrainer.Result[] accumulated = new FusionTrainer.Result[1];
+        try (NDManager manager = NDManager.newBaseManager()) {
+            train(base.withBatchSize(16), dir.resolve("full"), List.of(), textOnly, manager, full);
+        }
+        try (NDManager manager = NDManager.newBaseManager()) {
+            train(
+                    base.withBatchSize(8).withAccumulation(2),
+                    dir.resolve("acc"),
+                    List.of(),
+                    textOnly,
+                    manager,
+                    accumulated);
+        }
+        // Not the weights bit for bit: Adam turns a rounding-level gradient into a full step of
+        // either sign. The loss after 5 updates is what must agree.
+        assertEquals(6, accumulated[0].steps());
+        assertEquals(full[0].lastLoss(), accumulated[0].lastLoss(), 1e-4f * full[0].lastLoss());
+    }
+
+    @Test
+    void earlyStoppingEndsARunThatStopsImproving(@TempDir Path dir) throws IOException {
+        FusionTrainer.Result[] result = new FusionTrainer.Result[1];
+        // A learning rate too small to change the predictions: accuracy never improves after epoch
+        // 0.
+        TrainConfig config =
+                config().withEpochs(6)
+                        .withLearningRate(1e-9f)
+                        .withEarlyStopping("label/accuracy", 2);
+        try (NDManager manager = NDManager.newBaseManager()) {
+            train(config, dir, List.of(), run.modelConfig(FusionKind.EARLY), manager, result);
+        }
+        assertTrue(result[0].stoppedEarly());
+        assertEquals(3, result[0].epochs(), "best at epoch 0, then 2 epochs without improvement");
+        assertEquals(0, result[0].bestEpoch());
+    }
 }
