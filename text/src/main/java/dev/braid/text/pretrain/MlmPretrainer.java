@@ -81,7 +81,7 @@ public final class MlmPretrainer {
     /**
      * On this project's CPUs, libtorch has been seen to return NaN gradients at random steps for a
      * finite loss, and the same step recomputed is finite. A non-finite gradient is therefore
-     * recomputed, up to this many times in all, before the step is taken anyway.
+     * recomputed, up to this many times in all, before the step is skipped.
      */
     static final int MAX_ATTEMPTS = 3;
 
@@ -160,11 +160,16 @@ public final class MlmPretrainer {
                         collector.backward(loss);
                         losses[step] = loss.getFloat();
                     }
-                    if (gradientsFinite(parameters, stepManager) || attempt == MAX_ATTEMPTS) {
+                    if (gradientsFinite(parameters, stepManager)) {
                         update(parameters, optimizer);
                         break;
                     }
                     zeroGradients(parameters);
+                    if (attempt == MAX_ATTEMPTS) {
+                        // A NaN fed to Adam would stay in its moments for good: skip the step.
+                        LOG.warn("step {}: gradient still not finite; skipping the step", step);
+                        break;
+                    }
                     LOG.warn(
                             "step {}: non-finite gradient, recomputing (attempt {})",
                             step,
