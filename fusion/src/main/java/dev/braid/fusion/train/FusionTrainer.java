@@ -76,9 +76,11 @@ public final class FusionTrainer {
             float lastLoss) {}
 
     private final TrainConfig config;
+    private final ModalityDropout modalityDropout;
 
     public FusionTrainer(TrainConfig config) {
         this.config = config;
+        this.modalityDropout = new ModalityDropout(config.modalityDropout());
     }
 
     /**
@@ -376,8 +378,7 @@ public final class FusionTrainer {
             SplittableRandom random,
             int microBatches) {
         try (NDManager batchManager = manager.newSubManager()) {
-            List<Set<Modality>> dropped =
-                    modalityDropout().choose(presentModalities(batch), random);
+            List<Set<Modality>> dropped = modalityDropout.choose(presentModalities(batch), random);
             try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
                 Map<Modality, NDList> inputs =
                         BatchInputs.of(batch, model.config().modalities(), dropped, batchManager);
@@ -409,10 +410,6 @@ public final class FusionTrainer {
         Modality b = model.config().modalities().get(1);
         NDArray both = out.present().get(a).mul(out.present().get(b)).gt(0.5f);
         return Losses.infoNce(out.embeddings().get(a), out.embeddings().get(b), both, 0.07f);
-    }
-
-    private ModalityDropout modalityDropout() {
-        return new ModalityDropout(config.modalityDropout());
     }
 
     private static List<Set<Modality>> presentModalities(Batch batch) {
