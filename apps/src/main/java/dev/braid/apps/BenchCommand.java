@@ -22,7 +22,6 @@ import dev.braid.fusion.predict.ModelDirectory;
 import dev.braid.fusion.train.Evaluator;
 import dev.braid.fusion.train.StepEvent;
 import dev.braid.fusion.train.TrainingListener;
-import dev.braid.text.tokenize.ByteLevelBpeTokenizer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -161,7 +160,7 @@ final class BenchCommand implements Callable<Integer> {
     private static void batchInference(Path modelDir, Dataset dataset) throws IOException {
         ModelDirectory description = ModelDirectory.read(modelDir);
         FeatureExtractor extractor =
-                FeatureExtractor.of(ByteLevelBpeTokenizer.bytesOnly(), description.features());
+                FeatureExtractor.of(description.tokenizer(modelDir), description.features());
         TaskSchema schema = description.schema();
         try (NDManager manager = NDManager.newBaseManager();
                 BatchLoader loader =

@@ -13,7 +13,6 @@ import dev.braid.fusion.model.FusionModel;
 import dev.braid.fusion.predict.ModelDirectory;
 import dev.braid.fusion.train.Evaluation;
 import dev.braid.fusion.train.Evaluator;
-import dev.braid.text.tokenize.ByteLevelBpeTokenizer;
 import dev.braid.text.tokenize.Tokenizer;
 import java.nio.file.Path;
 import java.util.Set;
@@ -50,10 +49,7 @@ final class EvalCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         ModelDirectory description = ModelDirectory.read(model);
         Dataset dataset = Manifest.read(data);
-        Tokenizer tokenizer =
-                description.config().text() != null
-                        ? Tokenizer.load(model.resolve(ModelDirectory.TOKENIZER))
-                        : ByteLevelBpeTokenizer.bytesOnly();
+        Tokenizer tokenizer = description.tokenizer(model);
         FeatureExtractor extractor = FeatureExtractor.of(tokenizer, description.features());
         try (NDManager manager = NDManager.newBaseManager();
                 BatchLoader loader =

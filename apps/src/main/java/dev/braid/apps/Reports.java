@@ -12,6 +12,7 @@ import dev.braid.apps.report.RunSummary;
 import dev.braid.apps.run.RunConfig;
 import dev.braid.apps.run.TrainingRun;
 import dev.braid.fusion.predict.ModelDirectory;
+import dev.braid.fusion.train.Evaluation;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,18 +24,6 @@ import java.util.List;
 final class Reports {
 
     private Reports() {}
-
-    /** Loss, accuracy, macro-F1 and the like; per-class scores have their own section. */
-    private static java.util.Map<String, Double> headline(java.util.Map<String, Double> metrics) {
-        java.util.Map<String, Double> out = new java.util.LinkedHashMap<>();
-        metrics.forEach(
-                (k, v) -> {
-                    if (k.chars().filter(c -> c == '/').count() < 2) {
-                        out.put(k, v);
-                    }
-                });
-        return out;
-    }
 
     /** The datasets of a run with their row counts. */
     static List<DatasetSize> sizes(TrainingRun run) {
@@ -69,10 +58,11 @@ final class Reports {
                                 .enable(SerializationFeature.INDENT_OUTPUT)
                                 .writeValueAsString(config),
                         Duration.ofMillis(Math.round(result.seconds() * 1000)),
-                        result.test().metrics(),
-                        result.validation() == null
-                                ? result.test().metrics()
-                                : result.validation().metrics());
+                        Evaluation.headline(result.test().metrics()),
+                        Evaluation.headline(
+                                result.validation() == null
+                                        ? result.test().metrics()
+                                        : result.validation().metrics()));
         Path file = Path.of(config.output(), "report.html");
         HtmlReport.write(
                 new ReportData(

@@ -16,7 +16,6 @@ import dev.braid.fusion.data.Split;
 import dev.braid.fusion.model.FusionModel;
 import dev.braid.fusion.predict.ModelDirectory;
 import dev.braid.fusion.train.Evaluator;
-import dev.braid.text.tokenize.ByteLevelBpeTokenizer;
 import dev.braid.text.tokenize.Tokenizer;
 import dev.braid.vision.image.Augmentation;
 import dev.braid.vision.image.ImageAugmentation;
@@ -40,10 +39,7 @@ final class Robustness {
 
     static RobustnessTable measure(Path modelDir, Dataset dataset) throws IOException {
         ModelDirectory description = ModelDirectory.read(modelDir);
-        Tokenizer tokenizer =
-                description.config().text() != null
-                        ? Tokenizer.load(modelDir.resolve(ModelDirectory.TOKENIZER))
-                        : ByteLevelBpeTokenizer.bytesOnly();
+        Tokenizer tokenizer = description.tokenizer(modelDir);
         List<RobustnessTable.Row> rows = new ArrayList<>();
         try (NDManager manager = NDManager.newBaseManager()) {
             FusionModel model = description.loadModel(modelDir, manager);

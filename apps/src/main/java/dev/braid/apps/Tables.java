@@ -13,15 +13,8 @@ final class Tables {
         StringBuilder out =
                 new StringBuilder(
                         String.format("%s metrics (%d samples)%n", title, evaluation.samples()));
-        for (Map.Entry<String, Double> e : evaluation.metrics().entrySet()) {
-            String key = e.getKey();
-            if (key.contains("/precision/")
-                    || key.contains("/recall/")
-                    || key.contains("/f1/")
-                    || key.contains("/support/")) {
-                continue;
-            }
-            out.append(String.format("  %-28s %8.4f%n", key, e.getValue()));
+        for (Map.Entry<String, Double> e : Evaluation.headline(evaluation.metrics()).entrySet()) {
+            out.append(String.format("  %-28s %8.4f%n", e.getKey(), e.getValue()));
         }
         return out.toString();
     }

@@ -15,7 +15,6 @@ import dev.braid.fusion.data.SampleFeatures;
 import dev.braid.fusion.data.Split;
 import dev.braid.fusion.data.TaskSchema;
 import dev.braid.fusion.model.FusionModel;
-import dev.braid.text.tokenize.ByteLevelBpeTokenizer;
 import dev.braid.text.tokenize.Tokenizer;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -67,10 +66,7 @@ public final class FusionPredictor implements AutoCloseable {
      */
     public static FusionPredictor load(Path dir) throws IOException {
         ModelDirectory description = ModelDirectory.read(dir);
-        Tokenizer tokenizer =
-                description.config().text() != null
-                        ? Tokenizer.load(dir.resolve(ModelDirectory.TOKENIZER))
-                        : ByteLevelBpeTokenizer.bytesOnly(); // never used: the model reads no text
+        Tokenizer tokenizer = description.tokenizer(dir);
         NDManager manager = NDManager.newBaseManager();
         try {
             FusionModel model = description.loadModel(dir, manager);

@@ -13,6 +13,7 @@ import dev.braid.fusion.data.TaskSchema;
 import dev.braid.fusion.model.FusionModel;
 import dev.braid.fusion.model.ModelConfig;
 import dev.braid.fusion.train.ModelFiles;
+import dev.braid.text.tokenize.ByteLevelBpeTokenizer;
 import dev.braid.text.tokenize.Tokenizer;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -99,6 +100,16 @@ public record ModelDirectory(
             throw new IOException("field '" + field + "' is missing");
         }
         return node;
+    }
+
+    /**
+     * The tokenizer saved with the model, or a bytes-only one (never used) when the model reads no
+     * text: the feature extractor needs one either way.
+     */
+    public Tokenizer tokenizer(Path dir) throws IOException {
+        return config.text() != null
+                ? Tokenizer.load(dir.resolve(TOKENIZER))
+                : ByteLevelBpeTokenizer.bytesOnly();
     }
 
     /** Builds the model this directory describes, with its saved weights, in {@code manager}. */

@@ -94,10 +94,7 @@ public final class ConsoleProgress implements TrainingListener {
     public void onEpoch(EpochEvent event) {
         StringBuilder line = new StringBuilder();
         line.append(String.format(Locale.ROOT, "epoch %d (step %d)", event.epoch(), event.step()));
-        for (Map.Entry<String, Double> metric : event.metrics().entrySet()) {
-            if (metric.getKey().chars().filter(c -> c == '/').count() > 1) {
-                continue; // per-class scores ("label/f1/7") belong in the log and the report
-            }
+        for (Map.Entry<String, Double> metric : Evaluation.headline(event.metrics()).entrySet()) {
             line.append(String.format(Locale.ROOT, " %s %.4f", metric.getKey(), metric.getValue()));
         }
         if (event.improved()) {

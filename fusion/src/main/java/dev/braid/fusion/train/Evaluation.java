@@ -25,4 +25,19 @@ public record Evaluation(
         }
         return value;
     }
+
+    /**
+     * The headline metrics (loss, accuracy, macro-F1 and the like) without the per-class scores
+     * named {@code <head>/<score>/<class>}, which belong in the log and the report.
+     */
+    public static Map<String, Double> headline(Map<String, Double> metrics) {
+        Map<String, Double> out = new java.util.LinkedHashMap<>();
+        metrics.forEach(
+                (name, value) -> {
+                    if (name.chars().filter(c -> c == '/').count() < 2) {
+                        out.put(name, value);
+                    }
+                });
+        return out;
+    }
 }
