@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
             TrainCommand.class,
             EvalCommand.class,
             PredictCommand.class,
+            ServeCommand.class,
             TextDemo.class,
             CommandLine.HelpCommand.class
         })

@@ -10,13 +10,13 @@ import java.util.List;
 
 /**
  * The configurations shipped in the app ({@code src/main/resources/configs}): one per fusion mode
- * and baseline on the AV-MNIST digits. {@code --config NAME} takes one of them; anything else is
- * read as a file.
+ * and baseline on the AV-MNIST digits, and the customer-service model with its unimodal baselines
+ * on the support tickets. {@code --config NAME} takes one of them; anything else is read as a file.
  */
-final class ReadyConfigs {
+public final class ReadyConfigs {
 
     /** The shipped configurations, by name. */
-    static final List<String> NAMES =
+    public static final List<String> NAMES =
             List.of(
                     "avmnist-pairwise",
                     "avmnist-latent",
@@ -25,11 +25,15 @@ final class ReadyConfigs {
                     "avmnist-late",
                     "avmnist-gmu",
                     "avmnist-image-only",
-                    "avmnist-audio-only");
+                    "avmnist-audio-only",
+                    "support-fused",
+                    "support-text-only",
+                    "support-image-only",
+                    "support-audio-only");
 
     private ReadyConfigs() {}
 
-    static RunConfig load(String nameOrFile, List<String> overrides) throws IOException {
+    public static RunConfig load(String nameOrFile, List<String> overrides) throws IOException {
         if (NAMES.contains(nameOrFile)) {
             return RunConfig.parse(text(nameOrFile), overrides, "configs/" + nameOrFile + ".yaml");
         }
@@ -46,7 +50,7 @@ final class ReadyConfigs {
         return RunConfig.load(file, overrides);
     }
 
-    static String text(String name) throws IOException {
+    public static String text(String name) throws IOException {
         try (InputStream in =
                 ReadyConfigs.class.getResourceAsStream("/configs/" + name + ".yaml")) {
             if (in == null) {

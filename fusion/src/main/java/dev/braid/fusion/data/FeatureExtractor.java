@@ -166,8 +166,9 @@ public final class FeatureExtractor {
      * Extracts the features of one request that arrives as bytes rather than as a manifest row (the
      * predictor's case): no augmentation, no cache. Null means the modality is absent.
      *
-     * @throws IllegalArgumentException naming the modality and the reason if an input cannot be
-     *     decoded, or if all three are absent
+     * @throws UnreadableInputException naming the modality and the reason if an input cannot be
+     *     decoded
+     * @throws IllegalArgumentException if all three are absent
      */
     public SampleFeatures extract(String text, byte[] image, byte[] audio) {
         if (text == null && image == null && audio == null) {
@@ -180,14 +181,14 @@ public final class FeatureExtractor {
             try {
                 pixels = images.process(ImageSource.of("image", image), new SplittableRandom(0));
             } catch (RuntimeException e) {
-                throw new IllegalArgumentException("image: " + e.getMessage(), e);
+                throw new UnreadableInputException(Modality.IMAGE, e.getMessage(), e);
             }
         }
         if (audio != null) {
             try {
                 logMelFeatures = audioFeatures(audioLoader.load(audio, "audio"));
             } catch (IOException | RuntimeException e) {
-                throw new IllegalArgumentException("audio: " + e.getMessage(), e);
+                throw new UnreadableInputException(Modality.AUDIO, e.getMessage(), e);
             }
         }
         return new SampleFeatures(ids, pixels, logMelFeatures);

@@ -14,6 +14,7 @@ import dev.braid.fusion.data.Sample;
 import dev.braid.fusion.data.SampleFeatures;
 import dev.braid.fusion.data.Split;
 import dev.braid.fusion.data.TaskSchema;
+import dev.braid.fusion.data.UnreadableInputException;
 import dev.braid.fusion.model.FusionModel;
 import dev.braid.text.tokenize.Tokenizer;
 import java.io.IOException;
@@ -31,7 +32,7 @@ import java.util.Map;
  *
  * <p>Safe to call from many threads at once: the model's weights are only read, and every call
  * works in its own {@code NDManager}, closed when the call returns. A bad input gives an {@code
- * IllegalArgumentException} naming the modality and the reason, and the predictor stays usable.
+ * UnreadableInputException} naming the modality and the reason, and the predictor stays usable.
  *
  * <pre>{@code
  * try (FusionPredictor predictor = FusionPredictor.load(Path.of("runs/avmnist/model"))) {
@@ -78,6 +79,11 @@ public final class FusionPredictor implements AutoCloseable {
         }
     }
 
+    /** The model's heads and their classes. */
+    public TaskSchema schema() {
+        return schema;
+    }
+
     /** The modalities the model reads; others given to {@link #predict} are ignored. */
     public List<Modality> modalities() {
         return model.config().modalities();
@@ -89,8 +95,9 @@ public final class FusionPredictor implements AutoCloseable {
      * @param text the message, or null
      * @param image an encoded image (PNG, JPEG, BMP, WebP), or null
      * @param audio a WAV file's bytes, or null
-     * @throws IllegalArgumentException if all are null, or one cannot be decoded (the message names
-     *     the modality and the reason)
+     * @throws UnreadableInputException if an input cannot be decoded (it names the modality and the
+     *     reason)
+     * @throws IllegalArgumentException if none of the inputs the model reads is given
      */
     public Prediction predict(String text, byte[] image, byte[] audio) {
         List<Modality> reads = modalities();

@@ -10,6 +10,7 @@ import dev.braid.fusion.Modality;
 import dev.braid.fusion.data.BatchLoader;
 import dev.braid.fusion.data.ManifestEntry;
 import dev.braid.fusion.data.Split;
+import dev.braid.fusion.data.UnreadableInputException;
 import dev.braid.fusion.model.FusionKind;
 import dev.braid.fusion.model.FusionModel;
 import dev.braid.fusion.testing.TinyRun;
@@ -117,16 +118,19 @@ class FusionPredictorTest {
 
     @Test
     void badInputsNameTheModalityAndThePredictorStaysUsable() {
-        IllegalArgumentException e =
+        UnreadableInputException e =
                 assertThrows(
-                        IllegalArgumentException.class,
+                        UnreadableInputException.class,
                         () -> predictor.predict("hello", "not an image".getBytes(), null));
         assertTrue(e.getMessage().startsWith("image: "), e.getMessage());
+        assertEquals(Modality.IMAGE, e.modality());
         e =
                 assertThrows(
-                        IllegalArgumentException.class,
+                        UnreadableInputException.class,
                         () -> predictor.predict(null, null, "ID3 not a wav".getBytes()));
         assertTrue(e.getMessage().startsWith("audio: "), e.getMessage());
+        assertEquals(Modality.AUDIO, e.modality());
+        assertEquals(e.getMessage(), "audio: " + e.reason());
         assertThrows(IllegalArgumentException.class, () -> predictor.predict(null, null, null));
         ManifestEntry ok = run.dataset.entries(Split.TEST).get(1);
         assertEquals(predict(ok), predict(ok), "still usable and deterministic");

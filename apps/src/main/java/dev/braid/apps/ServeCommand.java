@@ -1,0 +1,99 @@
+package dev.braid.apps;
+
+import dev.braid.apps.support.FusionTicketRouter;
+import dev.braid.apps.support.ServerSettings;
+import dev.braid.apps.support.SupportModel;
+import dev.braid.apps.support.TicketServer;
+import dev.braid.fusion.train.ConsoleProgress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code braid serve [--model DIR] [--port N]}: the customer-service app. */
+@Command(
+        name = "serve",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Serve the customer-service app: a web page at / and the API POST /api/tickets"
+                    + " (multipart parts text, image, audio), GET /health.",
+            "Without --model it serves runs/support/model, training it on data/support first if"
+                    + " it is not there (a few minutes, progress shown).",
+            "Ctrl-C stops it gracefully: requests in flight are answered first."
+        })
+final class ServeCommand implements Callable<Integer> {
+
+    @Option(
+            names = "--model",
+            description = "A saved customer-service model directory (default: runs/support/model).")
+    Path model;
+
+    @Option(
+            names = "--replies",
+            description =
+                    "Reply templates (default: replies.json in the model directory, else"
+                            + " data/support/replies.json).")
+    Path replies;
+
+    @Option(
+            names = "--port",
+            defaultValue = "8080",
+            description = "Port to listen on; 0 picks a free one (default: ${DEFAULT-VALUE}).")
+    int port;
+
+    @Option(
+            names = "--host",
+            defaultValue = "127.0.0.1",
+            description =
+                    "Address to bind; 0.0.0.0 serves other machines too (default: ${DEFAULT-VALUE}).")
+    String host;
+
+    @Option(
+            names = "--max-part-mb",
+            defaultValue = "5",
+            description =
+                    "Largest message, photo or voice note accepted, in MiB; larger gets 413"
+                            + " (default: ${DEFAULT-VALUE}).")
+    double maxPartMb;
+
+    @Override
+    public Integer call() throws Exception {
+        Path modelDir =
+                model != null
+                        ? model
+                        : SupportModel.ensure(
+                                SupportModel.DEFAULT_RUN,
+                                List.of(),
+                                List.of(ConsoleProgress.forConsole()),
+                                System.out);
+        if (!Files.isDirectory(modelDir)) {
+            throw new IllegalArgumentException("--model " + modelDir + ": no such directory");
+        }
+        Path templates = replies != null ? replies : SupportModel.repliesFor(modelDir);
+        ServerSettings settings =
+                ServerSettings.defaults()
+                        .withHost(host)
+                        .withPort(port)
+                        .withMaxPartBytes((long) (maxPartMb * 1024 * 1024));
+        FusionTicketRouter router = FusionTicketRouter.load(modelDir, templates);
+        TicketServer server = TicketServer.start(router, settings);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime()
+                .addShutdownHook(
+                        new Thread(
+                                () -> {
+                                    System.out.println("Stopping: finishing requests in flight");
+                                    server.close();
+                                    router.close();
+                                    stopped.countDown();
+                                }));
+        System.out.printf(
+                "Serving %s (model %s, replies %s). Ctrl-C stops.%n",
+                server.uri(host), modelDir, templates);
+        stopped.await();
+        return 0;
+    }
+}

@@ -1,0 +1,108 @@
+package dev.braid.apps.support;
+
+import dev.braid.fusion.Modality;
+import dev.braid.fusion.data.HeadKind;
+import dev.braid.fusion.data.TaskSchema;
+import dev.braid.fusion.predict.FusionPredictor;
+import dev.braid.fusion.predict.Prediction;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The customer-service model behind the server: a saved multi-task fusion model with the heads
+ * {@code intent}, {@code product} and {@code urgency}, and the reply templates its answers fill.
+ * Thread-safe, as {@link FusionPredictor} is.
+ */
+public final class FusionTicketRouter implements TicketRouter, AutoCloseable {
+
+    /** The classification heads the model must have. */
+    public static final List<String> HEADS = List.of("intent", "product", "urgency");
+
+    private final FusionPredictor predictor;
+    private final ReplyTemplates replies;
+
+    private FusionTicketRouter(FusionPredictor predictor, ReplyTemplates replies) {
+        this.predictor = predictor;
+        this.replies = replies;
+    }
+
+    /**
+     * Loads the model saved in {@code modelDir} and the templates in {@code repliesFile}.
+     *
+     * @throws IllegalArgumentException if the model lacks one of {@link #HEADS}, or the templates
+     *     do not cover every class it predicts
+     */
+    public static FusionTicketRouter load(Path modelDir, Path repliesFile) throws IOException {
+        ReplyTemplates replies = ReplyTemplates.read(repliesFile);
+        FusionPredictor predictor = FusionPredictor.load(modelDir);
+        try {
+            TaskSchema schema = predictor.schema();
+            for (String head : HEADS) {
+                if (!schema.heads().containsKey(head)
+                        || schema.head(head).kind() != HeadKind.CLASSIFICATION) {
+                    throw new IllegalArgumentException(
+                            modelDir
+                                    + ": not a customer-service model: it needs classification"
+                                    + " heads "
+                                    + HEADS
+                                    + ", it has "
+                                    + schema.heads().keySet());
+                }
+            }
+            replies.checkCovers(
+                    schema.head("intent").classes(),
+                    schema.head("product").classes(),
+                    schema.head("urgency").classes());
+            return new FusionTicketRouter(predictor, replies);
+        } catch (RuntimeException e) {
+            predictor.close();
+            throw e;
+        }
+    }
+
+    @Override
+    public RoutedTicket route(Ticket ticket) {
+        long start = System.nanoTime();
+        Prediction p = predictor.predict(ticket.text(), ticket.image(), ticket.audio());
+        RoutedTicket.Decision intent = decision(p.heads().get("intent"));
+        RoutedTicket.Decision product = decision(p.heads().get("product"));
+        RoutedTicket.Decision urgency = decision(p.heads().get("urgency"));
+        String language = ReplyTemplates.languageOf(ticket.text());
+        return new RoutedTicket(
+                intent,
+                product,
+                urgency,
+                replies.reply(intent.label(), product.label(), urgency.label(), language),
+                language,
+                ticket.modalities().stream()
+                        .filter(predictor.modalities()::contains)
+                        .map(FusionTicketRouter::partName)
+                        .toList(),
+                (System.nanoTime() - start) / 1e6);
+    }
+
+    @Override
+    public List<String> reads() {
+        return predictor.modalities().stream().map(FusionTicketRouter::partName).toList();
+    }
+
+    private static RoutedTicket.Decision decision(Prediction.HeadPrediction head) {
+        Map<String, Double> probabilities = new LinkedHashMap<>();
+        head.scores().forEach(s -> probabilities.put(s.label(), s.probability()));
+        return new RoutedTicket.Decision(head.label(), head.value(), probabilities);
+    }
+
+    /** The form part that carries a modality: {@code text}, {@code image}, {@code audio}. */
+    static String partName(Modality modality) {
+        return modality.name().toLowerCase(Locale.ROOT);
+    }
+
+    @Override
+    public void close() {
+        predictor.close();
+    }
+}

@@ -1,0 +1,20 @@
+package dev.braid.apps.support;
+
+import java.util.List;
+
+/**
+ * Routes a ticket: predicts its intent, product and urgency and suggests a reply. The server calls
+ * it from many request threads at once, so implementations are thread-safe.
+ */
+public interface TicketRouter {
+
+    /**
+     * Routes one ticket.
+     *
+     * @throws dev.braid.fusion.data.UnreadableInputException if a part cannot be decoded
+     */
+    RoutedTicket route(Ticket ticket);
+
+    /** The parts the router reads ({@code text}, {@code image}, {@code audio}). */
+    List<String> reads();
+}

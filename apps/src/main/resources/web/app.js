@@ -1,0 +1,121 @@
+// The ticket page: sends the form to POST /api/tickets and shows the routing or the error.
+const form = document.getElementById('ticket');
+const photo = document.getElementById('photo');
+const voice = document.getElementById('voice');
+const recordButton = document.getElementById('record');
+const recordStatus = document.getElementById('record-status');
+const voicePreview = document.getElementById('voice-preview');
+const photoPreview = document.getElementById('photo-preview');
+const errorBox = document.getElementById('error');
+const result = document.getElementById('result');
+const sendButton = document.getElementById('send');
+
+const MAX_RECORD_SECONDS = 10;
+let recorded = null;   // a WAV blob recorded in the page; replaces the voice file input
+let recording = null;
+
+photo.addEventListener('change', () => {
+  const file = photo.files[0];
+  photoPreview.hidden = !file;
+  if (file) photoPreview.src = URL.createObjectURL(file);
+});
+
+voice.addEventListener('change', () => {
+  recorded = null;
+  showVoice(voice.files[0]);
+});
+
+function showVoice(blob) {
+  voicePreview.hidden = !blob;
+  if (blob) voicePreview.src = URL.createObjectURL(blob);
+}
+
+recordButton.addEventListener('click', async () => {
+  if (recording) {
+    await stopRecording();
+    return;
+  }
+  try {
+    recording = await startRecording(MAX_RECORD_SECONDS);
+  } catch (e) {
+    showError('Cannot record: ' + e.message);
+    return;
+  }
+  recordButton.textContent = '■ Stop';
+  const tick = setInterval(() => {
+    if (!recording) { clearInterval(tick); return; }
+    const s = recording.seconds();
+    recordStatus.textContent = 'recording ' + s.toFixed(1) + ' s';
+    if (s >= MAX_RECORD_SECONDS) stopRecording();
+  }, 100);
+});
+
+async function stopRecording() {
+  const r = recording;
+  recording = null;
+  recorded = await r.stop();
+  voice.value = '';
+  recordButton.textContent = '● Record';
+  recordStatus.textContent = 'recorded ' + (recorded.size / 1024).toFixed(0) + ' KiB WAV';
+  showVoice(recorded);
+}
+
+form.addEventListener('reset', () => {
+  recorded = null;
+  recordStatus.textContent = '';
+  showVoice(null);
+  photoPreview.hidden = true;
+  errorBox.hidden = true;
+  result.hidden = true;
+});
+
+form.addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const data = new FormData();
+  const text = document.getElementById('message').value.trim();
+  if (text) data.append('text', text);
+  if (photo.files[0]) data.append('image', photo.files[0]);
+  if (recorded) data.append('audio', recorded, 'recording.wav');
+  else if (voice.files[0]) data.append('audio', voice.files[0]);
+  if ([...data.keys()].length === 0) {
+    showError('Write a message, or attach a photo or a voice note.');
+    return;
+  }
+  sendButton.disabled = true;
+  errorBox.hidden = true;
+  const started = performance.now();
+  try {
+    const response = await fetch('api/tickets', { method: 'POST', body: data });
+    const body = await response.json();
+    if (!response.ok) {
+      showError((body.part ? body.part + ': ' : '') + body.error + ' (HTTP ' + response.status + ')');
+      return;
+    }
+    showResult(body, performance.now() - started);
+  } catch (e) {
+    showError('The server did not answer: ' + e.message);
+  } finally {
+    sendButton.disabled = false;
+  }
+});
+
+function showResult(ticket, roundTripMs) {
+  for (const head of ['intent', 'product', 'urgency']) {
+    const decision = ticket[head];
+    document.getElementById(head).textContent =
+      decision.label + ' (' + (100 * decision.probability).toFixed(0) + '%)';
+    document.getElementById(head + '-bar').style.width = (100 * decision.probability) + '%';
+  }
+  document.getElementById('reply').textContent = ticket.reply;
+  document.getElementById('inputs').textContent = ticket.inputs.join(', ');
+  document.getElementById('latency').textContent = ticket.latencyMs.toFixed(1);
+  document.getElementById('roundtrip').textContent = roundTripMs.toFixed(0);
+  result.hidden = false;
+  result.dataset.state = 'shown';
+}
+
+function showError(message) {
+  result.hidden = true;
+  errorBox.textContent = message;
+  errorBox.hidden = false;
+}
