@@ -103,7 +103,7 @@ function showResult(ticket, roundTripMs) {
   for (const head of ['intent', 'product', 'urgency']) {
     const decision = ticket[head];
     document.getElementById(head).textContent =
-      decision.label + ' (' + (100 * decision.probability).toFixed(0) + '%)';
+      decision.label.replace(/_/g, ' ') + ' (' + (100 * decision.probability).toFixed(0) + '%)';
     document.getElementById(head + '-bar').style.width = (100 * decision.probability) + '%';
   }
   document.getElementById('reply').textContent = ticket.reply;

@@ -70,4 +70,9 @@ public record ServerSettings(
         return new ServerSettings(
                 host, port, bytes, maxTextChars, maxConcurrentPredictions, stopTimeout);
     }
+
+    public ServerSettings withStopTimeout(Duration timeout) {
+        return new ServerSettings(
+                host, port, maxPartBytes, maxTextChars, maxConcurrentPredictions, timeout);
+    }
 }

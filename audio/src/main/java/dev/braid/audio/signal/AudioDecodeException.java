@@ -10,6 +10,8 @@ public final class AudioDecodeException extends IOException {
 
     private static final long serialVersionUID = 1L;
 
+    private final String reason;
+
     /**
      * Creates an exception for {@code source} with {@code reason}.
      *
@@ -17,7 +19,7 @@ public final class AudioDecodeException extends IOException {
      * @param reason what was wrong, in words a user can act on
      */
     public AudioDecodeException(String source, String reason) {
-        super(source + ": " + reason);
+        this(source, reason, null);
     }
 
     /**
@@ -29,5 +31,11 @@ public final class AudioDecodeException extends IOException {
      */
     public AudioDecodeException(String source, String reason, Throwable cause) {
         super(source + ": " + reason, cause);
+        this.reason = reason;
+    }
+
+    /** What was wrong, without the source's name. */
+    public String reason() {
+        return reason;
     }
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.braid.audio.augment.WaveformAugmentation;
 import dev.braid.audio.features.Features;
 import dev.braid.audio.features.LogMelExtractor;
+import dev.braid.audio.signal.AudioDecodeException;
 import dev.braid.audio.signal.AudioLoader;
 import dev.braid.audio.signal.Waveform;
 import dev.braid.fusion.Modality;
@@ -12,6 +13,7 @@ import dev.braid.text.tokenize.SpecialTokens;
 import dev.braid.text.tokenize.Tokenizer;
 import dev.braid.vision.image.DecodeOptions;
 import dev.braid.vision.image.ImageAugmentation;
+import dev.braid.vision.image.ImageDecodeException;
 import dev.braid.vision.image.ImageDecoder;
 import dev.braid.vision.image.ImagePreprocessor;
 import dev.braid.vision.image.ImageSource;
@@ -180,6 +182,8 @@ public final class FeatureExtractor {
         if (image != null) {
             try {
                 pixels = images.process(ImageSource.of("image", image), new SplittableRandom(0));
+            } catch (ImageDecodeException e) {
+                throw new UnreadableInputException(Modality.IMAGE, e.reason(), e);
             } catch (RuntimeException e) {
                 throw new UnreadableInputException(Modality.IMAGE, e.getMessage(), e);
             }
@@ -187,6 +191,8 @@ public final class FeatureExtractor {
         if (audio != null) {
             try {
                 logMelFeatures = audioFeatures(audioLoader.load(audio, "audio"));
+            } catch (AudioDecodeException e) {
+                throw new UnreadableInputException(Modality.AUDIO, e.reason(), e);
             } catch (IOException | RuntimeException e) {
                 throw new UnreadableInputException(Modality.AUDIO, e.getMessage(), e);
             }

@@ -124,6 +124,7 @@ class FusionPredictorTest {
                         () -> predictor.predict("hello", "not an image".getBytes(), null));
         assertTrue(e.getMessage().startsWith("image: "), e.getMessage());
         assertEquals(Modality.IMAGE, e.modality());
+        assertEquals("not a PNG, JPEG, BMP or WebP file", e.reason(), "without the source's name");
         e =
                 assertThrows(
                         UnreadableInputException.class,

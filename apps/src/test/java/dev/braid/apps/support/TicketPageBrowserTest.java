@@ -1,0 +1,196 @@
+package dev.braid.apps.support;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.braid.fusion.Modality;
+import dev.braid.fusion.data.ManifestEntry;
+import java.io.File;
+import java.net.http.HttpClient;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The ticket page in real headless Chromium (Debian's {@code chromium} and {@code chromium-driver},
+ * which {@code .ci/run} installs): a person writes, attaches or records, sends, and reads the
+ * routing. Screenshots go to {@code target/browser/}.
+ *
+ * <p>Skipped where the browser is not installed, unless {@code BRAID_REQUIRE_BROWSER} is set (CI
+ * sets it), in which case a missing browser fails.
+ */
+class TicketPageBrowserTest {
+
+    static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+    static final Path SCREENSHOTS = Path.of("target", "browser");
+
+    static FusionTicketRouter router;
+    static TicketServer server;
+    static WebDriver browser;
+    static Path profile;
+
+    @BeforeAll
+    static void start() throws Exception {
+        boolean installed = Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
+        if (!installed && System.getenv("BRAID_REQUIRE_BROWSER") != null) {
+            fail(
+                    "BRAID_REQUIRE_BROWSER is set but "
+                            + CHROMIUM
+                            + " or "
+                            + CHROMEDRIVER
+                            + " is missing (apt-get install chromium chromium-driver)");
+        }
+        Assumptions.assumeTrue(installed, "Chromium and ChromeDriver are not installed");
+        router =
+                FusionTicketRouter.load(
+                        TinySupportModel.model(),
+                        TinySupportModel.model().resolve(SupportModel.REPLIES));
+        server = TicketServer.start(router, ServerSettings.defaults().withPort(0));
+        profile = Files.createTempDirectory("braid-chromium");
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(CHROMIUM.toFile());
+        options.addArguments(
+                "--headless=new",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                // The machine has no internet: without these Chromium keeps dialling out.
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                // A microphone that plays a tone, allowed without a prompt, for recording.
+                "--use-fake-ui-for-media-stream",
+                "--use-fake-device-for-media-stream",
+                "--window-size=900,1300",
+                "--user-data-dir=" + profile);
+        ChromeDriverService service =
+                new ChromeDriverService.Builder()
+                        .usingDriverExecutable(CHROMEDRIVER.toFile())
+                        .usingAnyFreePort()
+                        .build();
+        browser = new ChromeDriver(service, options);
+        Files.createDirectories(SCREENSHOTS);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (browser != null) {
+            browser.quit();
+        }
+        if (server != null) {
+            server.close();
+            router.close();
+        }
+    }
+
+    @BeforeEach
+    void openThePage() {
+        browser.get(server.uri("127.0.0.1").toString());
+    }
+
+    @Test
+    void aTicketWithMessagePhotoAndVoiceNoteShowsTheRouting() throws Exception {
+        ManifestEntry entry = SupportTickets.complete();
+        browser.findElement(By.id("message")).sendKeys(entry.inputs().get(Modality.TEXT));
+        browser.findElement(By.id("photo")).sendKeys(entry.inputs().get(Modality.IMAGE));
+        browser.findElement(By.id("voice")).sendKeys(entry.inputs().get(Modality.AUDIO));
+        browser.findElement(By.id("send")).click();
+        WebElement result = waitForResult();
+
+        JsonNode api =
+                new ObjectMapper()
+                        .readTree(
+                                SupportTickets.form(entry)
+                                        .post(
+                                                HttpClient.newHttpClient(),
+                                                server.uri("127.0.0.1").resolve("/api/tickets"))
+                                        .body());
+        for (String head : FusionTicketRouter.HEADS) {
+            String shown = browser.findElement(By.id(head)).getText();
+            assertTrue(
+                    shown.startsWith(api.get(head).get("label").asText().replace('_', ' ') + " ("),
+                    head + " shows '" + shown + "', the API says " + api.get(head));
+        }
+        assertEquals(api.get("reply").asText(), browser.findElement(By.id("reply")).getText());
+        assertEquals("text, image, audio", browser.findElement(By.id("inputs")).getText());
+        assertTrue(result.isDisplayed());
+        screenshot("ticket-routed.png");
+    }
+
+    @Test
+    void aVoiceNoteRecordedInThePageIsSentAsWav() throws Exception {
+        WebElement record = browser.findElement(By.id("record"));
+        record.click();
+        new WebDriverWait(browser, Duration.ofSeconds(20))
+                .until(
+                        d -> {
+                            String status = d.findElement(By.id("record-status")).getText();
+                            return status.startsWith("recording ")
+                                    && Double.parseDouble(status.split(" ")[1]) >= 1.5;
+                        });
+        record.click();
+        new WebDriverWait(browser, Duration.ofSeconds(10))
+                .until(
+                        ExpectedConditions.textToBePresentInElementLocated(
+                                By.id("record-status"), "KiB WAV"));
+        browser.findElement(By.id("send")).click();
+        waitForResult();
+        assertEquals("audio", browser.findElement(By.id("inputs")).getText());
+        assertFalse(browser.findElement(By.id("reply")).getText().isBlank());
+        screenshot("ticket-recorded.png");
+    }
+
+    @Test
+    void aFileThatIsNoImageShowsTheServersError() throws Exception {
+        ManifestEntry entry = SupportTickets.complete();
+        Path wavNamedPng = Files.createTempFile("not-a-photo", ".png");
+        Files.copy(
+                Path.of(entry.inputs().get(Modality.AUDIO)),
+                wavNamedPng,
+                StandardCopyOption.REPLACE_EXISTING);
+        browser.findElement(By.id("message")).sendKeys("see the photo");
+        browser.findElement(By.id("photo")).sendKeys(wavNamedPng.toString());
+        browser.findElement(By.id("send")).click();
+        WebElement error =
+                new WebDriverWait(browser, Duration.ofSeconds(20))
+                        .until(ExpectedConditions.visibilityOfElementLocated(By.id("error")));
+        assertEquals(
+                "image: could not be decoded: not a PNG, JPEG, BMP or WebP file (HTTP 400)",
+                error.getText());
+        assertFalse(browser.findElement(By.id("result")).isDisplayed());
+        screenshot("ticket-bad-photo.png");
+        Files.delete(wavNamedPng);
+    }
+
+    private static WebElement waitForResult() {
+        return new WebDriverWait(browser, Duration.ofSeconds(30))
+                .until(ExpectedConditions.visibilityOfElementLocated(By.id("result")));
+    }
+
+    private static void screenshot(String name) throws Exception {
+        File shot = ((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE);
+        Files.copy(shot.toPath(), SCREENSHOTS.resolve(name), StandardCopyOption.REPLACE_EXISTING);
+    }
+}
