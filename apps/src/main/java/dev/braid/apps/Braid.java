@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
         description = "Train and run multimodal (text, image, audio) fusion models on the JVM.",
         subcommands = {
             DemoCommand.class,
+            SupportDemoCommand.class,
             BenchCommand.class,
             TrainCommand.class,
             EvalCommand.class,

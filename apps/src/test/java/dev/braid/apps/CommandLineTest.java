@@ -90,7 +90,16 @@ class CommandLineTest {
 
     @Test
     void everyCommandHasHelp() {
-        for (String command : List.of("train", "eval", "predict", "demo", "bench", "text-demo")) {
+        for (String command :
+                List.of(
+                        "train",
+                        "eval",
+                        "predict",
+                        "demo",
+                        "support-demo",
+                        "serve",
+                        "bench",
+                        "text-demo")) {
             assertTrue(run(command, "--help").contains("Usage: braid " + command), command);
         }
     }

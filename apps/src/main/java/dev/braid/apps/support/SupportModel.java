@@ -52,13 +52,20 @@ public final class SupportModel {
                 "No customer-service model in %s yet: training '%s' on %s first.%n",
                 run.toAbsolutePath(), CONFIG, config.data().get(0).path());
         TrainingRun.Result result = new TrainingRun(config).run(listeners);
-        Path replies = Path.of(config.data().get(0).path(), REPLIES);
-        Files.copy(replies, model.resolve(REPLIES), StandardCopyOption.REPLACE_EXISTING);
+        copyReplies(Path.of(config.data().get(0).path()), result.modelDir());
         out.printf(
                 "Trained in %.0f s; test %s%n",
                 result.seconds(),
                 dev.braid.fusion.train.Evaluation.headline(result.test().metrics()));
         return result.modelDir();
+    }
+
+    /** Copies the dataset's reply templates into a model directory, which then serves alone. */
+    public static void copyReplies(Path dataset, Path modelDir) throws IOException {
+        Files.copy(
+                dataset.resolve(REPLIES),
+                modelDir.resolve(REPLIES),
+                StandardCopyOption.REPLACE_EXISTING);
     }
 
     /**
