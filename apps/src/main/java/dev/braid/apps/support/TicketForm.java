@@ -113,8 +113,8 @@ final class TicketForm {
 
     /**
      * Jetty fails the parse with an {@code IllegalStateException("max file size exceeded: N")} (or
-     * "max length exceeded") at the first byte over a limit, wrapped in other exceptions; anything
-     * else is a malformed body.
+     * "max length exceeded", or "Form is larger than max length" for plain fields) at the first
+     * byte over a limit, wrapped in other exceptions; anything else is a malformed body.
      */
     private RejectedRequest tooLargeOrMalformed(Exception e) {
         Throwable root = e;
@@ -122,7 +122,8 @@ final class TicketForm {
             root = root.getCause();
         }
         String reason = String.valueOf(root.getMessage());
-        if (root instanceof IllegalStateException && reason.startsWith("max ")) {
+        if (root instanceof IllegalStateException && reason.startsWith("max ")
+                || reason.contains("larger than max")) {
             return new RejectedRequest(
                     413,
                     null,

@@ -53,6 +53,15 @@ public final class TicketServer implements AutoCloseable {
                                         server.setHandler(new GracefulHandler());
                                         server.setStopTimeout(settings.stopTimeout().toMillis());
                                     });
+                            // Jetty caps all non-file fields at 200 kB by default; let the
+                            // per-part limit be the one that applies to the message too.
+                            config.jetty.modifyServletContextHandler(
+                                    context ->
+                                            context.setMaxFormContentSize(
+                                                    (int)
+                                                            Math.min(
+                                                                    Integer.MAX_VALUE,
+                                                                    settings.maxRequestBytes())));
                             config.staticFiles.add(
                                     files -> {
                                         files.hostedPath = "/";
