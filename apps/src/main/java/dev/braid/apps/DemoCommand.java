@@ -75,18 +75,13 @@ final class DemoCommand implements Callable<Integer> {
             List<ComparisonTable.Score> scores = new ArrayList<>();
             for (String setting : settings) {
                 Path data = root.resolve(SETTINGS.get(setting));
-                RunConfig config =
-                        ReadyConfigs.load(
-                                model.getValue(),
-                                List.of(
-                                        "data=[{path: \"" + data + "\", weight: 1}]",
-                                        "training.epochs=" + epochs,
-                                        "output=\""
-                                                + out.resolve(setting).resolve(model.getValue())
-                                                + "\""));
                 System.out.printf("%n== %s, %s ==%n", model.getKey(), setting);
-                deleteRecursively(
-                        Path.of(config.output())); // a comparison starts fresh, never resumes
+                RunConfig config =
+                        comparedRun(
+                                model.getValue(),
+                                data,
+                                epochs,
+                                out.resolve(setting).resolve(model.getValue()));
                 TrainingRun.Result result =
                         new TrainingRun(config).run(List.of(ConsoleProgress.forConsole()));
                 double accuracy = result.test().metric("label/accuracy");
@@ -129,6 +124,23 @@ final class DemoCommand implements Callable<Integer> {
         Path report = Reports.write(cleanConfig, fused.get("clean"), sizes, comparison, robustness);
         System.out.printf("%nReport: %s%n", report.toAbsolutePath());
         return 0;
+    }
+
+    /**
+     * A ready configuration set to one dataset, epoch budget and output folder, which is emptied
+     * first: a comparison trains every model afresh, never resuming an earlier run.
+     */
+    static RunConfig comparedRun(String config, Path data, int epochs, Path output)
+            throws java.io.IOException {
+        RunConfig run =
+                ReadyConfigs.load(
+                        config,
+                        List.of(
+                                "data=[{path: \"" + data + "\", weight: 1}]",
+                                "training.epochs=" + epochs,
+                                "output=\"" + output + "\""));
+        deleteRecursively(output);
+        return run;
     }
 
     static void deleteRecursively(Path dir) throws java.io.IOException {

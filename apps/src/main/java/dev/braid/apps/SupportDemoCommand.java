@@ -69,15 +69,10 @@ final class SupportDemoCommand implements Callable<Integer> {
         RunConfig fusedConfig = null;
         TrainingRun.Result fused = null;
         for (Map.Entry<String, String> model : MODELS.entrySet()) {
-            RunConfig config =
-                    ReadyConfigs.load(
-                            model.getValue(),
-                            List.of(
-                                    "data=[{path: \"" + data + "\", weight: 1}]",
-                                    "training.epochs=" + epochs,
-                                    "output=\"" + out.resolve(model.getValue()) + "\""));
             System.out.printf("%n== %s ==%n", model.getKey());
-            DemoCommand.deleteRecursively(Path.of(config.output())); // compare fresh runs
+            RunConfig config =
+                    DemoCommand.comparedRun(
+                            model.getValue(), data, epochs, out.resolve(model.getValue()));
             TrainingRun.Result result =
                     new TrainingRun(config).run(List.of(ConsoleProgress.forConsole()));
             List<ComparisonTable.Score> scores = new ArrayList<>();

@@ -36,28 +36,21 @@ class TicketApiTest {
     static final ObjectMapper JSON = new ObjectMapper();
     static final long MAX_PART = 256 * 1024;
 
-    static FusionTicketRouter router;
-    static TicketServer server;
+    static ServedModel served;
     static HttpClient client;
     static URI tickets;
 
     @BeforeAll
     static void start() throws Exception {
-        router =
-                FusionTicketRouter.load(
-                        TinySupportModel.model(),
-                        TinySupportModel.model().resolve(SupportModel.REPLIES));
-        server =
-                TicketServer.start(
-                        router, ServerSettings.defaults().withPort(0).withMaxPartBytes(MAX_PART));
-        client = HttpClient.newHttpClient();
-        tickets = URI.create("http://127.0.0.1:" + server.port() + "/api/tickets");
+        served =
+                ServedModel.start(ServerSettings.defaults().withPort(0).withMaxPartBytes(MAX_PART));
+        client = served.client;
+        tickets = served.uri("/api/tickets");
     }
 
     @AfterAll
     static void stop() {
-        server.close();
-        router.close();
+        served.close();
     }
 
     static Stream<Set<Modality>> combinations() {

@@ -34,14 +34,9 @@ class TicketLoadTest {
 
     @Test
     void everyRequestOfABurstIsAnsweredCorrectly() throws Exception {
-        try (FusionTicketRouter router =
-                        FusionTicketRouter.load(
-                                TinySupportModel.model(),
-                                TinySupportModel.model().resolve(SupportModel.REPLIES));
-                TicketServer server =
-                        TicketServer.start(router, ServerSettings.defaults().withPort(0))) {
-            URI uri = URI.create("http://127.0.0.1:" + server.port() + "/api/tickets");
-            HttpClient client = HttpClient.newHttpClient();
+        try (ServedModel served = ServedModel.start(ServerSettings.defaults().withPort(0))) {
+            URI uri = served.uri("/api/tickets");
+            HttpClient client = served.client;
             List<ManifestEntry> tickets = SupportTickets.test().subList(0, DISTINCT_TICKETS);
             List<byte[]> bodies = new ArrayList<>();
             List<String> expected = new ArrayList<>();

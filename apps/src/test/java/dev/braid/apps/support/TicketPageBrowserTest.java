@@ -10,7 +10,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.braid.fusion.Modality;
 import dev.braid.fusion.data.ManifestEntry;
 import java.io.File;
-import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -45,8 +44,7 @@ class TicketPageBrowserTest {
     static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
     static final Path SCREENSHOTS = Path.of("target", "browser");
 
-    static FusionTicketRouter router;
-    static TicketServer server;
+    static ServedModel served;
     static WebDriver browser;
     static Path profile;
 
@@ -62,11 +60,7 @@ class TicketPageBrowserTest {
                             + " is missing (apt-get install chromium chromium-driver)");
         }
         Assumptions.assumeTrue(installed, "Chromium and ChromeDriver are not installed");
-        router =
-                FusionTicketRouter.load(
-                        TinySupportModel.model(),
-                        TinySupportModel.model().resolve(SupportModel.REPLIES));
-        server = TicketServer.start(router, ServerSettings.defaults().withPort(0));
+        served = ServedModel.start(ServerSettings.defaults().withPort(0));
         profile = Files.createTempDirectory("braid-chromium");
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM.toFile());
@@ -99,15 +93,14 @@ class TicketPageBrowserTest {
         if (browser != null) {
             browser.quit();
         }
-        if (server != null) {
-            server.close();
-            router.close();
+        if (served != null) {
+            served.close();
         }
     }
 
     @BeforeEach
     void openThePage() {
-        browser.get(server.uri("127.0.0.1").toString());
+        browser.get(served.uri("/").toString());
     }
 
     @Test
@@ -123,9 +116,7 @@ class TicketPageBrowserTest {
                 new ObjectMapper()
                         .readTree(
                                 SupportTickets.form(entry)
-                                        .post(
-                                                HttpClient.newHttpClient(),
-                                                server.uri("127.0.0.1").resolve("/api/tickets"))
+                                        .post(served.client, served.uri("/api/tickets"))
                                         .body());
         for (String head : FusionTicketRouter.HEADS) {
             String shown = browser.findElement(By.id(head)).getText();

@@ -29,29 +29,28 @@ class TicketRejectionTest {
     static final long MAX_PART = 256 * 1024;
     static final int MAX_TEXT = 500;
 
-    static FusionTicketRouter router;
-    static TicketServer server;
+    static ServedModel served;
     static HttpClient client;
     static URI tickets;
 
     @BeforeAll
     static void start() throws Exception {
-        router =
-                FusionTicketRouter.load(
-                        TinySupportModel.model(),
-                        TinySupportModel.model().resolve(SupportModel.REPLIES));
-        ServerSettings settings =
-                new ServerSettings(
-                        "127.0.0.1", 0, MAX_PART, MAX_TEXT, 2, java.time.Duration.ofSeconds(5));
-        server = TicketServer.start(router, settings);
-        client = HttpClient.newHttpClient();
-        tickets = URI.create("http://127.0.0.1:" + server.port() + "/api/tickets");
+        served =
+                ServedModel.start(
+                        new ServerSettings(
+                                "127.0.0.1",
+                                0,
+                                MAX_PART,
+                                MAX_TEXT,
+                                2,
+                                java.time.Duration.ofSeconds(5)));
+        client = served.client;
+        tickets = served.uri("/api/tickets");
     }
 
     @AfterAll
     static void stop() {
-        server.close();
-        router.close();
+        served.close();
     }
 
     /** Posts the body and checks the status, the part named and a word of the reason. */
@@ -217,15 +216,7 @@ class TicketRejectionTest {
 
     @Test
     void aDeclaredLengthOverTheLimitGets413BeforeTheBodyIsSent() throws Exception {
-        try (Socket socket = new Socket("127.0.0.1", server.port())) {
-            socket.setSoTimeout(10_000);
-            OutputStream out = socket.getOutputStream();
-            out.write(
-                    ("POST /api/tickets HTTP/1.1\r\nHost: localhost\r\nContent-Type: "
-                                    + MultipartBody.contentType()
-                                    + "\r\nContent-Length: 1000000000\r\n\r\n")
-                            .getBytes(StandardCharsets.US_ASCII));
-            out.flush();
+        try (Socket socket = postHeaders("Content-Length: 1000000000")) {
             // Not one byte of the body is sent: the answer has to come without it.
             String response = readResponse(socket.getInputStream());
             assertTrue(response.startsWith("HTTP/1.1 413"), response);
@@ -235,14 +226,7 @@ class TicketRejectionTest {
 
     @Test
     void aStreamedPartOverTheLimitGets413WithoutTheRestOfTheBody() throws Exception {
-        try (Socket socket = new Socket("127.0.0.1", server.port())) {
-            socket.setSoTimeout(10_000);
-            OutputStream out = socket.getOutputStream();
-            out.write(
-                    ("POST /api/tickets HTTP/1.1\r\nHost: localhost\r\nContent-Type: "
-                                    + MultipartBody.contentType()
-                                    + "\r\nTransfer-Encoding: chunked\r\n\r\n")
-                            .getBytes(StandardCharsets.US_ASCII));
+        try (Socket socket = postHeaders("Transfer-Encoding: chunked")) {
             String head =
                     "--"
                             + MultipartBody.BOUNDARY
@@ -250,6 +234,7 @@ class TicketRejectionTest {
                             + " filename=\"x.png\"\r\n\r\n";
             byte[] chunk = new byte[(int) MAX_PART * 2];
             System.arraycopy(head.getBytes(StandardCharsets.US_ASCII), 0, chunk, 0, head.length());
+            OutputStream out = socket.getOutputStream();
             out.write((Integer.toHexString(chunk.length) + "\r\n").getBytes());
             out.write(chunk);
             out.write("\r\n".getBytes());
@@ -260,6 +245,22 @@ class TicketRejectionTest {
             assertTrue(response.startsWith("HTTP/1.1 413"), response);
             assertTrue(response.contains("max file size exceeded"), response);
         }
+    }
+
+    /** Opens a raw connection and sends the head of a multipart POST, with one more header. */
+    private static Socket postHeaders(String header) throws Exception {
+        Socket socket = new Socket("127.0.0.1", served.server.port());
+        socket.setSoTimeout(10_000);
+        OutputStream out = socket.getOutputStream();
+        out.write(
+                ("POST /api/tickets HTTP/1.1\r\nHost: localhost\r\nContent-Type: "
+                                + MultipartBody.contentType()
+                                + "\r\n"
+                                + header
+                                + "\r\n\r\n")
+                        .getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+        return socket;
     }
 
     /** Reads the status line, the headers and the JSON body of one response. */

@@ -33,6 +33,8 @@ final class TinySupportModel {
         if (model == null) {
             try {
                 run = Files.createTempDirectory("braid-support-model");
+                Path created = run;
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteQuietly(created)));
                 model =
                         SupportModel.ensure(
                                 run, OVERRIDES, List.of(), new PrintStream(System.out, true));
@@ -46,6 +48,14 @@ final class TinySupportModel {
     static synchronized Path model() {
         run();
         return model;
+    }
+
+    private static void deleteQuietly(Path dir) {
+        try (var paths = Files.walk(dir)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // a temporary folder left behind is harmless
+        }
     }
 
     static Path dataDir() {
