@@ -66,6 +66,7 @@ final class SupportDemoCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         List<String> tasks = FusionTicketRouter.HEADS;
         List<ComparisonTable.Row> rows = new ArrayList<>();
+        Map<String, Path> modelDirs = new LinkedHashMap<>();
         RunConfig fusedConfig = null;
         TrainingRun.Result fused = null;
         for (Map.Entry<String, String> model : MODELS.entrySet()) {
@@ -83,6 +84,7 @@ final class SupportDemoCommand implements Callable<Integer> {
                                 result.test().metric(task + "/macro_f1")));
             }
             rows.add(new ComparisonTable.Row(model.getKey(), scores));
+            modelDirs.put(model.getKey(), result.modelDir());
             System.out.printf("done in %.0f s%n", result.seconds());
             if (fused == null) {
                 fused = result;
@@ -93,6 +95,11 @@ final class SupportDemoCommand implements Callable<Integer> {
         ComparisonTable comparison = new ComparisonTable(tasks, rows);
         System.out.println();
         System.out.println(DemoCommand.comparisonText(comparison));
+        System.out.println("Test accuracy by where the ticket states the answer:");
+        System.out.println(
+                SourceBreakdown.format(
+                        SourceBreakdown.measure(Manifest.read(data), modelDirs, tasks),
+                        new ArrayList<>(MODELS.keySet())));
         Path report =
                 Reports.write(
                         fusedConfig,

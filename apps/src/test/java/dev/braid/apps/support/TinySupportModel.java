@@ -13,7 +13,7 @@ import java.util.List;
  * {@code braid serve} takes ({@link SupportModel#ensure}), only briefly: the tests check that the
  * server serves a model, not how well it was trained.
  */
-final class TinySupportModel {
+public final class TinySupportModel {
 
     /** A short run of the real configuration: few steps, no feature cache. */
     static final List<String> OVERRIDES =
@@ -45,7 +45,7 @@ final class TinySupportModel {
         return run;
     }
 
-    static synchronized Path model() {
+    public static synchronized Path model() {
         run();
         return model;
     }
