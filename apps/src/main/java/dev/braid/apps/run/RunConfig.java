@@ -5,9 +5,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.braid.audio.augment.AdditiveNoise;
+import dev.braid.audio.augment.RandomGain;
+import dev.braid.audio.augment.TimeShift;
+import dev.braid.audio.augment.WaveformAugmentation;
 import dev.braid.fusion.Modality;
 import dev.braid.fusion.model.FusionConfig;
 import dev.braid.fusion.train.TrainConfig;
+import dev.braid.vision.image.Augmentation;
+import dev.braid.vision.image.ImageAugmentation;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -24,6 +30,7 @@ import java.util.Map;
  * @param name the run's name, used in reports
  * @param data the datasets, each a folder with {@code manifest.jsonl}, and its sampling weight
  * @param features how raw inputs become model inputs
+ * @param augment how training inputs are varied (validation and test inputs never are)
  * @param model which encoders and which fusion
  * @param training how to train ({@link TrainConfig}'s fields)
  * @param output the directory the run writes (model, log, checkpoint, report)
@@ -32,6 +39,7 @@ public record RunConfig(
         String name,
         List<DataSource> data,
         FeatureSpec features,
+        AugmentSpec augment,
         ModelSpec model,
         TrainConfig training,
         String output) {
@@ -67,6 +75,77 @@ public record RunConfig(
             boolean cache) {}
 
     /**
+     * Training-time augmentation, each drawn per sample from (seed, epoch, position) so a run stays
+     * reproducible; 0 turns a step off. Augmented inputs bypass the feature cache.
+     *
+     * @param imageRotationDegrees rotate photos by up to this many degrees either way
+     * @param imageColorJitter scale brightness and contrast by up to this fraction either way
+     * @param imageNoise add Gaussian pixel noise of this standard deviation (pixels in 0..1)
+     * @param audioGainDb change loudness by up to this many dB either way
+     * @param audioShiftSeconds shift clips in time by up to this many seconds either way
+     * @param audioNoiseSnrDb add white noise at a signal-to-noise ratio drawn between this and 30
+     *     dB
+     */
+    public record AugmentSpec(
+            double imageRotationDegrees,
+            double imageColorJitter,
+            double imageNoise,
+            double audioGainDb,
+            double audioShiftSeconds,
+            double audioNoiseSnrDb) {
+
+        /** Builds the steps once, so a value out of range fails when the file is read. */
+        public AugmentSpec {
+            imageSteps(imageRotationDegrees, imageColorJitter, imageNoise);
+            audioSteps(audioGainDb, audioShiftSeconds, audioNoiseSnrDb);
+        }
+
+        /** No augmentation. */
+        public static AugmentSpec none() {
+            return new AugmentSpec(0, 0, 0, 0, 0, 0);
+        }
+
+        /** The image steps that are on, in a fixed order. */
+        public ImageAugmentation image() {
+            return imageSteps(imageRotationDegrees, imageColorJitter, imageNoise);
+        }
+
+        /** The waveform steps that are on, in a fixed order. */
+        public List<WaveformAugmentation> audio() {
+            return audioSteps(audioGainDb, audioShiftSeconds, audioNoiseSnrDb);
+        }
+
+        private static ImageAugmentation imageSteps(double rotation, double jitter, double noise) {
+            List<Augmentation> steps = new java.util.ArrayList<>();
+            if (rotation > 0) {
+                steps.add(new Augmentation.Rotation(rotation));
+            }
+            if (jitter > 0) {
+                steps.add(new Augmentation.ColorJitter(jitter, jitter));
+            }
+            if (noise > 0) {
+                steps.add(new Augmentation.GaussianNoise(noise));
+            }
+            return steps.isEmpty() ? ImageAugmentation.none() : new ImageAugmentation(steps);
+        }
+
+        private static List<WaveformAugmentation> audioSteps(
+                double gainDb, double shiftSeconds, double snrDb) {
+            List<WaveformAugmentation> steps = new java.util.ArrayList<>();
+            if (gainDb > 0) {
+                steps.add(new RandomGain(-gainDb, gainDb));
+            }
+            if (shiftSeconds > 0) {
+                steps.add(new TimeShift(shiftSeconds));
+            }
+            if (snrDb > 0) {
+                steps.add(new AdditiveNoise(snrDb, Math.max(snrDb, 30)));
+            }
+            return steps;
+        }
+    }
+
+    /**
      * The model.
      *
      * @param modalities the modalities the model reads (its encoders)
@@ -85,6 +164,7 @@ public record RunConfig(
                 "braid-run",
                 List.of(new DataSource("data/avmnist", 1)),
                 new FeatureSpec(32, 2000, 28, 1, 64, 2.5, 250, true),
+                AugmentSpec.none(),
                 new ModelSpec(List.of(Modality.IMAGE, Modality.AUDIO), 64, FusionConfig.defaults()),
                 TrainConfig.defaults(),
                 "runs/braid-run");

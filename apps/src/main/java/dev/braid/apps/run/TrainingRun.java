@@ -166,7 +166,14 @@ public final class TrainingRun {
                 config.features().cache()
                         ? FeatureCache.onDisk(output.resolveSibling(".feature-cache"))
                         : FeatureCache.none();
-        FeatureExtractor extractor =
+        FeatureExtractor trainFeatures =
+                new FeatureExtractor(
+                        tokenizer,
+                        settings,
+                        config.augment().image(),
+                        config.augment().audio(),
+                        cache);
+        FeatureExtractor evalFeatures =
                 new FeatureExtractor(tokenizer, settings, ImageAugmentation.none(), cache);
         ModelConfig modelConfig = modelConfig(schema, tokenizer);
         long seed = config.training().seed();
@@ -175,13 +182,14 @@ public final class TrainingRun {
         BatchLoaderConfig evalLoading = new BatchLoaderConfig(64, 2, 4, seed);
         try (NDManager manager = NDManager.newBaseManager();
                 BatchLoader train =
-                        new BatchLoader(trainSource(datasets), extractor, schema, trainLoading);
+                        new BatchLoader(
+                                trainSource(datasets), trainFeatures, schema, trainLoading);
                 BatchLoader validation =
                         new BatchLoader(
-                                source(datasets, Split.VAL), extractor, schema, evalLoading);
+                                source(datasets, Split.VAL), evalFeatures, schema, evalLoading);
                 BatchLoader test =
                         new BatchLoader(
-                                source(datasets, Split.TEST), extractor, schema, evalLoading)) {
+                                source(datasets, Split.TEST), evalFeatures, schema, evalLoading)) {
             ai.djl.engine.Engine.getInstance().setRandomSeed((int) seed);
             FusionModel model = new FusionModel(modelConfig);
             model.initialize(

@@ -2,6 +2,7 @@ package dev.braid.apps.support;
 
 import dev.braid.fusion.data.UnreadableInputException;
 import io.javalin.Javalin;
+import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.http.staticfiles.Location;
 import java.net.URI;
@@ -40,41 +41,36 @@ public final class TicketServer implements AutoCloseable {
         this.router = router;
         this.form = new TicketForm(settings);
         this.predicting = new Semaphore(settings.maxConcurrentPredictions(), true);
-        this.app =
-                Javalin.create(
-                        config -> {
-                            config.startup.showJavalinBanner = false;
-                            config.http.prefer405over404 = true;
-                            config.jetty.host = settings.host();
-                            config.jetty.port = settings.port();
-                            config.jetty.modifyServer(
-                                    server -> {
-                                        // Counts requests in flight so stop() can wait for them.
-                                        server.setHandler(new GracefulHandler());
-                                        server.setStopTimeout(settings.stopTimeout().toMillis());
-                                    });
-                            // Jetty caps all non-file fields at 200 kB by default; let the
-                            // per-part limit be the one that applies to the message too.
-                            config.jetty.modifyServletContextHandler(
-                                    context ->
-                                            context.setMaxFormContentSize(
-                                                    (int)
-                                                            Math.min(
-                                                                    Integer.MAX_VALUE,
-                                                                    settings.maxRequestBytes())));
-                            config.staticFiles.add(
-                                    files -> {
-                                        files.hostedPath = "/";
-                                        files.directory = "/web";
-                                        files.location = Location.CLASSPATH;
-                                    });
-                            config.routes.get("/health", this::health);
-                            config.routes.post("/api/tickets", this::ticket);
-                            config.routes.exception(RejectedRequest.class, TicketServer::rejected);
-                            config.routes.exception(
-                                    UnreadableInputException.class, TicketServer::unreadable);
-                            config.routes.exception(Exception.class, TicketServer::failed);
-                        });
+        this.app = Javalin.create(config -> configure(config, settings));
+    }
+
+    private void configure(JavalinConfig config, ServerSettings settings) {
+        config.startup.showJavalinBanner = false;
+        config.http.prefer405over404 = true;
+        config.jetty.host = settings.host();
+        config.jetty.port = settings.port();
+        config.jetty.modifyServer(
+                server -> {
+                    // Counts requests in flight so stop() can wait for them.
+                    server.setHandler(new GracefulHandler());
+                    server.setStopTimeout(settings.stopTimeout().toMillis());
+                });
+        // Jetty caps plain (non-file) fields at 200 kB in all; let the per-part limit be the one
+        // that applies to the message too.
+        int maxRequest = (int) Math.min(Integer.MAX_VALUE, settings.maxRequestBytes());
+        config.jetty.modifyServletContextHandler(
+                context -> context.setMaxFormContentSize(maxRequest));
+        config.staticFiles.add(
+                files -> {
+                    files.hostedPath = "/";
+                    files.directory = "/web";
+                    files.location = Location.CLASSPATH;
+                });
+        config.routes.get("/health", this::health);
+        config.routes.post("/api/tickets", this::ticket);
+        config.routes.exception(RejectedRequest.class, TicketServer::rejected);
+        config.routes.exception(UnreadableInputException.class, TicketServer::unreadable);
+        config.routes.exception(Exception.class, TicketServer::failed);
     }
 
     /** Starts a server; it answers once this returns. */
