@@ -21,7 +21,7 @@ import picocli.CommandLine.Option;
             "Serve the customer-service app: a web page at / and the API POST /api/tickets"
                     + " (multipart parts text, image, audio), GET /health.",
             "Without --model it serves runs/support/model, training it on data/support first if"
-                    + " it is not there (a few minutes, progress shown).",
+                    + " it is not there (about 5 minutes on 2 cores, progress shown).",
             "Ctrl-C stops it gracefully: requests in flight are answered first."
         })
 final class ServeCommand implements Callable<Integer> {
