@@ -34,6 +34,31 @@ public final class Braid {
         if (System.getProperty("ai.djl.pytorch.num_interop_threads") == null) {
             System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
         }
-        System.exit(new CommandLine(new Braid()).execute(args));
+        System.exit(commandLine().execute(args));
+    }
+
+    /**
+     * The command line. A mistake of the user's (a bad option value, a missing or malformed file,
+     * an input that does not decode) is reported as one line, {@code braid <command>: <reason>},
+     * with exit code 2; anything else keeps its stack trace.
+     */
+    public static CommandLine commandLine() {
+        CommandLine cli = new CommandLine(new Braid());
+        cli.setExecutionExceptionHandler(
+                (e, command, parsed) -> {
+                    if (e instanceof IllegalArgumentException
+                            || e instanceof java.io.IOException
+                            || e instanceof java.io.UncheckedIOException) {
+                        command.getErr()
+                                .println(
+                                        "braid "
+                                                + command.getCommandName()
+                                                + ": "
+                                                + e.getMessage());
+                        return 2;
+                    }
+                    throw e;
+                });
+        return cli;
     }
 }

@@ -73,6 +73,12 @@ final class ServeCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--model " + modelDir + ": no such directory");
         }
         Path templates = replies != null ? replies : SupportModel.repliesFor(modelDir);
+        if (!Files.isRegularFile(templates)) {
+            throw new IllegalArgumentException(
+                    "no reply templates at "
+                            + templates.toAbsolutePath()
+                            + " (nor in the model directory); give --replies FILE");
+        }
         ServerSettings settings =
                 ServerSettings.defaults()
                         .withHost(host)

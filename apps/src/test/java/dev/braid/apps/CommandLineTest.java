@@ -25,7 +25,7 @@ class CommandLineTest {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         System.setOut(new PrintStream(out, true));
         try {
-            int code = new CommandLine(new Braid()).execute(args);
+            int code = Braid.commandLine().execute(args);
             assertEquals(0, code, "braid " + String.join(" ", args) + " failed:\n" + out);
         } finally {
             System.setOut(original);
@@ -102,6 +102,17 @@ class CommandLineTest {
                         "text-demo")) {
             assertTrue(run(command, "--help").contains("Usage: braid " + command), command);
         }
+    }
+
+    @Test
+    void aUsersMistakeIsOneLineWithExitCode2(@TempDir Path dir) {
+        java.io.StringWriter err = new java.io.StringWriter();
+        CommandLine cli = Braid.commandLine();
+        cli.setErr(new java.io.PrintWriter(err, true));
+        Path missing = dir.resolve("no-model");
+        assertEquals(2, cli.execute("serve", "--model", missing.toString(), "--port", "0"));
+        assertEquals(
+                "braid serve: --model " + missing + ": no such directory", err.toString().strip());
     }
 
     @Test
