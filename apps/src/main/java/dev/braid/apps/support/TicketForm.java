@@ -10,8 +10,10 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -51,7 +53,8 @@ final class TicketForm {
      */
     Ticket read(HttpServletRequest request) throws IOException {
         String contentType = request.getContentType();
-        if (contentType == null || !contentType.toLowerCase().startsWith("multipart/form-data")) {
+        if (contentType == null
+                || !contentType.toLowerCase(Locale.ROOT).startsWith("multipart/form-data")) {
             throw new RejectedRequest(
                     415,
                     null,
@@ -103,7 +106,7 @@ final class TicketForm {
         return new Ticket(text, image, audio);
     }
 
-    private java.util.Collection<Part> parts(HttpServletRequest request) throws IOException {
+    private Collection<Part> parts(HttpServletRequest request) throws IOException {
         try {
             return request.getParts();
         } catch (IllegalStateException | ServletException | IOException e) {
