@@ -1,13 +1,9 @@
 package dev.braid.apps;
 
 import ai.djl.ndarray.NDManager;
-import dev.braid.fusion.data.BatchLoader;
-import dev.braid.fusion.data.BatchLoaderConfig;
 import dev.braid.fusion.data.Dataset;
 import dev.braid.fusion.data.FeatureExtractor;
 import dev.braid.fusion.data.Manifest;
-import dev.braid.fusion.data.Order;
-import dev.braid.fusion.data.SampleSource;
 import dev.braid.fusion.data.Split;
 import dev.braid.fusion.model.FusionModel;
 import dev.braid.fusion.predict.ModelDirectory;
@@ -51,19 +47,14 @@ final class EvalCommand implements Callable<Integer> {
         Dataset dataset = Manifest.read(data);
         Tokenizer tokenizer = description.tokenizer(model);
         FeatureExtractor extractor = FeatureExtractor.of(tokenizer, description.features());
-        try (NDManager manager = NDManager.newBaseManager();
-                BatchLoader loader =
-                        new BatchLoader(
-                                SampleSource.of(dataset.entries(split), Order.SEQUENTIAL),
-                                extractor,
-                                description.schema(),
-                                new BatchLoaderConfig(64, 2, 4, 0))) {
+        try (NDManager manager = NDManager.newBaseManager()) {
             FusionModel fusionModel = description.loadModel(model, manager);
             Evaluation evaluation =
                     Evaluator.evaluate(
                             fusionModel,
                             manager,
-                            loader.epoch(0, 0),
+                            dataset.entries(split),
+                            extractor,
                             description.schema(),
                             Set.of());
             System.out.print(

@@ -5,13 +5,9 @@ import dev.braid.apps.report.RobustnessTable;
 import dev.braid.audio.augment.AdditiveNoise;
 import dev.braid.audio.augment.WaveformAugmentation;
 import dev.braid.fusion.Modality;
-import dev.braid.fusion.data.BatchLoader;
-import dev.braid.fusion.data.BatchLoaderConfig;
 import dev.braid.fusion.data.Dataset;
 import dev.braid.fusion.data.FeatureCache;
 import dev.braid.fusion.data.FeatureExtractor;
-import dev.braid.fusion.data.Order;
-import dev.braid.fusion.data.SampleSource;
 import dev.braid.fusion.data.Split;
 import dev.braid.fusion.model.FusionModel;
 import dev.braid.fusion.predict.ModelDirectory;
@@ -108,16 +104,13 @@ final class Robustness {
             Dataset dataset,
             FeatureExtractor extractor,
             Set<Modality> hidden) {
-        SampleSource test = SampleSource.of(dataset.entries(Split.TEST), Order.SEQUENTIAL);
-        try (BatchLoader loader =
-                new BatchLoader(
-                        test,
+        return Evaluator.evaluate(
+                        model,
+                        manager,
+                        dataset.entries(Split.TEST),
                         extractor,
                         description.schema(),
-                        new BatchLoaderConfig(64, 2, 4, 7))) {
-            return Evaluator.evaluate(
-                            model, manager, loader.epoch(0, 0), description.schema(), hidden)
-                    .metric("label/accuracy");
-        }
+                        hidden)
+                .metric("label/accuracy");
     }
 }

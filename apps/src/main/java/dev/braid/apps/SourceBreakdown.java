@@ -3,13 +3,9 @@ package dev.braid.apps;
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.braid.fusion.data.BatchLoader;
-import dev.braid.fusion.data.BatchLoaderConfig;
 import dev.braid.fusion.data.Dataset;
 import dev.braid.fusion.data.FeatureExtractor;
 import dev.braid.fusion.data.ManifestEntry;
-import dev.braid.fusion.data.Order;
-import dev.braid.fusion.data.SampleSource;
 import dev.braid.fusion.data.Split;
 import dev.braid.fusion.model.FusionModel;
 import dev.braid.fusion.predict.ModelDirectory;
@@ -50,16 +46,20 @@ final class SourceBreakdown {
 
     private SourceBreakdown() {}
 
+    /** The test tickets of one row, found once and scored by every model. */
+    private record Group(String task, String statedIn, List<ManifestEntry> entries) {}
+
     /**
      * Evaluates every model (name to model directory) on every group of {@code data}'s test set.
      */
     static List<Row> measure(Dataset data, Map<String, Path> models, List<String> tasks)
             throws IOException {
         Map<String, JsonNode> meta = readMeta(data.dir().resolve("meta.jsonl"));
-        List<Row> rows = new ArrayList<>();
+        List<ManifestEntry> test = data.entries(Split.TEST);
+        List<Group> groups = new ArrayList<>();
         for (String task : tasks) {
-            Map<String, List<ManifestEntry>> groups = new TreeMap<>();
-            for (ManifestEntry e : data.entries(Split.TEST)) {
+            Map<String, List<ManifestEntry>> byWhere = new TreeMap<>();
+            for (ManifestEntry e : test) {
                 JsonNode where =
                         meta.containsKey(e.id()) ? meta.get(e.id()).path(task + "_in") : null;
                 if (where == null || !where.isArray()) {
@@ -71,20 +71,36 @@ final class SourceBreakdown {
                                     + e.id()
                                     + "'");
                 }
-                groups.computeIfAbsent(group(where), g -> new ArrayList<>()).add(e);
+                byWhere.computeIfAbsent(group(where), g -> new ArrayList<>()).add(e);
             }
-            rows.add(new Row(task, ALL, data.entries(Split.TEST).size(), new LinkedHashMap<>()));
-            groups.forEach(
-                    (statedIn, entries) ->
-                            rows.add(
-                                    new Row(
-                                            task,
-                                            statedIn,
-                                            entries.size(),
-                                            new LinkedHashMap<>())));
+            groups.add(new Group(task, ALL, test));
+            byWhere.forEach((statedIn, entries) -> groups.add(new Group(task, statedIn, entries)));
+        }
+        List<Row> rows = new ArrayList<>();
+        for (Group g : groups) {
+            rows.add(new Row(g.task(), g.statedIn(), g.entries().size(), new LinkedHashMap<>()));
         }
         for (Map.Entry<String, Path> model : models.entrySet()) {
-            evaluate(model.getKey(), model.getValue(), data, meta, rows);
+            ModelDirectory description = ModelDirectory.read(model.getValue());
+            try (NDManager manager = NDManager.newBaseManager()) {
+                FusionModel fusionModel = description.loadModel(model.getValue(), manager);
+                FeatureExtractor features =
+                        FeatureExtractor.of(
+                                description.tokenizer(model.getValue()), description.features());
+                for (int i = 0; i < groups.size(); i++) {
+                    Group g = groups.get(i);
+                    double accuracy =
+                            Evaluator.evaluate(
+                                            fusionModel,
+                                            manager,
+                                            g.entries(),
+                                            features,
+                                            description.schema(),
+                                            Set.of())
+                                    .metric(g.task() + "/accuracy");
+                    rows.get(i).accuracy().put(model.getKey(), accuracy);
+                }
+            }
         }
         return rows;
     }
@@ -101,44 +117,6 @@ final class SourceBreakdown {
             s.append('\n');
         }
         return s.toString();
-    }
-
-    private static void evaluate(
-            String name, Path modelDir, Dataset data, Map<String, JsonNode> meta, List<Row> rows)
-            throws IOException {
-        ModelDirectory description = ModelDirectory.read(modelDir);
-        try (NDManager manager = NDManager.newBaseManager()) {
-            FusionModel model = description.loadModel(modelDir, manager);
-            FeatureExtractor features =
-                    FeatureExtractor.of(description.tokenizer(modelDir), description.features());
-            for (Row row : rows) {
-                List<ManifestEntry> entries = new ArrayList<>();
-                for (ManifestEntry e : data.entries(Split.TEST)) {
-                    if (row.statedIn().equals(ALL)
-                            || group(meta.get(e.id()).path(row.task() + "_in"))
-                                    .equals(row.statedIn())) {
-                        entries.add(e);
-                    }
-                }
-                try (BatchLoader loader =
-                        new BatchLoader(
-                                SampleSource.of(entries, Order.SEQUENTIAL),
-                                features,
-                                description.schema(),
-                                new BatchLoaderConfig(64, 2, 4, 7))) {
-                    row.accuracy()
-                            .put(
-                                    name,
-                                    Evaluator.evaluate(
-                                                    model,
-                                                    manager,
-                                                    loader.epoch(0, 0),
-                                                    description.schema(),
-                                                    Set.of())
-                                            .metric(row.task() + "/accuracy"));
-                }
-            }
-        }
     }
 
     private static String group(JsonNode where) {

@@ -5,7 +5,13 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.training.ParameterStore;
 import dev.braid.fusion.Modality;
 import dev.braid.fusion.data.Batch;
+import dev.braid.fusion.data.BatchLoader;
+import dev.braid.fusion.data.BatchLoaderConfig;
+import dev.braid.fusion.data.FeatureExtractor;
 import dev.braid.fusion.data.HeadTargets;
+import dev.braid.fusion.data.ManifestEntry;
+import dev.braid.fusion.data.Order;
+import dev.braid.fusion.data.SampleSource;
 import dev.braid.fusion.data.TaskSchema;
 import dev.braid.fusion.metrics.ClassificationMetrics;
 import dev.braid.fusion.metrics.RegressionMetrics;
@@ -27,6 +33,30 @@ import java.util.TreeMap;
 public final class Evaluator {
 
     private Evaluator() {}
+
+    /**
+     * Evaluates {@code model} on {@code entries} in their order, read in batches of 64 by a loader
+     * of its own with {@code features}: how a saved model is scored outside training. The loader's
+     * seed is fixed, so noise that {@code features} adds (robustness tables) is the same each time.
+     *
+     * @param hidden modalities to hide from every sample; empty for none
+     */
+    public static Evaluation evaluate(
+            FusionModel model,
+            NDManager manager,
+            List<ManifestEntry> entries,
+            FeatureExtractor features,
+            TaskSchema schema,
+            Set<Modality> hidden) {
+        try (BatchLoader loader =
+                new BatchLoader(
+                        SampleSource.of(entries, Order.SEQUENTIAL),
+                        features,
+                        schema,
+                        new BatchLoaderConfig(64, 2, 4, 7))) {
+            return evaluate(model, manager, loader.epoch(0, 0), schema, hidden);
+        }
+    }
 
     /**
      * Evaluates {@code model} on {@code batches}.
