@@ -98,7 +98,7 @@ final class ServeCommand implements Callable<Integer> {
                                 }));
         System.out.printf(
                 "Serving %s (model %s, replies %s). Ctrl-C stops.%n",
-                server.uri(host), modelDir, templates);
+                server.uri(), modelDir, templates);
         stopped.await();
         return 0;
     }

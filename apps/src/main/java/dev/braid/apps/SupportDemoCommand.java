@@ -86,7 +86,7 @@ final class SupportDemoCommand implements Callable<Integer> {
             rows.add(new ComparisonTable.Row(model.getKey(), scores));
             modelDirs.put(model.getKey(), result.modelDir());
             System.out.printf("done in %.0f s%n", result.seconds());
-            if (fused == null) {
+            if (model.getValue().equals(SupportModel.CONFIG)) {
                 fused = result;
                 fusedConfig = config;
                 SupportModel.copyReplies(data, result.modelDir());

@@ -1,5 +1,6 @@
 package dev.braid.apps.support;
 
+import dev.braid.fusion.Modality;
 import jakarta.servlet.MultipartConfigElement;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -10,6 +11,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -27,7 +29,9 @@ import java.util.Map;
  */
 final class TicketForm {
 
-    static final List<String> PARTS = List.of("text", "image", "audio");
+    /** The part of each modality, named as {@link FusionTicketRouter#partName} names it. */
+    static final List<String> PARTS =
+            Arrays.stream(Modality.values()).map(FusionTicketRouter::partName).toList();
 
     /** The request attribute through which Jetty takes a multipart configuration. */
     private static final String MULTIPART_CONFIG = "org.eclipse.jetty.multipartConfig";

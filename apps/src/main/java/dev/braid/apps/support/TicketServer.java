@@ -32,6 +32,7 @@ public final class TicketServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TicketServer.class);
 
     private final TicketRouter router;
+    private final String host;
     private final TicketForm form;
     private final Semaphore predicting;
     private final AtomicLong answered = new AtomicLong();
@@ -39,6 +40,7 @@ public final class TicketServer implements AutoCloseable {
 
     private TicketServer(TicketRouter router, ServerSettings settings) {
         this.router = router;
+        this.host = settings.host();
         this.form = new TicketForm(settings);
         this.predicting = new Semaphore(settings.maxConcurrentPredictions(), true);
         this.app = Javalin.create(config -> configure(config, settings));
@@ -86,7 +88,7 @@ public final class TicketServer implements AutoCloseable {
     }
 
     /** The page's address, e.g. {@code http://127.0.0.1:8080/}. */
-    public URI uri(String host) {
+    public URI uri() {
         return URI.create("http://" + host + ":" + port() + "/");
     }
 

@@ -27,7 +27,7 @@ final class ServedModel implements AutoCloseable {
 
     /** An address on the server, e.g. {@code uri("/api/tickets")}. */
     URI uri(String path) {
-        return server.uri("127.0.0.1").resolve(path);
+        return server.uri().resolve(path);
     }
 
     @Override
