@@ -118,28 +118,44 @@ public record RunConfig(
         private static ImageAugmentation imageSteps(double rotation, double jitter, double noise) {
             List<Augmentation> steps = new java.util.ArrayList<>();
             if (rotation > 0) {
-                steps.add(new Augmentation.Rotation(rotation));
+                steps.add(named("imageRotationDegrees", rotation, Augmentation.Rotation::new));
             }
             if (jitter > 0) {
-                steps.add(new Augmentation.ColorJitter(jitter, jitter));
+                steps.add(
+                        named("imageColorJitter", jitter, v -> new Augmentation.ColorJitter(v, v)));
             }
             if (noise > 0) {
-                steps.add(new Augmentation.GaussianNoise(noise));
+                steps.add(named("imageNoise", noise, Augmentation.GaussianNoise::new));
             }
             return steps.isEmpty() ? ImageAugmentation.none() : new ImageAugmentation(steps);
+        }
+
+        /** Makes one step, naming the field when its value is out of the step's range. */
+        private static <T> T named(
+                String field, double value, java.util.function.DoubleFunction<T> step) {
+            try {
+                return step.apply(value);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(
+                        "augment." + field + " (" + value + "): " + e.getMessage(), e);
+            }
         }
 
         private static List<WaveformAugmentation> audioSteps(
                 double gainDb, double shiftSeconds, double snrDb) {
             List<WaveformAugmentation> steps = new java.util.ArrayList<>();
             if (gainDb > 0) {
-                steps.add(new RandomGain(-gainDb, gainDb));
+                steps.add(named("audioGainDb", gainDb, v -> new RandomGain(-v, v)));
             }
             if (shiftSeconds > 0) {
-                steps.add(new TimeShift(shiftSeconds));
+                steps.add(named("audioShiftSeconds", shiftSeconds, TimeShift::new));
             }
             if (snrDb > 0) {
-                steps.add(new AdditiveNoise(snrDb, Math.max(snrDb, 30)));
+                steps.add(
+                        named(
+                                "audioNoiseSnrDb",
+                                snrDb,
+                                v -> new AdditiveNoise(v, Math.max(v, 30))));
             }
             return steps;
         }

@@ -28,15 +28,19 @@ public record ServerSettings(
 
     public ServerSettings {
         if (port < 0 || port > 65535) {
-            throw new IllegalArgumentException("port " + port + " is not in 0..65535");
+            throw new IllegalArgumentException("port (" + port + ") must be in 0..65535");
         }
         if (maxPartBytes < 1024) {
             throw new IllegalArgumentException(
-                    "maxPartBytes " + maxPartBytes + " is below 1024 bytes");
+                    "maxPartBytes (" + maxPartBytes + ") must be at least 1024");
         }
-        if (maxTextChars < 1 || maxConcurrentPredictions < 1) {
+        if (maxTextChars < 1) {
             throw new IllegalArgumentException(
-                    "maxTextChars and maxConcurrentPredictions must be positive");
+                    "maxTextChars (" + maxTextChars + ") must be positive");
+        }
+        if (maxConcurrentPredictions < 1) {
+            throw new IllegalArgumentException(
+                    "maxConcurrentPredictions (" + maxConcurrentPredictions + ") must be positive");
         }
     }
 

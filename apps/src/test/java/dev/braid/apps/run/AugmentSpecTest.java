@@ -53,6 +53,7 @@ class AugmentSpecTest {
                         () -> RunConfig.parse("augment: {imageNoise: 2}", List.of(), "a.yaml"));
         assertTrue(
                 invalid.getMessage().startsWith("a.yaml: ")
+                        && invalid.getMessage().contains("augment.imageNoise (2.0)")
                         && invalid.getMessage().contains("std (2.0)"),
                 invalid.getMessage());
     }
