@@ -12,6 +12,7 @@ import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.LayerNorm;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import dev.braid.tensor.Scalars;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -130,7 +131,7 @@ public final class SpectrogramEncoder extends AbstractBlock {
             x = x.mul(keep.reshape(keep.getShape().get(0), 1, 1, -1)); // (B, C, M, F)
             x = conv.forward(parameterStore, new NDList(x), training).singletonOrThrow();
             x = Activation.gelu(x); // (B, C, ceil(M/2), ceil(F/2))
-            lengths = lengths.add(1).div(2).floor();
+            lengths = Scalars.div(lengths.add(1), 2).floor();
         }
         Shape s = x.getShape(); // (B, C, M', T')
         x =

@@ -10,6 +10,7 @@ import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import dev.braid.fusion.Modality;
+import dev.braid.tensor.Scalars;
 import dev.braid.text.encoder.Pooling;
 import dev.braid.text.transformer.AttentionBias;
 import java.util.ArrayList;
@@ -63,7 +64,8 @@ public final class GatedMultimodalUnit extends FusionBlock {
                         .singletonOrThrow(); // (B, M)
         NDArray presence = concat(present, 1); // (B, M)
         NDArray z =
-                scores.add(presence.sub(1f).mul(-AttentionBias.BLOCKED)).softmax(1); // absent -> 0
+                scores.add(Scalars.mul(presence.sub(1f), -AttentionBias.BLOCKED))
+                        .softmax(1); // absent -> 0
         NDArray mixed = concat(hidden, 1).mul(z.expandDims(2)).sum(new int[] {1}); // (B, D)
         return new NDList(mixed.expandDims(1), anyPresent(projected).expandDims(1));
     }

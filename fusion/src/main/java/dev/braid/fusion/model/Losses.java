@@ -3,6 +3,7 @@ package dev.braid.fusion.model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import dev.braid.tensor.Scalars;
 
 /**
  * The losses of Braid's heads. Each takes a {@code present} mask {@code [B]} and averages over the
@@ -35,14 +36,14 @@ public final class Losses {
         NDArray logp = logits.logSoftmax(1);
         NDArray target = safe.oneHot((int) classes).toType(DataType.FLOAT32, false); // (B, C)
         if (smoothing > 0) {
-            target = target.mul(1 - smoothing).add(smoothing / classes);
+            target = Scalars.mul(target, 1 - smoothing).add(smoothing / classes);
         }
         NDArray perSample = logp.mul(target).sum(new int[] {1}).neg(); // (B)
         NDArray weight = present.toType(DataType.FLOAT32, false);
         if (classWeights != null) {
             weight = weight.mul(classWeights.get(safe));
         }
-        return perSample.mul(weight).sum().div(weight.sum().maximum(1e-12f));
+        return perSample.mul(weight).sum().div(Scalars.maximum(weight.sum(), 1e-12f));
     }
 
     /**
@@ -55,12 +56,12 @@ public final class Losses {
     public static NDArray binaryCrossEntropy(NDArray logits, NDArray targets, NDArray present) {
         // log(1 + e^x) - t·x, written stably as max(x, 0) - t·x + log(1 + e^-|x|)
         NDArray perLabel =
-                logits.maximum(0f)
+                Scalars.maximum(logits, 0f)
                         .sub(logits.mul(targets))
                         .add(logits.abs().neg().exp().add(1f).log());
         NDArray weight = present.toType(DataType.FLOAT32, false);
         NDArray perSample = perLabel.mean(new int[] {1});
-        return perSample.mul(weight).sum().div(weight.sum().maximum(1f));
+        return perSample.mul(weight).sum().div(Scalars.maximum(weight.sum(), 1f));
     }
 
     /**
@@ -73,7 +74,7 @@ public final class Losses {
     public static NDArray meanSquaredError(NDArray predictions, NDArray targets, NDArray present) {
         NDArray error = predictions.reshape(targets.getShape()).sub(targets);
         NDArray weight = present.toType(DataType.FLOAT32, false);
-        return error.square().mul(weight).sum().div(weight.sum().maximum(1f));
+        return error.square().mul(weight).sum().div(Scalars.maximum(weight.sum(), 1f));
     }
 
     /**
@@ -88,18 +89,19 @@ public final class Losses {
      */
     public static NDArray infoNce(NDArray a, NDArray b, NDArray bothPresent, float temperature) {
         NDManager manager = a.getManager();
-        NDArray na = a.div(a.norm(new int[] {1}, true).maximum(1e-6f));
-        NDArray nb = b.div(b.norm(new int[] {1}, true).maximum(1e-6f));
-        NDArray logits = na.matMul(nb.transpose()).div(temperature); // (B, B)
+        NDArray na = a.div(Scalars.maximum(a.norm(new int[] {1}, true), 1e-6f));
+        NDArray nb = b.div(Scalars.maximum(b.norm(new int[] {1}, true), 1e-6f));
+        NDArray logits = Scalars.div(na.matMul(nb.transpose()), temperature); // (B, B)
         NDArray keep = bothPresent.toType(DataType.FLOAT32, false);
         // Pairs with an absent side are removed from both the rows and the candidates.
-        NDArray blocked = keep.sub(1f).mul(1e9f).expandDims(0); // (1, B)
+        NDArray blocked = Scalars.mul(keep.sub(1f), 1e9f).expandDims(0); // (1, B)
         long batch = a.getShape().get(0);
         NDArray diagonal = manager.arange(batch).toType(DataType.INT64, false);
         NDArray rows = Losses.crossEntropy(logits.add(blocked), diagonal, bothPresent, 0f, null);
         NDArray cols =
                 Losses.crossEntropy(
                         logits.transpose().add(blocked), diagonal, bothPresent, 0f, null);
-        return rows.add(cols).div(2f).mul(keep.sum().gt(1f).toType(DataType.FLOAT32, false));
+        return Scalars.div(rows.add(cols), 2f)
+                .mul(keep.sum().gt(1f).toType(DataType.FLOAT32, false));
     }
 }

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
+import dev.braid.tensor.Scalars;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -121,25 +122,24 @@ public final class AdamW implements AutoCloseable {
         NDArray v = secondMoments[i];
         try (NDArray g = weight.getGradient()) {
             if (weight.getShape().dimension() > 1 && config.weightDecay() > 0) {
-                weight.muli((float) (1 - lr * config.weightDecay()));
+                Scalars.muli(weight, 1 - lr * config.weightDecay());
             }
             // m += (1 - beta1) (g - m), PyTorch's lerp
             try (NDArray delta = g.sub(m)) {
-                m.addi(delta.muli((float) (1 - beta1)));
+                m.addi(Scalars.muli(delta, 1 - beta1));
             }
             // v = beta2 v + (1 - beta2) g²
             try (NDArray squared = g.mul(g)) {
-                v.muli((float) beta2).addi(squared.muli((float) (1 - beta2)));
+                Scalars.muli(v, beta2).addi(Scalars.muli(squared, 1 - beta2));
             }
             double stepSize = lr / (1 - Math.pow(beta1, t));
             double correction2Sqrt = Math.sqrt(1 - Math.pow(beta2, t));
             try (NDArray denominator = v.sqrt();
                     NDArray ratio =
                             m.div(
-                                    denominator
-                                            .divi((float) correction2Sqrt)
+                                    Scalars.divi(denominator, correction2Sqrt)
                                             .addi((float) config.eps()))) {
-                weight.subi(ratio.muli((float) stepSize));
+                weight.subi(Scalars.muli(ratio, stepSize));
             }
         }
     }

@@ -17,6 +17,8 @@ import dev.braid.fusion.data.TaskSchema;
 import dev.braid.fusion.model.FusionModel;
 import dev.braid.fusion.model.Losses;
 import dev.braid.fusion.model.ModalityDropout;
+import dev.braid.tensor.NonFiniteGradientException;
+import dev.braid.tensor.Scalars;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,22 +38,23 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A step: per micro-batch, a fresh {@code NDManager} holds every array of the batch and is
  * closed when the micro-batch ends; forward, the heads' summed loss, backward. After {@code
- * accumulation} micro-batches: the global gradient norm (a non-finite norm means the step is
- * recomputed, see below), clipping, the warm-up/cosine learning rate, AdamW, zeroed gradients.
- * After each epoch: evaluation on the validation loader, early stopping, the best weights kept.
+ * accumulation} micro-batches: the global gradient norm (a non-finite one ends the run with a
+ * {@link NonFiniteGradientException} naming the step and the parameter), clipping, the
+ * warm-up/cosine learning rate, AdamW, zeroed gradients. After each epoch: evaluation on the
+ * validation loader, early stopping, the best weights kept.
  *
  * <p>Everything random derives from the seed and a counter — dropout and modality dropout from
  * (seed, step), data order and augmentation from (seed, epoch) — so a checkpoint needs only the
  * counters, and a run stopped and resumed from its checkpoint equals one that never stopped.
  * Checkpoints are written at the end of every epoch and when {@code maxSteps} stops the run.
  *
- * <p>On this project's CPUs libtorch has been seen to return NaN gradients at random steps for a
- * finite loss, and the same step recomputed is finite: a non-finite gradient is recomputed up to
- * {@link #MAX_ATTEMPTS} times, then the step is skipped with a warning.
+ * <p>A run is bit-for-bit repeatable: the same seed, data and configuration give the same weights.
+ * (Braid's first version saw non-finite gradients at random steps and recomputed them; the cause
+ * was DJL freeing the scalar of {@code x.mul(2f)} before backward, see {@code
+ * dev.braid.tensor.Scalars}.)
  */
 public final class FusionTrainer {
 
-    static final int MAX_ATTEMPTS = 3;
     static final String BEST_PARAMETERS = "best.params";
     static final String CHECKPOINT = "checkpoint";
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -182,10 +185,8 @@ public final class FusionTrainer {
                     float lr = schedule.at(step);
                     StepOutcome outcome =
                             step(model, store, manager, parameters.trainable(), micro, step);
-                    if (outcome.applied()) {
-                        optimizer.step(parameters.trainable(), lr);
-                        lastLoss = outcome.loss();
-                    }
+                    optimizer.step(parameters.trainable(), lr);
+                    lastLoss = outcome.loss();
                     Gradients.zero(parameters.all());
                     step++;
                     for (Batch b : micro) {
@@ -315,9 +316,14 @@ public final class FusionTrainer {
     }
 
     /** What one optimiser step's gradient computation gave. */
-    private record StepOutcome(float loss, float gradNorm, boolean applied) {}
+    private record StepOutcome(float loss, float gradNorm) {}
 
-    /** Accumulates the gradients of the micro-batches, recomputing when they are not finite. */
+    /**
+     * Accumulates the gradients of the micro-batches and clips them by global norm.
+     *
+     * @throws NonFiniteGradientException if a gradient is not finite; the loss, the step and the
+     *     first such parameter are named
+     */
     private StepOutcome step(
             FusionModel model,
             ParameterStore store,
@@ -325,48 +331,20 @@ public final class FusionTrainer {
             List<Parameter> trainable,
             List<Batch> micro,
             int step) {
-        try (NDManager snapshot = manager.newSubManager()) {
-            // A recomputed step must see the BatchNorm statistics the first attempt saw.
-            List<Parameter> buffers = new ArrayList<>();
-            List<NDArray> saved = new ArrayList<>();
-            model.getParameters()
-                    .forEach(
-                            p -> {
-                                if (!p.getValue().requiresGradient()) {
-                                    NDArray copy = p.getValue().getArray().duplicate();
-                                    copy.attach(snapshot);
-                                    buffers.add(p.getValue());
-                                    saved.add(copy);
-                                }
-                            });
-            for (int attempt = 1; ; attempt++) {
-                Engine.getInstance().setRandomSeed(Seeds.forStep(config.seed(), step));
-                SplittableRandom random = new SplittableRandom(Seeds.forStep(config.seed(), step));
-                float loss = 0;
-                for (Batch batch : micro) {
-                    loss += forwardBackward(model, store, manager, batch, random, micro.size());
-                }
-                float norm = Gradients.globalNorm(trainable, snapshot);
-                if (Float.isFinite(norm)) {
-                    if (config.clipNorm() > 0 && norm > config.clipNorm()) {
-                        Gradients.scale(trainable, config.clipNorm() / norm);
-                    }
-                    return new StepOutcome(loss, norm, true);
-                }
-                Gradients.zero(trainable);
-                for (int i = 0; i < buffers.size(); i++) {
-                    saved.get(i).copyTo(buffers.get(i).getArray());
-                }
-                if (attempt == MAX_ATTEMPTS) {
-                    LOG.warn(
-                            "step {}: gradient still not finite after {} attempts; skipping the step",
-                            step,
-                            attempt);
-                    return new StepOutcome(loss, norm, false);
-                }
-                LOG.warn("step {}: non-finite gradient (loss {}), recomputing", step, loss);
-            }
+        Engine.getInstance().setRandomSeed(Seeds.forStep(config.seed(), step));
+        SplittableRandom random = new SplittableRandom(Seeds.forStep(config.seed(), step));
+        float loss = 0;
+        for (Batch batch : micro) {
+            loss += forwardBackward(model, store, manager, batch, random, micro.size());
         }
+        float norm = Gradients.globalNorm(trainable, manager);
+        if (!Float.isFinite(norm)) {
+            throw NonFiniteGradientException.at(step, loss, trainable);
+        }
+        if (config.clipNorm() > 0 && norm > config.clipNorm()) {
+            Gradients.scale(trainable, config.clipNorm() / norm);
+        }
+        return new StepOutcome(loss, norm);
     }
 
     /** One micro-batch: forward, loss, backward; returns its share of the step's loss. */
@@ -391,14 +369,17 @@ public final class FusionTrainer {
                                             batch.targets(),
                                             config.labelSmoothing(),
                                             batchManager)
-                                    .add(alignment(model, out).mul(config.contrastiveWeight()));
+                                    .add(
+                                            Scalars.mul(
+                                                    alignment(model, out),
+                                                    config.contrastiveWeight()));
                 } else {
                     Map<String, NDArray> logits = model.predict(store, inputs, true);
                     total =
                             HeadLosses.total(
                                     logits, batch.targets(), config.labelSmoothing(), batchManager);
                 }
-                collector.backward(total.div(microBatches));
+                collector.backward(Scalars.div(total, microBatches));
                 return total.getFloat() / microBatches;
             }
         }

@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
+import dev.braid.tensor.Scalars;
 import java.util.List;
 
 /**
@@ -49,7 +50,8 @@ public final class Gradients {
      * Clips by global norm: if the {@link #globalNorm} exceeds {@code maxNorm}, multiplies every
      * gradient by {@code maxNorm / norm}, so the clipped norm is {@code maxNorm}; otherwise leaves
      * them alone. (PyTorch's {@code clip_grad_norm_} divides by {@code norm + 1e-6} instead.) A
-     * non-finite norm leaves the gradients alone: the caller should recompute or skip the step.
+     * non-finite norm leaves the gradients alone: the caller should stop (see {@code
+     * NonFiniteGradientException}).
      *
      * @param maxNorm the largest allowed global norm, positive
      * @param scratch a manager for the temporaries
@@ -75,14 +77,14 @@ public final class Gradients {
     public static void scale(List<Parameter> parameters, float factor) {
         for (Parameter parameter : parameters) {
             try (NDArray gradient = parameter.getArray().getGradient()) {
-                gradient.muli(factor);
+                Scalars.muli(gradient, factor);
             }
         }
     }
 
     /**
      * Sets every gradient to zero in place. Backward passes add to the gradients, so this runs
-     * after each optimiser step and before recomputing a step whose gradient was not finite.
+     * after each optimiser step.
      */
     public static void zero(List<Parameter> parameters) {
         for (Parameter parameter : parameters) {

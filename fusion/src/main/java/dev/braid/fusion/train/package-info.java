@@ -12,29 +12,22 @@
  *
  * <pre>{@code
  * List<Parameter> trainable = parameters.trainable();   // parameters: TrainableParameters
- * for (int attempt = 1; ; attempt++) {
- *     Engine.getInstance().setRandomSeed(Seeds.forStep(seed, step)); // same dropout on retry
- *     try (NDManager stepManager = manager.newSubManager()) {
- *         float loss = 0;
- *         for (Batch micro : microBatches) {            // forward + backward add up gradients
- *             loss += forwardBackward(micro, stepManager) / k;
- *         }
- *         Gradients.scale(trainable, 1f / k);             // sum of k micro-batches -> mean
- *         float norm = Gradients.clipByGlobalNorm(trainable, maxNorm, stepManager);
- *         boolean finite = Float.isFinite(norm);
- *         if (finite || attempt == MAX_ATTEMPTS) {
- *             float lr = schedule.at(step);
- *             if (finite) {                               // NaN would poison the moments for good
- *                 optimizer.step(trainable, lr);
- *             }
- *             Gradients.zero(parameters.all());           // frozen ones get gradients too
- *             step++;
- *             listeners.onStep(new StepEvent(step, epoch, totalSteps, loss, lr, norm, rate));
- *             break;
- *         }
- *         Gradients.zero(parameters.all());               // libtorch's random NaN: recompute
+ * Engine.getInstance().setRandomSeed(Seeds.forStep(seed, step)); // dropout from (seed, step)
+ * float loss = 0;
+ * for (Batch micro : microBatches) {                    // forward + backward add up gradients,
+ *     try (NDManager batchManager = manager.newSubManager()) {   // each of the k scaled by 1/k
+ *         loss += forwardBackward(micro, batchManager) / k;
  *     }
  * }
+ * float norm = Gradients.globalNorm(trainable, manager);
+ * if (!Float.isFinite(norm)) {                          // a bug, never retried or skipped
+ *     throw NonFiniteGradientException.at(step, loss, trainable);
+ * }
+ * Gradients.scale(trainable, Math.min(1, maxNorm / norm));   // clipping by global norm
+ * optimizer.step(trainable, schedule.at(step));
+ * Gradients.zero(parameters.all());                     // frozen ones get gradients too
+ * step++;
+ * listeners.onStep(new StepEvent(step, epoch, totalSteps, loss, lr, norm, rate));
  * }</pre>
  */
 package dev.braid.fusion.train;

@@ -3,6 +3,7 @@ package dev.braid.text.encoder;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
+import dev.braid.tensor.Scalars;
 
 /** Turns a sequence of tokens {@code [B, T, D]} into one vector per sample {@code [B, D]}. */
 public final class Pooling {
@@ -22,7 +23,7 @@ public final class Pooling {
      */
     public static NDArray maskedMean(NDArray tokens, NDArray mask) {
         NDArray weights = mask.toType(DataType.FLOAT32, false).expandDims(2); // (B, T, 1)
-        NDArray count = weights.sum(new int[] {1}).maximum(1f); // (B, 1)
+        NDArray count = Scalars.maximum(weights.sum(new int[] {1}), 1f); // (B, 1)
         return tokens.mul(weights).sum(new int[] {1}).div(count);
     }
 }

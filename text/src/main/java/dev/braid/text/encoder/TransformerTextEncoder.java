@@ -15,6 +15,7 @@ import ai.djl.nn.norm.Dropout;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.NormalInitializer;
 import ai.djl.util.PairList;
+import dev.braid.tensor.Scalars;
 import dev.braid.text.transformer.AttentionBias;
 import dev.braid.text.transformer.Norm;
 import dev.braid.text.transformer.NormPlacement;
@@ -113,7 +114,7 @@ public final class TransformerTextEncoder extends AbstractBlock {
         NDArray x =
                 Embedding.embedding(ids.toType(DataType.INT64, false), table, SparseFormat.DENSE)
                         .singletonOrThrow();
-        x = x.mul((float) Math.sqrt(width)); // (B, T, D)
+        x = Scalars.mul(x, Math.sqrt(width)); // (B, T, D)
         if (config.position() == PositionEncoding.SINUSOIDAL) {
             x = x.add(sinusoids(manager, length, width));
         } else if (config.position() == PositionEncoding.LEARNED) {

@@ -11,6 +11,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import dev.braid.tensor.Scalars;
 import dev.braid.text.encoder.TransformerTextEncoder;
 import dev.braid.text.transformer.Norm;
 
@@ -81,7 +82,7 @@ public final class MaskedLanguageModel extends AbstractBlock {
         NDArray safeLabels = labels.mul(predicted.toType(DataType.INT64, false)); // -1 -> 0
         NDArray logProbabilities = logits.logSoftmax(2);
         NDArray picked = logProbabilities.gather(safeLabels.expandDims(2), 2).squeeze(2); // (B, T)
-        return picked.mul(weights).sum().neg().div(weights.sum().maximum(1f));
+        return picked.mul(weights).sum().neg().div(Scalars.maximum(weights.sum(), 1f));
     }
 
     @Override

@@ -13,14 +13,13 @@ import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
+import dev.braid.tensor.NonFiniteGradientException;
 import dev.braid.text.tokenize.EncodedBatch;
 import dev.braid.text.tokenize.Tokenizer;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Pre-trains a {@link MaskedLanguageModel} on unlabeled text with AdamW.
@@ -78,15 +77,6 @@ public final class MlmPretrainer {
         void onStep(int step, int steps, float loss);
     }
 
-    /**
-     * On this project's CPUs, libtorch has been seen to return NaN gradients at random steps for a
-     * finite loss, and the same step recomputed is finite. A non-finite gradient is therefore
-     * recomputed, up to this many times in all, before the step is skipped.
-     */
-    static final int MAX_ATTEMPTS = 3;
-
-    private static final Logger LOG = LoggerFactory.getLogger(MlmPretrainer.class);
-
     private final Config config;
 
     public MlmPretrainer(Config config) {
@@ -98,6 +88,7 @@ public final class MlmPretrainer {
      *
      * @return the loss of every step
      * @throws IllegalArgumentException if the corpus is empty
+     * @throws NonFiniteGradientException if a step's gradient is not finite
      */
     public float[] train(
             MaskedLanguageModel model,
@@ -146,35 +137,22 @@ public final class MlmPretrainer {
             EncodedBatch batch = tokenizer.encodeBatch(texts, maxLength);
             MlmMasking.Masked masked = masking.apply(batch, random);
             Shape batchShape = new Shape(batch.size(), batch.length());
-            for (int attempt = 1; ; attempt++) {
-                try (NDManager stepManager = manager.newSubManager()) {
-                    NDList inputs =
-                            new NDList(
-                                    stepManager.create(masked.inputIds(), batchShape),
-                                    stepManager.create(batch.mask(), batchShape));
-                    NDArray labels = stepManager.create(masked.labels(), batchShape);
-                    try (GradientCollector collector =
-                            Engine.getInstance().newGradientCollector()) {
-                        NDArray logits = model.forward(store, inputs, true).singletonOrThrow();
-                        NDArray loss = MaskedLanguageModel.loss(logits, labels);
-                        collector.backward(loss);
-                        losses[step] = loss.getFloat();
-                    }
-                    if (gradientsFinite(parameters, stepManager)) {
-                        update(parameters, optimizer);
-                        break;
-                    }
-                    zeroGradients(parameters);
-                    if (attempt == MAX_ATTEMPTS) {
-                        // A NaN fed to Adam would stay in its moments for good: skip the step.
-                        LOG.warn("step {}: gradient still not finite; skipping the step", step);
-                        break;
-                    }
-                    LOG.warn(
-                            "step {}: non-finite gradient, recomputing (attempt {})",
-                            step,
-                            attempt);
+            try (NDManager stepManager = manager.newSubManager()) {
+                NDList inputs =
+                        new NDList(
+                                stepManager.create(masked.inputIds(), batchShape),
+                                stepManager.create(batch.mask(), batchShape));
+                NDArray labels = stepManager.create(masked.labels(), batchShape);
+                try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+                    NDArray logits = model.forward(store, inputs, true).singletonOrThrow();
+                    NDArray loss = MaskedLanguageModel.loss(logits, labels);
+                    collector.backward(loss);
+                    losses[step] = loss.getFloat();
                 }
+                if (!gradientsFinite(parameters, stepManager)) {
+                    throw NonFiniteGradientException.at(step, losses[step], parameters);
+                }
+                update(parameters, optimizer);
             }
             if (listener != null) {
                 listener.onStep(step, config.steps(), losses[step]);

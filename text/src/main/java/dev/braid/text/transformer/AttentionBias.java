@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import dev.braid.tensor.Scalars;
 
 /**
  * Additive attention biases, added to the scores before the softmax: 0 where attention is allowed,
@@ -28,7 +29,7 @@ public final class AttentionBias {
      */
     public static NDArray keyPadding(NDArray mask) {
         NDArray real = mask.toType(DataType.FLOAT32, false);
-        return real.sub(1f).mul(-BLOCKED).expandDims(1).expandDims(1); // (B, 1, 1, Tk)
+        return Scalars.mul(real.sub(1f), -BLOCKED).expandDims(1).expandDims(1); // (B, 1, 1, Tk)
     }
 
     /**

@@ -10,6 +10,7 @@ import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.Dropout;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import dev.braid.tensor.Scalars;
 
 /**
  * Multi-head scaled dot-product attention, for self-attention (query and source the same) and
@@ -74,7 +75,8 @@ public final class MultiHeadAttention extends AbstractBlock {
             k = rotary.apply(k);
         }
         NDArray scores =
-                q.matMul(k.transpose(0, 1, 3, 2)).div(Math.sqrt(headWidth)); // (B, H, Tq, Tk)
+                Scalars.div(
+                        q.matMul(k.transpose(0, 1, 3, 2)), Math.sqrt(headWidth)); // (B, H, Tq, Tk)
         if (inputs.size() > 2) {
             scores = scores.add(inputs.get(2));
         }

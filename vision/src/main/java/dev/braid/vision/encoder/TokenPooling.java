@@ -2,6 +2,7 @@ package dev.braid.vision.encoder;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import dev.braid.tensor.Scalars;
 
 /** Turns an encoder's {@code (tokens, mask)} into one vector per sample. */
 public final class TokenPooling {
@@ -18,7 +19,7 @@ public final class TokenPooling {
     public static NDArray maskedMean(NDArray tokens, NDArray mask) {
         NDArray weights = mask.toType(tokens.getDataType(), false).expandDims(2); // (B, L, 1)
         NDArray sum = tokens.mul(weights).sum(new int[] {1}); // (B, D)
-        NDArray count = weights.sum(new int[] {1}).maximum(1f); // (B, 1)
+        NDArray count = Scalars.maximum(weights.sum(new int[] {1}), 1f); // (B, 1)
         return sum.div(count);
     }
 
