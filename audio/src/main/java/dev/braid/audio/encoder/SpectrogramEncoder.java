@@ -30,7 +30,7 @@ import java.util.List;
  *
  * <ul>
  *   <li>input: {@code logMel (B, M, F)} float, {@code lengths (B)} int, the real frame count of
- *       each clip (0 ≤ length ≤ F; 0 means the clip is absent);
+ *       each clip (0 ≤ length ≤ F; 0 means the clip is absent; values outside are clamped);
  *   <li>output: {@code tokens (B, T', D)} float, zero at padding, and {@code mask (B, T')} boolean,
  *       true for the first {@code outputFrames(length, L)} tokens of each clip.
  * </ul>
@@ -124,8 +124,11 @@ public final class SpectrogramEncoder extends AbstractBlock {
             PairList<String, Object> params) {
         checkInputs(inputs.get(0).getShape(), inputs.get(1).getShape());
         NDArray x = inputs.get(0).expandDims(1); // (B, 1, M, F)
-        NDArray lengths = inputs.get(1).toType(DataType.FLOAT32, false); // (B)
-        checkLengths(lengths, x.getShape().get(3));
+        // Clamped in the graph rather than checked: a check would read the lengths back every
+        // step, and the batches Braid builds (SpectrogramBatch, the fusion Collator) cannot break
+        // it.
+        long frames = x.getShape().get(3);
+        NDArray lengths = inputs.get(1).toType(DataType.FLOAT32, false).clip(0, frames); // (B)
         for (Conv2d conv : convolutions) {
             NDArray keep = keep(lengths, x.getShape().get(3)); // (B, F)
             x = x.mul(keep.reshape(keep.getShape().get(0), 1, 1, -1)); // (B, C, M, F)
@@ -165,23 +168,6 @@ public final class SpectrogramEncoder extends AbstractBlock {
         if (lengths.dimension() != 1 || lengths.get(0) != logMel.get(0)) {
             throw new IllegalArgumentException(
                     "lengths shape " + lengths + " must be (B) with B = " + logMel.get(0));
-        }
-    }
-
-    private static void checkLengths(NDArray lengths, long frames) {
-        if (lengths.isEmpty()) {
-            return;
-        }
-        float max = lengths.max().getFloat();
-        float min = lengths.min().getFloat();
-        if (min < 0 || max > frames) {
-            throw new IllegalArgumentException(
-                    "lengths must be in [0, F ("
-                            + frames
-                            + ")], got min "
-                            + (int) min
-                            + " and max "
-                            + (int) max);
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.braid.text.encoder;
 
+import ai.djl.engine.EngineException;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -111,9 +112,7 @@ public final class TransformerTextEncoder extends AbstractBlock {
         int width = config.width();
 
         NDArray table = store.getValue(tokenEmbedding, ids.getDevice(), training);
-        NDArray x =
-                Embedding.embedding(ids.toType(DataType.INT64, false), table, SparseFormat.DENSE)
-                        .singletonOrThrow();
+        NDArray x = embed(ids, table); // (B, T, D)
         x = Scalars.mul(x, Math.sqrt(width)); // (B, T, D)
         if (config.position() == PositionEncoding.SINUSOIDAL) {
             x = x.add(sinusoids(manager, length, width));
@@ -138,6 +137,25 @@ public final class TransformerTextEncoder extends AbstractBlock {
         return new NDList(x, mask);
     }
 
+    /**
+     * The token embeddings of {@code ids}. Torch itself refuses an id outside the table; the range
+     * is not checked beforehand, since that would read the ids back every step.
+     */
+    private NDArray embed(NDArray ids, NDArray table) {
+        try {
+            return Embedding.embedding(ids.toType(DataType.INT64, false), table, SparseFormat.DENSE)
+                    .singletonOrThrow();
+        } catch (EngineException e) {
+            throw new IllegalArgumentException(
+                    "token ids must be in [0, "
+                            + config.vocabularySize()
+                            + "): "
+                            + e.getMessage().lines().findFirst().orElse("")
+                            + "; was the batch encoded with another tokenizer?",
+                    e);
+        }
+    }
+
     private void checkInputs(NDArray ids, NDArray mask) {
         Shape shape = ids.getShape();
         if (shape.dimension() != 2) {
@@ -157,20 +175,6 @@ public final class TransformerTextEncoder extends AbstractBlock {
                             + ") exceeds maxLength ("
                             + config.maxLength()
                             + "); truncate when encoding the batch");
-        }
-        if (shape.size() > 0) {
-            long min = ids.min().toType(DataType.INT64, false).getLong();
-            long max = ids.max().toType(DataType.INT64, false).getLong();
-            if (min < 0 || max >= config.vocabularySize()) {
-                throw new IllegalArgumentException(
-                        "token ids must be in [0, "
-                                + config.vocabularySize()
-                                + "), found ids from "
-                                + min
-                                + " to "
-                                + max
-                                + "; was the batch encoded with another tokenizer?");
-            }
         }
     }
 
