@@ -3,13 +3,13 @@ package dev.braid.apps;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import dev.braid.apps.run.RunConfig;
 import dev.braid.apps.run.TrainingRun;
 import dev.braid.fusion.Modality;
 import dev.braid.fusion.data.BatchLoader;
 import dev.braid.fusion.data.BatchLoaderConfig;
 import dev.braid.fusion.data.Dataset;
 import dev.braid.fusion.data.FeatureExtractor;
+import dev.braid.fusion.data.Manifest;
 import dev.braid.fusion.data.ManifestEntry;
 import dev.braid.fusion.data.Order;
 import dev.braid.fusion.data.SampleSource;
@@ -20,8 +20,6 @@ import dev.braid.fusion.model.ModelConfig;
 import dev.braid.fusion.predict.FusionPredictor;
 import dev.braid.fusion.predict.ModelDirectory;
 import dev.braid.fusion.train.Evaluator;
-import dev.braid.fusion.train.StepEvent;
-import dev.braid.fusion.train.TrainingListener;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,10 +39,11 @@ import picocli.CommandLine.Option;
         name = "bench",
         mixinStandardHelpOptions = true,
         description = {
-            "Measure the default AV-MNIST model on this machine: training samples/s and steps/s,"
-                    + " achieved GFLOP/s against a 2048x2048 matrix product, single-sample predict"
-                    + " latency p50/p99, batch inference samples/s, native memory after warm-up vs"
-                    + " after many steps."
+            "Measure Braid on this machine: training samples/s and steps/s of the default"
+                    + " AV-MNIST model, achieved GFLOP/s against a 2048x2048 matrix product (also"
+                    + " at a compute-bound width), the customer-service model's training rate,"
+                    + " memory after the first epoch vs after many steps, single-sample predict"
+                    + " latency p50/p99 and batch inference samples/s."
         })
 final class BenchCommand implements Callable<Integer> {
 
@@ -55,10 +54,25 @@ final class BenchCommand implements Callable<Integer> {
     Path data;
 
     @Option(
+            names = "--support-data",
+            defaultValue = "data/support",
+            description = "The customer-service tickets (default: ${DEFAULT-VALUE}).")
+    Path supportData;
+
+    @Option(
             names = "--epochs",
             defaultValue = "2",
             description = "Training epochs to time (default: ${DEFAULT-VALUE}).")
     int epochs;
+
+    @Option(
+            names = "--memory-steps",
+            defaultValue = "0",
+            description =
+                    "Train the default model for at least this many steps and compare memory"
+                            + " after the first epoch with memory at the end (default: as many"
+                            + " as --epochs gives).")
+    int memorySteps;
 
     @Option(
             names = "--out",
@@ -66,8 +80,19 @@ final class BenchCommand implements Callable<Integer> {
             description = "Scratch folder (default: ${DEFAULT-VALUE}).")
     Path out;
 
+    /** Model and fusion width at which a training step is dominated by matrix products. */
+    static final int COMPUTE_BOUND_WIDTH = 256;
+
     @Override
     public Integer call() throws Exception {
+        if (epochs < 1 || memorySteps < 0) {
+            throw new IllegalArgumentException(
+                    "--epochs ("
+                            + epochs
+                            + ") must be >= 1 and --memory-steps ("
+                            + memorySteps
+                            + ") >= 0");
+        }
         System.out.printf(
                 "Braid bench: %d cores, Java %s%n",
                 Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
@@ -75,42 +100,80 @@ final class BenchCommand implements Callable<Integer> {
         System.out.printf(
                 "matrix product 2048x2048 fp32:        %8.1f GFLOP/s (the practical peak)%n", peak);
 
-        RunConfig config =
-                ReadyConfigs.load(
+        String dataSet = "data=[{path: \"" + data + "\", weight: 1}]";
+        int defaultEpochs = epochs;
+        if (memorySteps > 0) {
+            int trainRows = Manifest.read(data).entries(Split.TRAIN).size();
+            int stepsPerEpoch = (trainRows + 31) / 32;
+            defaultEpochs = Math.max(epochs, (memorySteps + stepsPerEpoch - 1) / stepsPerEpoch);
+        }
+        TimedTraining.Timing standard =
+                TimedTraining.of(
                         "avmnist-pairwise",
-                        List.of(
-                                "data=[{path: \"" + data + "\", weight: 1}]",
-                                "training.epochs=" + epochs,
-                                "output=\"" + out.resolve("train") + "\""));
-        DemoCommand.deleteRecursively(out); // a benchmark never resumes an old run
-        TrainingRun run = new TrainingRun(config);
-        StepClock clock = new StepClock();
-        TrainingRun.Result result = run.run(List.of(clock));
-        Dataset dataset = run.datasets().get(0);
-        ModelConfig model = ModelDirectory.read(result.modelDir()).config();
-        double stepsPerSecond = clock.stepsPerSecond();
-        int batch = config.training().batchSize();
-        double samplesPerSecond = stepsPerSecond * batch;
-        double stepFlops = 3 * batch * sampleFlops(model, run);
+                        out.resolve("train"),
+                        List.of(dataSet, "training.epochs=" + defaultEpochs));
+        printTraining("avmnist-pairwise", standard, peak);
         System.out.printf(
-                "training (batch %d, steps %d-%d):    %8.1f samples/s, %.2f steps/s%n",
-                batch, StepClock.WARM_UP, clock.lastStep, samplesPerSecond, stepsPerSecond);
-        System.out.printf(
-                "training step compute:                %8.2f GFLOP/s achieved (%.1f MFLOP/step, analytic) = %.1f%% of the matrix-product peak%n",
-                stepFlops * stepsPerSecond / 1e9,
-                stepFlops / 1e6,
-                100 * stepFlops * stepsPerSecond / 1e9 / peak);
-        System.out.printf(
-                "process memory (RSS):                 %8.1f MiB after epoch 1 (step %d), %.1f MiB at step %d (peak %.1f MiB)%n",
-                clock.rssAfterFirstEpoch / 1048576.0,
-                clock.firstEpochStep,
-                clock.rssAtEnd / 1048576.0,
-                clock.lastStep,
-                peakRss() / 1048576.0);
+                "process memory (RSS):                 %8.1f MiB after epoch 1 (step %d), %.1f MiB at step %d (%+.1f%%; peak %.1f MiB)%n",
+                standard.rssAfterFirstEpoch() / 1048576.0,
+                standard.firstEpochStep(),
+                standard.rssAtEnd() / 1048576.0,
+                standard.lastStep(),
+                100.0
+                        * (standard.rssAtEnd() - standard.rssAfterFirstEpoch())
+                        / Math.max(1, standard.rssAfterFirstEpoch()),
+                TimedTraining.peakRss() / 1048576.0);
 
-        latency(result.modelDir(), dataset);
-        batchInference(result.modelDir(), dataset);
+        int w = COMPUTE_BOUND_WIDTH;
+        TimedTraining.Timing wide =
+                TimedTraining.of(
+                        "avmnist-pairwise",
+                        out.resolve("train-wide"),
+                        List.of(
+                                dataSet,
+                                "training.epochs=1",
+                                "model.width=" + w,
+                                "model.fusion.width=" + w));
+        printTraining("avmnist-pairwise, width " + w, wide, peak);
+
+        if (Files.isDirectory(supportData)) {
+            TimedTraining.Timing support =
+                    TimedTraining.of(
+                            "support-fused",
+                            out.resolve("train-support"),
+                            List.of(
+                                    "data=[{path: \"" + supportData + "\", weight: 1}]",
+                                    "training.epochs=1"));
+            System.out.printf(
+                    "training support-fused (batch %d):     %8.1f samples/s, %.2f steps/s%n",
+                    support.config().training().batchSize(),
+                    support.samplesPerSecond(),
+                    support.stepsPerSecond());
+        }
+
+        Dataset dataset = standard.run().datasets().get(0);
+        latency(standard.result().modelDir(), dataset);
+        batchInference(standard.result().modelDir(), dataset);
         return 0;
+    }
+
+    private static void printTraining(String name, TimedTraining.Timing t, double peak)
+            throws IOException {
+        ModelConfig model = ModelDirectory.read(t.result().modelDir()).config();
+        int batch = t.config().training().batchSize();
+        double stepFlops = 3 * batch * sampleFlops(model, t.run());
+        double achieved = stepFlops * t.stepsPerSecond() / 1e9;
+        System.out.printf(
+                "training %s (batch %d, steps %d-%d): %.1f samples/s, %.2f steps/s%n",
+                name,
+                batch,
+                TimedTraining.WARM_UP,
+                t.lastStep(),
+                t.samplesPerSecond(),
+                t.stepsPerSecond());
+        System.out.printf(
+                "  step compute: %.2f GFLOP/s achieved (%.1f MFLOP/step, analytic) = %.1f%% of the matrix-product peak%n",
+                achieved, stepFlops / 1e6, 100 * achieved / peak);
     }
 
     private static double sampleFlops(ModelConfig model, TrainingRun run) {
@@ -197,62 +260,6 @@ final class BenchCommand implements Callable<Integer> {
                 }
             }
             return best;
-        }
-    }
-
-    /** Resident set size of this process, from /proc; 0 where /proc is not there. */
-    static long rss() {
-        return procStatus("VmRSS:");
-    }
-
-    static long peakRss() {
-        return procStatus("VmHWM:");
-    }
-
-    private static long procStatus(String field) {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith(field)) {
-                    return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
-                }
-            }
-        } catch (IOException | NumberFormatException e) {
-            return 0;
-        }
-        return 0;
-    }
-
-    /** Times steps after a warm-up and samples memory at both ends. */
-    private static final class StepClock implements TrainingListener {
-        static final int WARM_UP = 10;
-        long warmUpNanos;
-        long lastNanos;
-        int lastStep;
-        long rssAtEnd;
-        long rssAfterFirstEpoch;
-        int firstEpochStep;
-
-        @Override
-        public void onStep(StepEvent event) {
-            if (event.step() == WARM_UP) {
-                warmUpNanos = System.nanoTime();
-            } else if (event.step() > WARM_UP) {
-                lastNanos = System.nanoTime();
-                lastStep = event.step();
-                rssAtEnd = rss();
-            }
-        }
-
-        @Override
-        public void onEpoch(dev.braid.fusion.train.EpochEvent event) {
-            if (event.epoch() == 0) {
-                rssAfterFirstEpoch = rss();
-                firstEpochStep = event.step();
-            }
-        }
-
-        double stepsPerSecond() {
-            return (lastStep - WARM_UP) / ((lastNanos - warmUpNanos) / 1e9);
         }
     }
 }
