@@ -2,6 +2,7 @@ package dev.braid.tensor;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
+import java.util.function.BinaryOperator;
 
 /**
  * Arithmetic between a tensor and a Java number that stays correct under autograd.
@@ -35,50 +36,42 @@ public final class Scalars {
 
     /** {@code x * value}, element-wise. */
     public static NDArray mul(NDArray x, double value) {
-        try (NDArray scalar = like(x, value)) {
-            return x.mul(scalar);
-        }
+        return withScalar(x, value, NDArray::mul);
     }
 
     /** {@code x / value}, element-wise (true division, as {@link NDArray#div(NDArray)}). */
     public static NDArray div(NDArray x, double value) {
-        try (NDArray scalar = like(x, value)) {
-            return x.div(scalar);
-        }
+        return withScalar(x, value, NDArray::div);
     }
 
     /** {@code x ^ value}, element-wise. */
     public static NDArray pow(NDArray x, double value) {
-        try (NDArray scalar = like(x, value)) {
-            return x.pow(scalar);
-        }
+        return withScalar(x, value, NDArray::pow);
     }
 
     /** {@code max(x, value)}, element-wise. */
     public static NDArray maximum(NDArray x, double value) {
-        try (NDArray scalar = like(x, value)) {
-            return x.maximum(scalar);
-        }
+        return withScalar(x, value, NDArray::maximum);
     }
 
     /** {@code min(x, value)}, element-wise. */
     public static NDArray minimum(NDArray x, double value) {
-        try (NDArray scalar = like(x, value)) {
-            return x.minimum(scalar);
-        }
+        return withScalar(x, value, NDArray::minimum);
     }
 
     /** {@code x *= value} in place; returns {@code x}. */
     public static NDArray muli(NDArray x, double value) {
-        try (NDArray scalar = like(x, value)) {
-            return x.muli(scalar);
-        }
+        return withScalar(x, value, NDArray::muli);
     }
 
     /** {@code x /= value} in place; returns {@code x}. */
     public static NDArray divi(NDArray x, double value) {
+        return withScalar(x, value, NDArray::divi);
+    }
+
+    private static NDArray withScalar(NDArray x, double value, BinaryOperator<NDArray> operation) {
         try (NDArray scalar = like(x, value)) {
-            return x.divi(scalar);
+            return operation.apply(x, scalar);
         }
     }
 }

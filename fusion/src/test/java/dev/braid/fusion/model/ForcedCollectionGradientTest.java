@@ -15,6 +15,7 @@ import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import dev.braid.fusion.Modality;
 import dev.braid.fusion.train.Gradients;
+import dev.braid.tensor.testing.ForcedCollection;
 import dev.braid.text.encoder.AttentionPattern;
 import dev.braid.text.encoder.PositionEncoding;
 import dev.braid.text.encoder.TextEncoderConfig;
@@ -23,7 +24,6 @@ import dev.braid.text.pretrain.MaskedLanguageModel;
 import dev.braid.text.transformer.FeedForwardKind;
 import dev.braid.text.transformer.NormKind;
 import dev.braid.text.transformer.NormPlacement;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -134,7 +134,7 @@ class ForcedCollectionGradientTest {
             try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
                 NDArray loss = c.loss().of(block, new ParameterStore(batch, false), inputs);
                 if (collect) {
-                    collectGarbage();
+                    ForcedCollection.now();
                 }
                 collector.backward(loss);
             }
@@ -147,16 +147,6 @@ class ForcedCollectionGradientTest {
         }
         Gradients.zero(parameters);
         return out;
-    }
-
-    /** Frees every unreachable direct buffer and lets the allocator hand their memory out again. */
-    private static void collectGarbage() throws InterruptedException {
-        System.gc();
-        Thread.sleep(20); // the buffers' cleaner runs on its own thread
-        List<ByteBuffer> reuse = new ArrayList<>();
-        for (int i = 0; i < 64; i++) {
-            reuse.add(ByteBuffer.allocateDirect(4).putFloat(0, 1e30f));
-        }
     }
 
     private static Arguments named(String name, Case c) {
