@@ -29,7 +29,8 @@ public final class ReadyConfigs {
                     "support-fused",
                     "support-text-only",
                     "support-image-only",
-                    "support-audio-only");
+                    "support-audio-only",
+                    "peer-shape");
 
     private ReadyConfigs() {}
 

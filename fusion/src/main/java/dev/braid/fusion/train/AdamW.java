@@ -4,7 +4,8 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
-import dev.braid.tensor.Scalars;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -96,6 +97,15 @@ public final class AdamW implements AutoCloseable {
      * @throws IllegalArgumentException if a parameter is not one the optimiser was built over
      */
     public void step(List<Parameter> toUpdate, float learningRate) {
+        step(toUpdate, learningRate, 1f);
+    }
+
+    /**
+     * As {@link #step(List, float)} with every gradient first multiplied by {@code gradientScale}
+     * (inside the update: the gradients themselves are left as they are). Clipping by global norm
+     * passes {@code maxNorm / norm} here rather than scaling each gradient in a call of its own.
+     */
+    public void step(List<Parameter> toUpdate, float learningRate, float gradientScale) {
         for (Parameter parameter : toUpdate) {
             Integer i = index.get(parameter);
             if (i == null) {
@@ -105,12 +115,12 @@ public final class AdamW implements AutoCloseable {
                                 + " is not one this optimiser was built over; build AdamW"
                                 + " over TrainableParameters.all()");
             }
-            update(i, parameter.getArray(), learningRate);
+            update(i, parameter.getArray(), learningRate, gradientScale);
         }
         steps++;
     }
 
-    private void update(int i, NDArray weight, float lr) {
+    private void update(int i, NDArray weight, float lr, float gradientScale) {
         if (firstMoments[i] == null) {
             firstMoments[i] = manager.zeros(weight.getShape(), weight.getDataType());
             secondMoments[i] = manager.zeros(weight.getShape(), weight.getDataType());
@@ -118,29 +128,31 @@ public final class AdamW implements AutoCloseable {
         int t = ++updates[i];
         double beta1 = config.beta1();
         double beta2 = config.beta2();
-        NDArray m = firstMoments[i];
-        NDArray v = secondMoments[i];
+        // One native call per parameter (libtorch's in-place mul_/add_/addcmul_/sub_) instead of a
+        // dozen DJL calls, each a JNI crossing and a new array. The native update computes
+        //   p -= lr * wd * p;  m = b1 m + (1 - b1) g;  v = b2 v + (1 - b2) g²;
+        //   p -= c * m / (sqrt(v) + e)
+        // which is the update above with c = lr sqrt(1 - beta2^t) / (1 - beta1^t) and
+        // e = eps sqrt(1 - beta2^t).
+        double correction2Sqrt = Math.sqrt(1 - Math.pow(beta2, t));
+        float stepSize = (float) (lr * correction2Sqrt / (1 - Math.pow(beta1, t)));
+        float eps = (float) (config.eps() * correction2Sqrt);
+        float decay = weight.getShape().dimension() > 1 ? (float) config.weightDecay() : 0f;
         try (NDArray g = weight.getGradient()) {
-            if (weight.getShape().dimension() > 1 && config.weightDecay() > 0) {
-                Scalars.muli(weight, 1 - lr * config.weightDecay());
-            }
-            // m += (1 - beta1) (g - m), PyTorch's lerp
-            try (NDArray delta = g.sub(m)) {
-                m.addi(Scalars.muli(delta, 1 - beta1));
-            }
-            // v = beta2 v + (1 - beta2) g²
-            try (NDArray squared = g.mul(g)) {
-                Scalars.muli(v, beta2).addi(Scalars.muli(squared, 1 - beta2));
-            }
-            double stepSize = lr / (1 - Math.pow(beta1, t));
-            double correction2Sqrt = Math.sqrt(1 - Math.pow(beta2, t));
-            try (NDArray denominator = v.sqrt();
-                    NDArray ratio =
-                            m.div(
-                                    Scalars.divi(denominator, correction2Sqrt)
-                                            .addi((float) config.eps()))) {
-                weight.subi(Scalars.muli(ratio, stepSize));
-            }
+            JniUtils.adamUpdate(
+                    (PtNDArray) weight,
+                    (PtNDArray) g,
+                    (PtNDArray) firstMoments[i],
+                    (PtNDArray) secondMoments[i],
+                    lr,
+                    stepSize,
+                    decay,
+                    gradientScale,
+                    -1f, // no element-wise clipping
+                    (float) beta1,
+                    (float) beta2,
+                    eps,
+                    true);
         }
     }
 

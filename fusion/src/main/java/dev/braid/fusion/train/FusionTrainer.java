@@ -185,7 +185,7 @@ public final class FusionTrainer {
                     float lr = schedule.at(step);
                     StepOutcome outcome =
                             step(model, store, manager, parameters.trainable(), micro, step);
-                    optimizer.step(parameters.trainable(), lr);
+                    optimizer.step(parameters.trainable(), lr, outcome.gradientScale());
                     lastLoss = outcome.loss();
                     Gradients.zero(parameters.all());
                     step++;
@@ -316,10 +316,11 @@ public final class FusionTrainer {
     }
 
     /** What one optimiser step's gradient computation gave. */
-    private record StepOutcome(float loss, float gradNorm) {}
+    private record StepOutcome(float loss, float gradNorm, float gradientScale) {}
 
     /**
-     * Accumulates the gradients of the micro-batches and clips them by global norm.
+     * Accumulates the gradients of the micro-batches and gives the factor that clips them by global
+     * norm.
      *
      * @throws NonFiniteGradientException if a gradient is not finite; the loss, the step and the
      *     first such parameter are named
@@ -341,10 +342,10 @@ public final class FusionTrainer {
         if (!Float.isFinite(norm)) {
             throw NonFiniteGradientException.at(step, loss, trainable);
         }
-        if (config.clipNorm() > 0 && norm > config.clipNorm()) {
-            Gradients.scale(trainable, config.clipNorm() / norm);
-        }
-        return new StepOutcome(loss, norm);
+        // clipping: AdamW scales the gradients as it reads them, not a call per gradient here
+        float scale =
+                config.clipNorm() > 0 && norm > config.clipNorm() ? config.clipNorm() / norm : 1f;
+        return new StepOutcome(loss, norm, scale);
     }
 
     /** One micro-batch: forward, loss, backward; returns its share of the step's loss. */

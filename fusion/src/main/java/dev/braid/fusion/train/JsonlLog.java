@@ -21,7 +21,7 @@ import java.util.Map;
  * A training log with one JSON object per line, each line flushed as written:
  *
  * <pre>
- * {"type":"step","step":12,"epoch":0,"loss":0.71,"lr":0.001,"gradNorm":1.3}
+ * {"type":"step","step":12,"epoch":0,"loss":0.71,"lr":0.001,"gradNorm":1.3,"samplesPerSecond":310.5}
  * {"type":"epoch","epoch":0,"step":40,"improved":true,"metrics":{"accuracy":0.8, ...}}
  * {"type":"end","step":400,"epoch":9,"outcome":"COMPLETED"}
  * </pre>
@@ -111,6 +111,7 @@ public final class JsonlLog implements TrainingListener, Closeable {
         line.put("loss", event.loss());
         line.put("lr", event.learningRate());
         line.put("gradNorm", event.gradNorm());
+        line.put("samplesPerSecond", event.samplesPerSecond());
         write(line);
     }
 

@@ -23,8 +23,8 @@
  * if (!Float.isFinite(norm)) {                          // a bug, never retried or skipped
  *     throw NonFiniteGradientException.at(step, loss, trainable);
  * }
- * Gradients.scale(trainable, Math.min(1, maxNorm / norm));   // clipping by global norm
- * optimizer.step(trainable, schedule.at(step));
+ * float clip = Math.min(1, maxNorm / norm);              // clipping by global norm, applied
+ * optimizer.step(trainable, schedule.at(step), clip);   // by AdamW as it reads each gradient
  * Gradients.zero(parameters.all());                     // frozen ones get gradients too
  * step++;
  * listeners.onStep(new StepEvent(step, epoch, totalSteps, loss, lr, norm, rate));
