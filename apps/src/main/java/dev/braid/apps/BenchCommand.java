@@ -113,16 +113,7 @@ final class BenchCommand implements Callable<Integer> {
                         out.resolve("train"),
                         List.of(dataSet, "training.epochs=" + defaultEpochs));
         printTraining("avmnist-pairwise", standard, peak);
-        System.out.printf(
-                "process memory (RSS):                 %8.1f MiB after epoch 1 (step %d), %.1f MiB at step %d (%+.1f%%; peak %.1f MiB)%n",
-                standard.rssAfterFirstEpoch() / 1048576.0,
-                standard.firstEpochStep(),
-                standard.rssAtEnd() / 1048576.0,
-                standard.lastStep(),
-                100.0
-                        * (standard.rssAtEnd() - standard.rssAfterFirstEpoch())
-                        / Math.max(1, standard.rssAfterFirstEpoch()),
-                TimedTraining.peakRss() / 1048576.0);
+        printMemory(standard);
 
         int w = COMPUTE_BOUND_WIDTH;
         TimedTraining.Timing wide =
@@ -155,6 +146,28 @@ final class BenchCommand implements Callable<Integer> {
         latency(standard.result().modelDir(), dataset);
         batchInference(standard.result().modelDir(), dataset);
         return 0;
+    }
+
+    private static void printMemory(TimedTraining.Timing t) {
+        long nativeFirst = t.rssAfterFirstEpoch() - t.jvmAfterFirstEpoch();
+        long nativeEnd = t.rssAtEnd() - t.jvmAtEnd();
+        System.out.printf(
+                "process memory (RSS):                 %8.1f MiB after epoch 1 (step %d), %.1f MiB at step %d (%+.1f%%; peak %.1f MiB)%n",
+                t.rssAfterFirstEpoch() / 1048576.0,
+                t.firstEpochStep(),
+                t.rssAtEnd() / 1048576.0,
+                t.lastStep(),
+                percentChange(t.rssAfterFirstEpoch(), t.rssAtEnd()),
+                TimedTraining.peakRss() / 1048576.0);
+        System.out.printf(
+                "  of which outside the JVM's heap and non-heap: %.1f MiB, then %.1f MiB (%+.1f%%)%n",
+                nativeFirst / 1048576.0,
+                nativeEnd / 1048576.0,
+                percentChange(nativeFirst, nativeEnd));
+    }
+
+    private static double percentChange(long from, long to) {
+        return 100.0 * (to - from) / Math.max(1, from);
     }
 
     private static void printTraining(String name, TimedTraining.Timing t, double peak)

@@ -6,6 +6,8 @@ import dev.braid.fusion.train.EpochEvent;
 import dev.braid.fusion.train.StepEvent;
 import dev.braid.fusion.train.TrainingListener;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -32,6 +34,8 @@ final class TimedTraining {
      * @param firstEpochStep the step that ended the first epoch
      * @param rssAfterFirstEpoch resident bytes after the first epoch's evaluation
      * @param rssAtEnd resident bytes at the last step
+     * @param jvmAfterFirstEpoch bytes the JVM had committed for its heap and non-heap then
+     * @param jvmAtEnd the same at the last step
      */
     record Timing(
             RunConfig config,
@@ -41,7 +45,9 @@ final class TimedTraining {
             int lastStep,
             int firstEpochStep,
             long rssAfterFirstEpoch,
-            long rssAtEnd) {
+            long rssAtEnd,
+            long jvmAfterFirstEpoch,
+            long jvmAtEnd) {
 
         double samplesPerSecond() {
             return stepsPerSecond * config.training().batchSize();
@@ -70,12 +76,21 @@ final class TimedTraining {
                 clock.lastStep,
                 clock.firstEpochStep,
                 clock.rssAfterFirstEpoch,
-                clock.rssAtEnd);
+                clock.rssAtEnd,
+                clock.jvmAfterFirstEpoch,
+                clock.jvmAtEnd);
     }
 
     /** Resident set size of this process, from /proc; 0 where /proc is not there. */
     static long rss() {
         return procStatus("VmRSS:");
+    }
+
+    /** Bytes the JVM has committed for its heap and non-heap memory (a part of the RSS). */
+    static long jvmCommitted() {
+        MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+        return memory.getHeapMemoryUsage().getCommitted()
+                + memory.getNonHeapMemoryUsage().getCommitted();
     }
 
     /** The largest resident set size this process has had. */
@@ -102,6 +117,8 @@ final class TimedTraining {
         int lastStep;
         long rssAtEnd;
         long rssAfterFirstEpoch;
+        long jvmAtEnd;
+        long jvmAfterFirstEpoch;
         int firstEpochStep;
 
         @Override
@@ -112,6 +129,7 @@ final class TimedTraining {
                 lastNanos = System.nanoTime();
                 lastStep = event.step();
                 rssAtEnd = rss();
+                jvmAtEnd = jvmCommitted();
             }
         }
 
@@ -119,6 +137,7 @@ final class TimedTraining {
         public void onEpoch(EpochEvent event) {
             if (event.epoch() == 0) {
                 rssAfterFirstEpoch = rss();
+                jvmAfterFirstEpoch = jvmCommitted();
                 firstEpochStep = event.step();
             }
         }

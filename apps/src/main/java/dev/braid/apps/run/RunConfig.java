@@ -166,9 +166,51 @@ public record RunConfig(
      *
      * @param modalities the modalities the model reads (its encoders)
      * @param width the encoders' output width
+     * @param image the image encoder's shape (read when the model has images)
+     * @param audio the audio encoder's shape (read when the model has audio)
      * @param fusion the fusion block
      */
-    public record ModelSpec(List<Modality> modalities, int width, FusionConfig fusion) {}
+    public record ModelSpec(
+            List<Modality> modalities,
+            int width,
+            ImageSpec image,
+            AudioSpec audio,
+            FusionConfig fusion) {}
+
+    /**
+     * The CNN image encoder's shape ({@code ImageEncoderConfig}): a 3 x 3 stem, then one stage of
+     * residual blocks per entry of {@code stages}, each after the first halving the feature map.
+     * Tokens per image: {@code (imageSize / (stemStride * 2^(stages - 1)))²}.
+     *
+     * @param stemChannels channels after the stem
+     * @param stemStride 1 or 2
+     * @param stages channels of each stage
+     * @param blocks residual blocks of each stage, one entry per stage
+     */
+    public record ImageSpec(
+            int stemChannels, int stemStride, List<Integer> stages, List<Integer> blocks) {
+
+        /** 28x28 -> 14x14 -> 7x7: 49 tokens keep attention cheap. */
+        static ImageSpec defaults() {
+            return new ImageSpec(16, 2, List.of(16, 32), List.of(1, 1));
+        }
+    }
+
+    /**
+     * The spectrogram encoder's shape ({@code AudioEncoderConfig}): stride-2 3 x 3 convolutions
+     * over mels and frames, a projection to the width, then temporal convolution blocks.
+     *
+     * @param channels channels of each convolution
+     * @param convLayers how many stride-2 convolutions (each halves the frames)
+     * @param temporalBlocks residual temporal convolution blocks after the projection
+     * @param temporalKernel their kernel size, odd
+     */
+    public record AudioSpec(int channels, int convLayers, int temporalBlocks, int temporalKernel) {
+
+        static AudioSpec defaults() {
+            return new AudioSpec(32, 2, 2, 3);
+        }
+    }
 
     private static final ObjectMapper YAML =
             new ObjectMapper(new YAMLFactory())
@@ -181,7 +223,12 @@ public record RunConfig(
                 List.of(new DataSource("data/avmnist", 1)),
                 new FeatureSpec(32, 2000, 28, 1, 64, 2.5, 250, true),
                 AugmentSpec.none(),
-                new ModelSpec(List.of(Modality.IMAGE, Modality.AUDIO), 64, FusionConfig.defaults()),
+                new ModelSpec(
+                        List.of(Modality.IMAGE, Modality.AUDIO),
+                        64,
+                        ImageSpec.defaults(),
+                        AudioSpec.defaults(),
+                        FusionConfig.defaults()),
                 TrainConfig.defaults(),
                 "runs/braid-run");
     }

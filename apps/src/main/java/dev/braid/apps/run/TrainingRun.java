@@ -133,24 +133,47 @@ public final class TrainingRun {
                         : null;
         ImageEncoderConfig image =
                 m.modalities().contains(Modality.IMAGE)
-                        ? new ImageEncoderConfig(
-                                f.imageChannels(),
-                                16,
-                                2, // 28x28 -> 14x14 -> 7x7: 49 tokens keep attention cheap
-                                List.of(16, 32),
-                                List.of(1, 1),
-                                width,
-                                Nonlinearity.RELU)
+                        ? imageEncoder(m.image(), f.imageChannels(), width)
                         : null;
         AudioEncoderConfig audio =
                 m.modalities().contains(Modality.AUDIO)
-                        ? new AudioEncoderConfig(f.mels(), 32, 2, width, 2, 3)
+                        ? audioEncoder(m.audio(), f.mels(), width)
                         : null;
         List<HeadSpec> heads = new ArrayList<>();
         schema.heads()
                 .forEach(
                         (name, head) -> heads.add(new HeadSpec(name, head.kind(), head.classes())));
         return new ModelConfig(text, image, audio, m.fusion(), heads);
+    }
+
+    private static ImageEncoderConfig imageEncoder(
+            RunConfig.ImageSpec spec, int channels, int width) {
+        try {
+            return new ImageEncoderConfig(
+                    channels,
+                    spec.stemChannels(),
+                    spec.stemStride(),
+                    spec.stages(),
+                    spec.blocks(),
+                    width,
+                    Nonlinearity.RELU);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("model.image: " + e.getMessage(), e);
+        }
+    }
+
+    private static AudioEncoderConfig audioEncoder(RunConfig.AudioSpec spec, int mels, int width) {
+        try {
+            return new AudioEncoderConfig(
+                    mels,
+                    spec.channels(),
+                    spec.convLayers(),
+                    width,
+                    spec.temporalBlocks(),
+                    spec.temporalKernel());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("model.audio: " + e.getMessage(), e);
+        }
     }
 
     /** Trains, evaluates and saves; progress goes to {@code listeners}. */
