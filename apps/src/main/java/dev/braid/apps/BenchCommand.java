@@ -160,7 +160,7 @@ final class BenchCommand implements Callable<Integer> {
                 percentChange(t.rssAfterFirstEpoch(), t.rssAtEnd()),
                 TimedTraining.peakRss() / 1048576.0);
         System.out.printf(
-                "  of which outside the JVM's heap and non-heap: %.1f MiB, then %.1f MiB (%+.1f%%)%n",
+                "  of which not the JVM's (heap, non-heap, direct buffers): %.1f MiB, then %.1f MiB (%+.1f%%)%n",
                 nativeFirst / 1048576.0,
                 nativeEnd / 1048576.0,
                 percentChange(nativeFirst, nativeEnd));

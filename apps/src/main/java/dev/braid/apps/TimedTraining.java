@@ -6,6 +6,7 @@ import dev.braid.fusion.train.EpochEvent;
 import dev.braid.fusion.train.StepEvent;
 import dev.braid.fusion.train.TrainingListener;
 import java.io.IOException;
+import java.lang.management.BufferPoolMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.nio.file.Files;
@@ -34,7 +35,7 @@ final class TimedTraining {
      * @param firstEpochStep the step that ended the first epoch
      * @param rssAfterFirstEpoch resident bytes after the first epoch's evaluation
      * @param rssAtEnd resident bytes at the last step
-     * @param jvmAfterFirstEpoch bytes the JVM had committed for its heap and non-heap then
+     * @param jvmAfterFirstEpoch bytes the JVM accounted for then ({@link #jvmCommitted})
      * @param jvmAtEnd the same at the last step
      */
     record Timing(
@@ -86,11 +87,20 @@ final class TimedTraining {
         return procStatus("VmRSS:");
     }
 
-    /** Bytes the JVM has committed for its heap and non-heap memory (a part of the RSS). */
+    /**
+     * Bytes of the RSS the JVM accounts for: committed heap and non-heap, and its direct buffers
+     * (which DJL's arrays made from Java data use, and which are freed only when their owner is
+     * collected).
+     */
     static long jvmCommitted() {
         MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+        long direct = 0;
+        for (BufferPoolMXBean pool : ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class)) {
+            direct += pool.getMemoryUsed();
+        }
         return memory.getHeapMemoryUsage().getCommitted()
-                + memory.getNonHeapMemoryUsage().getCommitted();
+                + memory.getNonHeapMemoryUsage().getCommitted()
+                + direct;
     }
 
     /** The largest resident set size this process has had. */
