@@ -9,9 +9,9 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
+import dev.braid.tensor.MaskedMean;
 import dev.braid.vision.encoder.CnnImageEncoder;
 import dev.braid.vision.encoder.ImageEncoderConfig;
-import dev.braid.vision.encoder.TokenPooling;
 import dev.braid.vision.image.ImageBatcher;
 import dev.braid.vision.image.ImagePreprocessing;
 import dev.braid.vision.image.ImagePreprocessor;
@@ -44,7 +44,7 @@ class VisionPipelineTest {
                         encoder.forward(
                                 new ParameterStore(batch, false), new NDList(images), false);
                 assertEquals(new Shape(2, 4, 16), out.get(0).getShape());
-                assertEquals(new Shape(2, 16), TokenPooling.maskedMean(out).getShape());
+                assertEquals(new Shape(2, 16), MaskedMean.of(out).getShape());
             }
         }
     }

@@ -11,7 +11,7 @@ import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.NormalInitializer;
 import ai.djl.util.PairList;
 import dev.braid.fusion.Modality;
-import dev.braid.text.encoder.Pooling;
+import dev.braid.tensor.MaskedMean;
 import dev.braid.text.transformer.AttentionBias;
 import dev.braid.text.transformer.TransformerLayer;
 import java.util.ArrayList;
@@ -153,7 +153,7 @@ public final class CrossAttentionFusion extends FusionBlock {
                                 .forward(store, new NDList(h, bias), training)
                                 .singletonOrThrow();
             }
-            NDArray pooled = Pooling.maskedMean(h, projected.get(t).mask()); // (B, D)
+            NDArray pooled = MaskedMean.of(h, projected.get(t).mask()); // (B, D)
             vectors.add(pooled.expandDims(1)); // (B, 1, D)
             weights.add(projected.get(t).present().expandDims(1)); // (B, 1)
         }

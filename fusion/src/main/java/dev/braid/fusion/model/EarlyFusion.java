@@ -10,7 +10,7 @@ import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import dev.braid.fusion.Modality;
-import dev.braid.text.encoder.Pooling;
+import dev.braid.tensor.MaskedMean;
 import java.util.List;
 
 /**
@@ -38,7 +38,7 @@ public final class EarlyFusion extends FusionBlock {
         List<Projected> projected = project(store, inputs, training);
         NDList parts = new NDList();
         for (Projected p : projected) {
-            parts.add(Pooling.maskedMean(p.tokens(), p.mask())); // (B, D)
+            parts.add(MaskedMean.of(p.tokens(), p.mask())); // (B, D)
         }
         for (Projected p : projected) {
             parts.add(p.present().expandDims(1)); // (B, 1)

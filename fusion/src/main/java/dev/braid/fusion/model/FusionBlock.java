@@ -10,6 +10,7 @@ import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import dev.braid.fusion.Modality;
+import dev.braid.tensor.MaskedMean;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -87,7 +88,7 @@ public abstract class FusionBlock extends AbstractBlock {
     public NDList embeddings(ParameterStore store, NDList inputs, boolean training) {
         NDList out = new NDList();
         for (Projected p : project(store, inputs, training)) {
-            out.add(dev.braid.text.encoder.Pooling.maskedMean(p.tokens(), p.mask()));
+            out.add(MaskedMean.of(p.tokens(), p.mask()));
             out.add(p.present());
         }
         return out;

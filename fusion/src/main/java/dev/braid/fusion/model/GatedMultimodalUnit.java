@@ -10,8 +10,8 @@ import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import dev.braid.fusion.Modality;
+import dev.braid.tensor.MaskedMean;
 import dev.braid.tensor.Scalars;
-import dev.braid.text.encoder.Pooling;
 import dev.braid.text.transformer.AttentionBias;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,9 +47,7 @@ public final class GatedMultimodalUnit extends FusionBlock {
         NDList hidden = new NDList();
         NDList present = new NDList();
         for (int i = 0; i < projected.size(); i++) {
-            NDArray x =
-                    Pooling.maskedMean(
-                            projected.get(i).tokens(), projected.get(i).mask()); // (B, D)
+            NDArray x = MaskedMean.of(projected.get(i).tokens(), projected.get(i).mask()); // (B, D)
             pooled.add(x);
             hidden.add(
                     Activation.tanh(

@@ -10,7 +10,7 @@ import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import dev.braid.fusion.Modality;
-import dev.braid.text.encoder.Pooling;
+import dev.braid.tensor.MaskedMean;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -42,7 +42,7 @@ public final class LateFusion extends FusionBlock {
         NDList vectors = new NDList();
         NDList weights = new NDList();
         for (int i = 0; i < projected.size(); i++) {
-            NDArray pooled = Pooling.maskedMean(projected.get(i).tokens(), projected.get(i).mask());
+            NDArray pooled = MaskedMean.of(projected.get(i).tokens(), projected.get(i).mask());
             NDArray h =
                     Activation.gelu(
                             hidden.get(i)

@@ -30,7 +30,7 @@ import java.util.Objects;
  *       (B, L)}, all true
  * </ul>
  *
- * <p>Use {@link TokenPooling#maskedMean(NDList)} for one vector per image.
+ * <p>Use {@code dev.braid.tensor.MaskedMean.of(NDList)} for one vector per image.
  */
 public final class CnnImageEncoder extends AbstractBlock {
 

@@ -16,6 +16,7 @@ import ai.djl.training.Trainer;
 import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
+import dev.braid.tensor.MaskedMean;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -39,7 +40,7 @@ class CnnImageEncoderLearningTest {
         SequentialBlock model =
                 new SequentialBlock()
                         .add(new CnnImageEncoder(ImageEncoderConfig.tiny()))
-                        .add(out -> new NDList(TokenPooling.maskedMean(out))) // (B, D)
+                        .add(out -> new NDList(MaskedMean.of(out))) // (B, D)
                         .add(Linear.builder().setUnits(CLASSES).build()); // (B, classes)
         DefaultTrainingConfig config =
                 new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())

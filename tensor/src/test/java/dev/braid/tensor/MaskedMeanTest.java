@@ -1,4 +1,4 @@
-package dev.braid.vision.encoder;
+package dev.braid.tensor;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -8,7 +8,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import org.junit.jupiter.api.Test;
 
-class TokenPoolingTest {
+class MaskedMeanTest {
 
     @Test
     void averagesOnlyRealTokensAndGivesZerosForAnEmptyRow() {
@@ -20,7 +20,7 @@ class TokenPoolingTest {
             NDArray mask =
                     manager.create(new boolean[] {true, true, false, false, false, false})
                             .reshape(2, 3); // (B, L)
-            NDArray pooled = TokenPooling.maskedMean(tokens, mask);
+            NDArray pooled = MaskedMean.of(tokens, mask);
             assertEquals(new Shape(2, 2), pooled.getShape());
             // Row 0: mean of (1, 2) and (3, 4); row 1 has no real token.
             assertArrayEquals(new float[] {2, 3, 0, 0}, pooled.toFloatArray(), 1e-6f);
