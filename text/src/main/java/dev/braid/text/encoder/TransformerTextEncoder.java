@@ -16,6 +16,7 @@ import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.NormalInitializer;
 import ai.djl.util.PairList;
 import dev.braid.tensor.Scalars;
+import dev.braid.tensor.Sinusoids;
 import dev.braid.text.transformer.AttentionBias;
 import dev.braid.text.transformer.Dropout;
 import dev.braid.text.transformer.Norm;
@@ -196,10 +197,7 @@ public final class TransformerTextEncoder extends AbstractBlock {
     static NDArray sinusoids(NDManager manager, int length, int width) {
         float[] table = new float[length * width];
         for (int t = 0; t < length; t++) {
-            for (int i = 0; i < width; i++) {
-                double angle = t / Math.pow(10_000, (i - i % 2) / (double) width);
-                table[t * width + i] = (float) (i % 2 == 0 ? Math.sin(angle) : Math.cos(angle));
-            }
+            Sinusoids.interleaved(table, t * width, t, width);
         }
         return manager.create(table, new Shape(length, width));
     }

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import dev.braid.tensor.Sinusoids;
 
 /**
  * Rotary position embedding, RoPE (Su et al., "RoFormer"): rotates each pair of query and key
@@ -11,13 +12,12 @@ import ai.djl.ndarray.types.Shape;
  * key at j depends on i - j only.
  *
  * <p>Pairs are (feature k, feature k + Dh/2), the "rotate half" layout of GPT-NeoX and LLaMA; pair
- * k turns at frequency {@code base^(-2k/Dh)}. Has no parameters.
+ * k turns at frequency {@code 10000^(-2k/Dh)} ({@code dev.braid.tensor.Sinusoids}). Has no
+ * parameters.
  */
 public final class RotaryEmbedding {
 
     /** The base of the frequencies, as in the paper. */
-    public static final double BASE = 10_000;
-
     private final int headWidth;
 
     /**
@@ -43,7 +43,7 @@ public final class RotaryEmbedding {
         float[] sin = new float[length * headWidth];
         for (int t = 0; t < length; t++) {
             for (int k = 0; k < half; k++) {
-                double angle = t * Math.pow(BASE, -2.0 * k / headWidth);
+                double angle = Sinusoids.angle(t, k, headWidth);
                 int at = t * headWidth + k;
                 cos[at] = cos[at + half] = (float) Math.cos(angle);
                 sin[at] = sin[at + half] = (float) Math.sin(angle);

@@ -3,6 +3,7 @@ package dev.braid.vision.encoder;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import dev.braid.tensor.Sinusoids;
 
 /**
  * A fixed 2D sine-cosine position code for a grid of {@code rows x cols} tokens (as in MAE).
@@ -34,13 +35,8 @@ public final class SinCosPositionEmbedding {
         for (int r = 0; r < rows; r++) {
             for (int c = 0; c < cols; c++) {
                 int base = (r * cols + c) * width;
-                for (int k = 0; k < half / 2; k++) {
-                    double frequency = Math.pow(10000, -2.0 * k / half);
-                    table[base + 2 * k] = (float) Math.sin(r * frequency);
-                    table[base + 2 * k + 1] = (float) Math.cos(r * frequency);
-                    table[base + half + 2 * k] = (float) Math.sin(c * frequency);
-                    table[base + half + 2 * k + 1] = (float) Math.cos(c * frequency);
-                }
+                Sinusoids.interleaved(table, base, r, half); // the row's code, then the column's
+                Sinusoids.interleaved(table, base + half, c, half);
             }
         }
         return table;
