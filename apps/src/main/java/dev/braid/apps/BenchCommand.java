@@ -244,7 +244,7 @@ final class BenchCommand implements Callable<Integer> {
                                 SampleSource.of(dataset.entries(Split.TEST), Order.SEQUENTIAL),
                                 extractor,
                                 schema,
-                                new BatchLoaderConfig(64, 2, 4, 0))) {
+                                BatchLoaderConfig.of(64, 0))) {
             FusionModel model = description.loadModel(modelDir, manager);
             Evaluator.evaluate(model, manager, loader.epoch(0, 0), schema, Set.of()); // warm-up
             long t = System.nanoTime();

@@ -200,9 +200,8 @@ public final class TrainingRun {
                 new FeatureExtractor(tokenizer, settings, ImageAugmentation.none(), cache);
         ModelConfig modelConfig = modelConfig(schema, tokenizer);
         long seed = config.training().seed();
-        BatchLoaderConfig trainLoading =
-                new BatchLoaderConfig(config.training().batchSize(), 2, 4, seed);
-        BatchLoaderConfig evalLoading = new BatchLoaderConfig(64, 2, 4, seed);
+        BatchLoaderConfig trainLoading = BatchLoaderConfig.of(config.training().batchSize(), seed);
+        BatchLoaderConfig evalLoading = BatchLoaderConfig.of(64, seed);
         try (NDManager manager = NDManager.newBaseManager();
                 BatchLoader train =
                         new BatchLoader(

@@ -53,7 +53,7 @@ public final class Evaluator {
                         SampleSource.of(entries, Order.SEQUENTIAL),
                         features,
                         schema,
-                        new BatchLoaderConfig(64, 2, 4, 7))) {
+                        BatchLoaderConfig.of(64, 7))) {
             return evaluate(model, manager, loader.epoch(0, 0), schema, hidden);
         }
     }
