@@ -9,7 +9,7 @@ import java.time.Duration;
  *     every interface
  * @param port the port; 0 picks a free one
  * @param maxPartBytes the largest part (message, photo or voice note) accepted; a larger one gets
- *     413 and the rest of the request is not read
+ *     413 naming it (a chunked body, whose length is unknown, is not read past the limit)
  * @param maxTextChars the longest message accepted, in characters
  * @param maxConcurrentPredictions requests predicted at once; more wait their turn, so a burst does
  *     not oversubscribe the cores

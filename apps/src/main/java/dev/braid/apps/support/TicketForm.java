@@ -77,13 +77,18 @@ final class TicketForm {
                             + settings.maxRequestBytes()
                             + " are accepted");
         }
+        // A body of declared length (within the request limit) is read to its end before a part
+        // is judged too large: a server that answers and closes while the client is still sending
+        // resets the connection, and the client sees the reset instead of the 413. A body of
+        // unknown length (chunked) may never end, so Jetty stops it at the first byte over.
+        long partLimit = declared >= 0 ? settings.maxRequestBytes() : settings.maxPartBytes();
         request.setAttribute(
                 MULTIPART_CONFIG,
                 new MultipartConfigElement(
                         NO_SPOOL,
-                        settings.maxPartBytes(),
+                        partLimit,
                         settings.maxRequestBytes(),
-                        (int) Math.min(Integer.MAX_VALUE, settings.maxPartBytes() + 1)));
+                        (int) Math.min(Integer.MAX_VALUE, partLimit + 1)));
         Map<String, byte[]> parts = new HashMap<>();
         for (Part part : parts(request)) {
             String name = part.getName();
@@ -97,6 +102,18 @@ final class TicketForm {
             byte[] bytes;
             try (InputStream in = part.getInputStream()) {
                 bytes = in.readAllBytes();
+            }
+            if (bytes.length > settings.maxPartBytes()) {
+                throw new RejectedRequest(
+                        413,
+                        name,
+                        "the part '"
+                                + name
+                                + "' is "
+                                + bytes.length
+                                + " bytes; at most "
+                                + settings.maxPartBytes()
+                                + " are accepted");
             }
             parts.put(name, bytes);
         }

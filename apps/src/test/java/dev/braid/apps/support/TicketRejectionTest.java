@@ -198,8 +198,8 @@ class TicketRejectionTest {
         rejected(
                 new MultipartBody().file("image", "big.png", "image/png", noise),
                 413,
-                null,
-                "over " + MAX_PART);
+                "image",
+                "at most " + MAX_PART);
         // At the limit the part is taken (and kept in memory: the server has nowhere to spool
         // it), then judged by decoding.
         rejected(
