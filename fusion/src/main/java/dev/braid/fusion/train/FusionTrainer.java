@@ -5,7 +5,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
-import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -17,6 +16,7 @@ import dev.braid.fusion.data.TaskSchema;
 import dev.braid.fusion.model.FusionModel;
 import dev.braid.fusion.model.Losses;
 import dev.braid.fusion.model.ModalityDropout;
+import dev.braid.tensor.ForwardRandom;
 import dev.braid.tensor.NonFiniteGradientException;
 import dev.braid.tensor.Scalars;
 import java.io.IOException;
@@ -80,10 +80,24 @@ public final class FusionTrainer {
 
     private final TrainConfig config;
     private final ModalityDropout modalityDropout;
+    private final int threads;
 
+    /** A trainer that computes a step's micro-batches on up to as many threads as there are cores. */
     public FusionTrainer(TrainConfig config) {
+        this(config, Runtime.getRuntime().availableProcessors());
+    }
+
+    /**
+     * A trainer that computes a step's micro-batches on up to {@code threads} threads at once (see
+     * {@link TrainConfig#accumulation()}); the thread count changes the speed, never the result.
+     */
+    public FusionTrainer(TrainConfig config, int threads) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads (" + threads + ") must be positive");
+        }
         this.config = config;
         this.modalityDropout = new ModalityDropout(config.modalityDropout());
+        this.threads = Math.min(threads, config.accumulation());
     }
 
     /**
@@ -165,13 +179,14 @@ public final class FusionTrainer {
         float lastLoss = Float.NaN;
         boolean stoppedEarly = false;
         int epoch = startEpoch;
-        try {
+        try (MicroBatchThreads microBatches = new MicroBatchThreads(threads)) {
             for (; epoch < config.epochs(); epoch++) {
                 if (epoch == config.unfreezeEpoch()) {
                     for (Modality m : config.frozenEncoders()) {
                         parameters = parameters.unfreeze(model.encoder(m));
                     }
                 }
+                microBatches.prepare(parameters.all(), manager, config.accumulation());
                 int batchIndex = epoch == startEpoch ? startBatch : 0;
                 Iterator<Batch> batches = train.epoch(epoch, batchIndex);
                 long started = System.nanoTime();
@@ -184,7 +199,14 @@ public final class FusionTrainer {
                     batchIndex += micro.size();
                     float lr = schedule.at(step);
                     StepOutcome outcome =
-                            step(model, store, manager, parameters.trainable(), micro, step);
+                            step(
+                                    model,
+                                    store,
+                                    manager,
+                                    parameters.trainable(),
+                                    micro,
+                                    step,
+                                    microBatches);
                     optimizer.step(parameters.trainable(), lr, outcome.gradientScale());
                     lastLoss = outcome.loss();
                     Gradients.zero(parameters.all());
@@ -331,13 +353,29 @@ public final class FusionTrainer {
             NDManager manager,
             List<Parameter> trainable,
             List<Batch> micro,
-            int step) {
+            int step,
+            MicroBatchThreads microBatches) {
         Engine.getInstance().setRandomSeed(Seeds.forStep(config.seed(), step));
         SplittableRandom random = new SplittableRandom(Seeds.forStep(config.seed(), step));
-        float loss = 0;
+        // drawn here, in micro-batch order, so it does not matter which thread runs which
+        List<List<Set<Modality>>> dropped = new ArrayList<>();
         for (Batch batch : micro) {
-            loss += forwardBackward(model, store, manager, batch, random, micro.size());
+            dropped.add(modalityDropout.choose(presentModalities(batch), random));
         }
+        long[] forwardSeeds = random.longs(micro.size()).toArray();
+        float loss =
+                microBatches.run(
+                        micro.size(),
+                        store,
+                        (k, parameters) ->
+                                forwardBackward(
+                                        model,
+                                        parameters,
+                                        manager,
+                                        micro.get(k),
+                                        dropped.get(k),
+                                        forwardSeeds[k],
+                                        micro.size()));
         float norm = Gradients.globalNorm(trainable, manager);
         if (!Float.isFinite(norm)) {
             throw NonFiniteGradientException.at(step, loss, trainable);
@@ -354,11 +392,12 @@ public final class FusionTrainer {
             ParameterStore store,
             NDManager manager,
             Batch batch,
-            SplittableRandom random,
+            List<Set<Modality>> dropped,
+            long forwardSeed,
             int microBatches) {
-        try (NDManager batchManager = manager.newSubManager()) {
-            List<Set<Modality>> dropped = modalityDropout.choose(presentModalities(batch), random);
-            try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+        try (NDManager batchManager = manager.newSubManager();
+                ForwardRandom.Binding seeded = ForwardRandom.bind(forwardSeed)) {
+            try (GradientRecording recording = GradientRecording.start()) {
                 Map<Modality, NDList> inputs =
                         BatchInputs.of(batch, model.config().modalities(), dropped, batchManager);
                 NDArray total;
@@ -380,7 +419,7 @@ public final class FusionTrainer {
                             HeadLosses.total(
                                     logits, batch.targets(), config.labelSmoothing(), batchManager);
                 }
-                collector.backward(Scalars.div(total, microBatches));
+                recording.backward(Scalars.div(total, microBatches));
                 return total.getFloat() / microBatches;
             }
         }

@@ -45,11 +45,24 @@ class FusionTrainerTest {
             NDManager manager,
             FusionTrainer.Result[] result)
             throws IOException {
+        return train(config, runDir, listeners, modelConfig, manager, result, 1);
+    }
+
+    /** As above, the step's micro-batches computed on up to {@code threads} threads. */
+    private static float[] train(
+            TrainConfig config,
+            Path runDir,
+            List<TrainingListener> listeners,
+            ModelConfig modelConfig,
+            NDManager manager,
+            FusionTrainer.Result[] result,
+            int threads)
+            throws IOException {
         FusionModel model = TinyRun.model(modelConfig, manager, 1);
         try (BatchLoader train = run.loader(Split.TRAIN, config.batchSize(), config.seed());
                 BatchLoader val = run.loader(Split.VAL, 32, config.seed())) {
             result[0] =
-                    new FusionTrainer(config)
+                    new FusionTrainer(config, threads)
                             .fit(model, manager, train, val, run.schema, runDir, listeners);
         }
         return flatten(model);
@@ -153,6 +166,33 @@ class FusionTrainerTest {
                     Files.readAllBytes(dir.resolve(name).resolve(FusionTrainer.BEST_PARAMETERS)),
                     "run " + name + "'s saved parameter file");
         }
+    }
+
+    @Test
+    void microBatchesOnTwoThreadsGiveTheWeightsOfOneThreadBitForBit(@TempDir Path dir)
+            throws IOException {
+        TrainConfig twoMicroBatches = config().withEpochs(2).withBatchSize(8).withAccumulation(2);
+        ModelConfig modelConfig = run.modelConfig(FusionKind.LATENT);
+        float[][] weights = new float[2][];
+        FusionTrainer.Result[][] results = new FusionTrainer.Result[2][1];
+        for (int threads = 1; threads <= 2; threads++) {
+            try (NDManager manager = NDManager.newBaseManager()) {
+                weights[threads - 1] =
+                        train(
+                                twoMicroBatches,
+                                dir.resolve("threads-" + threads),
+                                List.of(),
+                                modelConfig,
+                                manager,
+                                results[threads - 1],
+                                threads);
+            }
+        }
+        assertArrayEquals(weights[0], weights[1], 0f, "weights after 1 and 2 threads");
+        assertEquals(results[0][0].lastLoss(), results[1][0].lastLoss(), 0f);
+        assertArrayEquals(
+                Files.readAllBytes(dir.resolve("threads-1").resolve(FusionTrainer.BEST_PARAMETERS)),
+                Files.readAllBytes(dir.resolve("threads-2").resolve(FusionTrainer.BEST_PARAMETERS)));
     }
 
     @Test

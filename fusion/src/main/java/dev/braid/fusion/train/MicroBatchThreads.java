@@ -1,0 +1,143 @@
+package dev.braid.fusion.train;
+
+import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Parameter;
+import ai.djl.training.ParameterStore;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Computes the micro-batches of one step at once, on up to {@code threads} threads, so a step of
+ * two micro-batches keeps two cores busy where libtorch's own threads would share out small
+ * operations badly.
+ *
+ * <p>Micro-batch 0 runs on the model's own parameters; micro-batch {@code k > 0} on a {@link
+ * MicroBatchParameters} of its own. After all have run, their gradients are added to the model's in
+ * the order 1, 2, ..., and each batch-norm statistic becomes the mean of the micro-batches'. That
+ * is the same whether the micro-batches ran one after another or at once: the thread count changes
+ * the speed, never the result.
+ */
+final class MicroBatchThreads implements AutoCloseable {
+
+    /** One micro-batch's forward and backward pass; returns its share of the step's loss. */
+    interface Pass {
+        float run(int index, ParameterStore parameters);
+    }
+
+    private final ExecutorService pool;
+    private final List<MicroBatchParameters> others = new ArrayList<>();
+
+    /** With {@code threads} of 1, micro-batches run on the calling thread, one after another. */
+    MicroBatchThreads(int threads) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads (" + threads + ") must be positive");
+        }
+        AtomicInteger made = new AtomicInteger();
+        this.pool =
+                threads == 1
+                        ? null
+                        : Executors.newFixedThreadPool(
+                                threads,
+                                task -> {
+                                    Thread thread =
+                                            new Thread(
+                                                    task,
+                                                    "braid-micro-batch-" + made.incrementAndGet());
+                                    thread.setDaemon(true);
+                                    return thread;
+                                });
+    }
+
+    /**
+     * Makes the parameters of micro-batches 1 to {@code microBatches - 1} from the model's current
+     * ones, replacing those made before; needed again only when the model's parameter arrays are
+     * replaced (a checkpoint or weights loaded).
+     */
+    void prepare(List<Parameter> parameters, NDManager manager, int microBatches) {
+        closeOthers();
+        for (int k = 1; k < microBatches; k++) {
+            others.add(new MicroBatchParameters(parameters, manager));
+        }
+    }
+
+    /**
+     * Runs {@code count} passes, pass 0 on {@code own}, and leaves their summed gradients and
+     * averaged statistics in the model.
+     *
+     * @return the sum of the passes' losses, added in order
+     */
+    float run(int count, ParameterStore own, Pass pass) {
+        if (count - 1 > others.size()) {
+            throw new IllegalStateException(
+                    count + " micro-batches, but parameters prepared for " + (others.size() + 1));
+        }
+        List<MicroBatchParameters> used = others.subList(0, count - 1);
+        used.forEach(MicroBatchParameters::resetStatistics);
+        float[] losses = new float[count];
+        if (pool == null || count == 1) {
+            for (int k = 0; k < count; k++) {
+                losses[k] = pass.run(k, parameters(k, own));
+            }
+        } else {
+            List<Future<Float>> running = new ArrayList<>(count);
+            for (int k = 0; k < count; k++) {
+                int index = k;
+                running.add(pool.submit(() -> pass.run(index, parameters(index, own))));
+            }
+            RuntimeException failed = null;
+            for (int k = 0; k < count; k++) {
+                try {
+                    losses[k] = await(running.get(k));
+                } catch (RuntimeException e) {
+                    failed = failed == null ? e : failed; // the others finish before it is thrown
+                }
+            }
+            if (failed != null) {
+                throw failed;
+            }
+        }
+        used.forEach(MicroBatchParameters::addGradientsTo);
+        MicroBatchParameters.averageStatistics(used);
+        float sum = 0;
+        for (float loss : losses) {
+            sum += loss;
+        }
+        return sum;
+    }
+
+    private ParameterStore parameters(int index, ParameterStore own) {
+        return index == 0 ? own : others.get(index - 1);
+    }
+
+    private static float await(Future<Float> pass) {
+        try {
+            return pass.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while a micro-batch ran", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    private void closeOthers() {
+        others.forEach(MicroBatchParameters::close);
+        others.clear();
+    }
+
+    @Override
+    public void close() {
+        closeOthers();
+        if (pool != null) {
+            pool.shutdownNow();
+        }
+    }
+}
