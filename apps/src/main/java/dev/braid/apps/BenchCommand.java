@@ -137,7 +137,7 @@ final class BenchCommand implements Callable<Integer> {
                                     "training.epochs=1"));
             System.out.printf(
                     "training support-fused (batch %d):     %8.1f samples/s, %.2f steps/s%n",
-                    support.config().training().batchSize(),
+                    support.config().training().samplesPerStep(),
                     support.samplesPerSecond(),
                     support.stepsPerSecond());
         }
@@ -173,7 +173,7 @@ final class BenchCommand implements Callable<Integer> {
     private static void printTraining(String name, TimedTraining.Timing t, double peak)
             throws IOException {
         ModelConfig model = ModelDirectory.read(t.result().modelDir()).config();
-        int batch = t.config().training().batchSize();
+        int batch = t.config().training().samplesPerStep();
         double stepFlops = 3 * batch * sampleFlops(model, t.run());
         double achieved = stepFlops * t.stepsPerSecond() / 1e9;
         System.out.printf(

@@ -51,7 +51,7 @@ final class TimedTraining {
             long jvmAtEnd) {
 
         double samplesPerSecond() {
-            return stepsPerSecond * config.training().batchSize();
+            return stepsPerSecond * config.training().samplesPerStep();
         }
     }
 

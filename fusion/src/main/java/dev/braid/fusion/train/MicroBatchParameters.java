@@ -81,15 +81,25 @@ final class MicroBatchParameters extends ParameterStore implements AutoCloseable
             try (NDArray mine = view.getGradient();
                     NDArray model = JniUtils.getGradient((PtNDArray) parameter.getArray())) {
                 if (model == null) {
-                    // getGradient() would give a fresh zero array, and the sum would be lost
-                    throw new IllegalStateException(
-                            "the parameter "
-                                    + parameter.getName()
-                                    + " has no gradient to add micro-batch gradients to");
+                    giveGradient(parameter.getArray(), mine);
+                } else {
+                    model.addi(mine);
                 }
-                model.addi(mine);
             }
             JniUtils.zeroGrad((PtNDArray) view);
+        }
+    }
+
+    /**
+     * Gives {@code weight}, which has no gradient yet (micro-batch 0 did not reach it), the gradient
+     * {@code gradient}, exactly: that of {@code sum(weight * gradient)}. libtorch allocates a
+     * gradient only in a backward pass, and DJL has no call that sets one.
+     */
+    private static void giveGradient(NDArray weight, NDArray gradient) {
+        try (GradientRecording recording = GradientRecording.start();
+                NDArray product = weight.mul(gradient);
+                NDArray sum = product.sum()) {
+            recording.backward(sum);
         }
     }
 

@@ -106,6 +106,11 @@ public record TrainConfig(
                 0f);
     }
 
+    /** Samples per optimiser step: {@code batchSize} times {@code accumulation}. */
+    public int samplesPerStep() {
+        return batchSize * accumulation;
+    }
+
     /** Whether the early-stopping metric is one to minimise. */
     public boolean minimise() {
         String last = earlyStoppingMetric.substring(earlyStoppingMetric.lastIndexOf('/') + 1);
