@@ -28,6 +28,10 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -98,7 +102,8 @@ final class BenchCommand implements Callable<Integer> {
                 Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
         double peak = matmulGflops();
         System.out.printf(
-                "matrix product 2048x2048 fp32:        %8.1f GFLOP/s (the practical peak)%n", peak);
+                "matrix product 2048x2048 fp32:        %8.1f GFLOP/s (the practical peak, %d at once)%n",
+                peak, Runtime.getRuntime().availableProcessors());
 
         String dataSet = "data=[{path: \"" + data + "\", weight: 1}]";
         int defaultEpochs = epochs;
@@ -257,22 +262,55 @@ final class BenchCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * The practical peak: 2048² products on as many threads at once as there are cores, each thread
+     * one intra-op thread, as training computes its micro-batches.
+     */
     private static double matmulGflops() {
+        int threads = Runtime.getRuntime().availableProcessors();
         try (NDManager manager = NDManager.newBaseManager()) {
-            NDArray a = manager.randomNormal(new Shape(2048, 2048));
-            NDArray b = manager.randomNormal(new Shape(2048, 2048));
-            double best = 0;
-            for (int i = 0; i < 6; i++) {
-                long t = System.nanoTime();
-                try (NDArray c = a.matMul(b)) {
-                    c.getFloat(0, 0);
-                }
-                double seconds = (System.nanoTime() - t) / 1e9;
-                if (i > 0) {
-                    best = Math.max(best, 2.0 * 2048 * 2048 * 2048 / seconds / 1e9);
-                }
+            List<NDArray[]> operands = new ArrayList<>();
+            for (int i = 0; i < threads; i++) {
+                operands.add(
+                        new NDArray[] {
+                            manager.randomNormal(new Shape(2048, 2048)),
+                            manager.randomNormal(new Shape(2048, 2048))
+                        });
             }
-            return best;
+            ExecutorService pool = Executors.newFixedThreadPool(threads);
+            try {
+                double best = 0;
+                for (int round = 0; round < 4; round++) {
+                    long t = System.nanoTime();
+                    List<Future<?>> running = new ArrayList<>();
+                    for (NDArray[] pair : operands) {
+                        running.add(
+                                pool.submit(
+                                        () -> {
+                                            for (int k = 0; k < 2; k++) {
+                                                try (NDArray c = pair[0].matMul(pair[1])) {
+                                                    c.getFloat(0, 0);
+                                                }
+                                            }
+                                        }));
+                    }
+                    for (Future<?> f : running) {
+                        f.get();
+                    }
+                    double seconds = (System.nanoTime() - t) / 1e9;
+                    if (round > 0) {
+                        best =
+                                Math.max(
+                                        best,
+                                        threads * 2 * 2.0 * 2048 * 2048 * 2048 / seconds / 1e9);
+                    }
+                }
+                return best;
+            } catch (InterruptedException | ExecutionException e) {
+                throw new IllegalStateException("the matrix-product benchmark failed", e);
+            } finally {
+                pool.shutdownNow();
+            }
         }
     }
 }

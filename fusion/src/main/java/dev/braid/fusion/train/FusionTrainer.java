@@ -82,7 +82,9 @@ public final class FusionTrainer {
     private final ModalityDropout modalityDropout;
     private final int threads;
 
-    /** A trainer that computes a step's micro-batches on up to as many threads as there are cores. */
+    /**
+     * A trainer that computes a step's micro-batches on up to as many threads as there are cores.
+     */
     public FusionTrainer(TrainConfig config) {
         this(config, Runtime.getRuntime().availableProcessors());
     }

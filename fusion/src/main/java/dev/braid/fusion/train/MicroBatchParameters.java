@@ -91,9 +91,9 @@ final class MicroBatchParameters extends ParameterStore implements AutoCloseable
     }
 
     /**
-     * Gives {@code weight}, which has no gradient yet (micro-batch 0 did not reach it), the gradient
-     * {@code gradient}, exactly: that of {@code sum(weight * gradient)}. libtorch allocates a
-     * gradient only in a backward pass, and DJL has no call that sets one.
+     * Gives {@code weight}, which has no gradient yet (micro-batch 0 did not reach it), the
+     * gradient {@code gradient}, exactly: that of {@code sum(weight * gradient)}. libtorch
+     * allocates a gradient only in a backward pass, and DJL has no call that sets one.
      */
     private static void giveGradient(NDArray weight, NDArray gradient) {
         try (GradientRecording recording = GradientRecording.start();

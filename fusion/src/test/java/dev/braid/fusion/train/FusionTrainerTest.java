@@ -192,7 +192,8 @@ class FusionTrainerTest {
         assertEquals(results[0][0].lastLoss(), results[1][0].lastLoss(), 0f);
         assertArrayEquals(
                 Files.readAllBytes(dir.resolve("threads-1").resolve(FusionTrainer.BEST_PARAMETERS)),
-                Files.readAllBytes(dir.resolve("threads-2").resolve(FusionTrainer.BEST_PARAMETERS)));
+                Files.readAllBytes(
+                        dir.resolve("threads-2").resolve(FusionTrainer.BEST_PARAMETERS)));
     }
 
     @Test

@@ -3,7 +3,6 @@ package dev.braid.text.transformer;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.training.ParameterStore;
@@ -18,12 +17,12 @@ import java.util.SplittableRandom;
  *
  * <p>The mask is drawn in Java ({@link SplittableRandom}, 16 random bits an element) from one seed
  * taken from {@link ForwardRandom}: the stream the training step bound to this thread, or else the
- * engine's generator, so {@code Engine.setRandomSeed} still fixes it. DJL's {@code
- * Dropout} calls libtorch's {@code bernoulli_}, which on AMD processors (its vectorised MKL path is
- * taken on Intel only) draws one element at a time: measured here at 15 ms for the 2.6 million
- * attention weights of a 144-token fusion layer, against 5 ms for this mask and its multiply. The
- * saved form is DJL's {@code Dropout}'s (version 2, input shapes, no parameters), so models saved
- * with either load with the other.
+ * engine's generator, so {@code Engine.setRandomSeed} still fixes it. DJL's {@code Dropout} calls
+ * libtorch's {@code bernoulli_}, which on AMD processors (its vectorised MKL path is taken on Intel
+ * only) draws one element at a time: measured here at 15 ms for the 2.6 million attention weights
+ * of a 144-token fusion layer, against 5 ms for this mask and its multiply. The saved form is DJL's
+ * {@code Dropout}'s (version 2, input shapes, no parameters), so models saved with either load with
+ * the other.
  */
 public final class Dropout extends AbstractBlock {
 
