@@ -169,13 +169,16 @@ public record RunConfig(
      * @param image the image encoder's shape (read when the model has images)
      * @param audio the audio encoder's shape (read when the model has audio)
      * @param fusion the fusion block
+     * @param pretrainedText a text encoder saved by pre-training ({@code braid text-demo}, {@code
+     *     SavedTextEncoder}) to fine-tune instead of a new one, with its tokenizer; null for none
      */
     public record ModelSpec(
             List<Modality> modalities,
             int width,
             ImageSpec image,
             AudioSpec audio,
-            FusionConfig fusion) {}
+            FusionConfig fusion,
+            String pretrainedText) {}
 
     /**
      * The CNN image encoder's shape ({@code ImageEncoderConfig}): a 3 x 3 stem, then one stage of
@@ -228,7 +231,8 @@ public record RunConfig(
                         64,
                         ImageSpec.defaults(),
                         AudioSpec.defaults(),
-                        FusionConfig.defaults()),
+                        FusionConfig.defaults(),
+                        null),
                 TrainConfig.defaults(),
                 "runs/braid-run");
     }

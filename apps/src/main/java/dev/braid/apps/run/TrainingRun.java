@@ -2,6 +2,7 @@ package dev.braid.apps.run;
 
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.nn.Block;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -33,6 +34,7 @@ import dev.braid.fusion.train.TrainingListener;
 import dev.braid.text.encoder.AttentionPattern;
 import dev.braid.text.encoder.PositionEncoding;
 import dev.braid.text.encoder.TextEncoderConfig;
+import dev.braid.text.pretrain.SavedTextEncoder;
 import dev.braid.text.tokenize.BpeTrainer;
 import dev.braid.text.tokenize.ByteLevelBpeTokenizer;
 import dev.braid.text.tokenize.Tokenizer;
@@ -52,6 +54,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -178,10 +181,17 @@ public final class TrainingRun {
 
     /** Trains, evaluates and saves; progress goes to {@code listeners}. */
     public Result run(List<TrainingListener> listeners) throws IOException {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            return run(listeners, manager);
+        }
+    }
+
+    private Result run(List<TrainingListener> listeners, NDManager manager) throws IOException {
         long started = System.nanoTime();
         List<Dataset> datasets = datasets();
         TaskSchema schema = TaskSchema.infer(datasets);
-        Tokenizer tokenizer = tokenizer(datasets);
+        SavedTextEncoder pretrained = pretrainedText(manager);
+        Tokenizer tokenizer = pretrained != null ? pretrained.tokenizer() : tokenizer(datasets);
         FeatureSettings settings = featureSettings();
         Path output = Path.of(config.output());
         Files.createDirectories(output);
@@ -199,11 +209,21 @@ public final class TrainingRun {
         FeatureExtractor evalFeatures =
                 new FeatureExtractor(tokenizer, settings, ImageAugmentation.none(), cache);
         ModelConfig modelConfig = modelConfig(schema, tokenizer);
+        Map<Modality, Block> given = Map.of();
+        if (pretrained != null) {
+            modelConfig =
+                    new ModelConfig(
+                            pretrained.encoder().config(),
+                            modelConfig.image(),
+                            modelConfig.audio(),
+                            modelConfig.fusion(),
+                            modelConfig.heads());
+            given = Map.of(Modality.TEXT, pretrained.encoder());
+        }
         long seed = config.training().seed();
         BatchLoaderConfig trainLoading = BatchLoaderConfig.of(config.training().batchSize(), seed);
         BatchLoaderConfig evalLoading = BatchLoaderConfig.of(64, seed);
-        try (NDManager manager = NDManager.newBaseManager();
-                BatchLoader train =
+        try (BatchLoader train =
                         new BatchLoader(
                                 trainSource(datasets), trainFeatures, schema, trainLoading);
                 BatchLoader validation =
@@ -213,7 +233,7 @@ public final class TrainingRun {
                         new BatchLoader(
                                 source(datasets, Split.TEST), evalFeatures, schema, evalLoading)) {
             ai.djl.engine.Engine.getInstance().setRandomSeed((int) seed);
-            FusionModel model = new FusionModel(modelConfig);
+            FusionModel model = new FusionModel(modelConfig, given);
             model.initialize(
                     manager, DataType.FLOAT32, ModelDirectory.inputShapes(modelConfig, settings));
             FusionTrainer.Result trained =
@@ -235,6 +255,47 @@ public final class TrainingRun {
                     trained,
                     (System.nanoTime() - started) / 1e9);
         }
+    }
+
+    /**
+     * The pre-trained text encoder the configuration names, loaded into {@code manager}, or null.
+     *
+     * @throws IllegalArgumentException naming {@code model.pretrainedText} if it does not fit
+     */
+    private SavedTextEncoder pretrainedText(NDManager manager) throws IOException {
+        String dir = config.model().pretrainedText();
+        if (dir == null) {
+            return null;
+        }
+        if (!config.model().modalities().contains(Modality.TEXT)) {
+            throw new IllegalArgumentException(
+                    "model.pretrainedText is set but model.modalities has no TEXT");
+        }
+        SavedTextEncoder saved = SavedTextEncoder.load(Path.of(dir), manager);
+        TextEncoderConfig text = saved.encoder().config();
+        if (text.width() != config.model().width()) {
+            throw new IllegalArgumentException(
+                    "model.pretrainedText: the encoder in "
+                            + dir
+                            + " has width "
+                            + text.width()
+                            + " but model.width is "
+                            + config.model().width()
+                            + "; set model.width to "
+                            + text.width());
+        }
+        if (config.features().textMaxLength() > text.maxLength()) {
+            throw new IllegalArgumentException(
+                    "features.textMaxLength ("
+                            + config.features().textMaxLength()
+                            + ") is longer than the pre-trained encoder in "
+                            + dir
+                            + " reads ("
+                            + text.maxLength()
+                            + "); set it to at most "
+                            + text.maxLength());
+        }
+        return saved;
     }
 
     private Tokenizer tokenizer(List<Dataset> datasets) {

@@ -42,23 +42,55 @@ public final class FusionModel extends AbstractBlock {
     private final FusionBlock fusion;
     private final List<TaskHead> heads = new ArrayList<>();
 
+    /** A model whose encoders are built from {@code config}. */
     public FusionModel(ModelConfig config) {
+        this(config, Map.of());
+    }
+
+    /**
+     * A model with some encoders given: any {@code Block} that honours the encoder contract (its
+     * modality's two batch arrays in, {@code (tokens [B, T, D], mask [B, T])} out, D the width
+     * {@code config} gives that modality), e.g. a pre-trained one; already initialised encoders
+     * keep their weights. The others are built from {@code config}.
+     *
+     * @throws IllegalArgumentException if an encoder is given for a modality {@code config} does
+     *     not read
+     */
+    public FusionModel(ModelConfig config, Map<Modality, Block> given) {
         super(VERSION);
         this.config = config;
+        for (Modality m : given.keySet()) {
+            if (!config.modalities().contains(m)) {
+                throw new IllegalArgumentException(
+                        "an encoder is given for "
+                                + m
+                                + " but the model reads only "
+                                + config.modalities());
+            }
+        }
         if (config.text() != null) {
             encoders.put(
                     Modality.TEXT,
-                    addChildBlock("textEncoder", new TransformerTextEncoder(config.text())));
+                    addChildBlock(
+                            "textEncoder",
+                            given.getOrDefault(
+                                    Modality.TEXT, new TransformerTextEncoder(config.text()))));
         }
         if (config.image() != null) {
             encoders.put(
                     Modality.IMAGE,
-                    addChildBlock("imageEncoder", new CnnImageEncoder(config.image())));
+                    addChildBlock(
+                            "imageEncoder",
+                            given.getOrDefault(
+                                    Modality.IMAGE, new CnnImageEncoder(config.image()))));
         }
         if (config.audio() != null) {
             encoders.put(
                     Modality.AUDIO,
-                    addChildBlock("audioEncoder", new SpectrogramEncoder(config.audio())));
+                    addChildBlock(
+                            "audioEncoder",
+                            given.getOrDefault(
+                                    Modality.AUDIO, new SpectrogramEncoder(config.audio()))));
         }
         fusion = addChildBlock("fusion", FusionBlock.create(config.fusion(), config.modalities()));
         for (HeadSpec spec : config.heads()) {
@@ -169,21 +201,7 @@ public final class FusionModel extends AbstractBlock {
         for (Modality m : config.modalities()) {
             NDArray first = inputs.get(i++);
             NDArray second = inputs.get(i++);
-            Block encoder = encoders.get(m);
-            NDList encoded =
-                    switch (m) {
-                        case TEXT, AUDIO ->
-                                encoder.forward(store, new NDList(first, second), training);
-                        case IMAGE -> {
-                            NDList out = encoder.forward(store, new NDList(first), training);
-                            NDArray mask =
-                                    out.get(1)
-                                            .logicalAnd(
-                                                    second.expandDims(
-                                                            1)); // absent image -> all false
-                            yield new NDList(out.get(0), mask);
-                        }
-                    };
+            NDList encoded = encoders.get(m).forward(store, new NDList(first, second), training);
             fusionInputs.add(encoded.get(0));
             fusionInputs.add(encoded.get(1));
         }
@@ -205,7 +223,7 @@ public final class FusionModel extends AbstractBlock {
             Shape first = inputShapes[i++];
             Shape second = inputShapes[i++];
             Block encoder = encoders.get(m);
-            Shape[] in = m == Modality.IMAGE ? new Shape[] {first} : new Shape[] {first, second};
+            Shape[] in = {first, second};
             encoder.initialize(manager, dataType, in);
             Shape[] out = encoder.getOutputShapes(in);
             fusionShapes.add(out[0]);

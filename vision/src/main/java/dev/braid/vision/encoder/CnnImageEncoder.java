@@ -25,9 +25,10 @@ import java.util.Objects;
  * ceil(H / config.downsampling())}, L = H'W', D token width):
  *
  * <ul>
- *   <li>input: {@code NDList(images)}, images float {@code (B, C, H, W)}
+ *   <li>input: {@code NDList(images)} or {@code NDList(images, present)}, images float {@code (B,
+ *       C, H, W)}, present boolean {@code (B)}: whether each sample has an image
  *   <li>output: {@code NDList(tokens, mask)}, tokens float {@code (B, L, D)}, mask boolean {@code
- *       (B, L)}, all true
+ *       (B, L)}: all true for a present image, all false for an absent one
  * </ul>
  *
  * <p>Use {@code dev.braid.tensor.MaskedMean.of(NDList)} for one vector per image.
@@ -93,9 +94,10 @@ public final class CnnImageEncoder extends AbstractBlock {
             NDList inputs,
             boolean training,
             PairList<String, Object> params) {
-        NDArray images = inputs.singletonOrThrow(); // (B, C, H, W)
+        NDArray images = inputs.get(0); // (B, C, H, W)
         checkInput(images.getShape());
-        NDArray stem = stemConv.forward(parameterStore, inputs, training).singletonOrThrow();
+        NDArray stem =
+                stemConv.forward(parameterStore, new NDList(images), training).singletonOrThrow();
         stem = stemNorm.forward(parameterStore, new NDList(stem), training).singletonOrThrow();
         NDList x = new NDList(config.nonlinearity().apply(stem)); // (B, C_stem, H/s, W/s)
         x = stages.forward(parameterStore, x, training);
@@ -110,6 +112,9 @@ public final class CnnImageEncoder extends AbstractBlock {
                         .transpose(0, 2, 1) // (B, L, D)
                         .add(SinCosPositionEmbedding.create(manager, rows, cols, config.width()));
         NDArray mask = manager.ones(new Shape(batch, (long) rows * cols), DataType.BOOLEAN);
+        if (inputs.size() > 1) {
+            mask = mask.logicalAnd(inputs.get(1).expandDims(1)); // an absent image: all false
+        }
         return new NDList(tokens, mask); // (B, L, D), (B, L)
     }
 
@@ -117,8 +122,9 @@ public final class CnnImageEncoder extends AbstractBlock {
     protected void initializeChildBlocks(
             NDManager manager, DataType dataType, Shape... inputShapes) {
         checkInput(inputShapes[0]);
-        stemConv.initialize(manager, dataType, inputShapes);
-        Shape[] features = stemConv.getOutputShapes(inputShapes);
+        Shape[] images = {inputShapes[0]};
+        stemConv.initialize(manager, dataType, images);
+        Shape[] features = stemConv.getOutputShapes(images);
         stemNorm.initialize(manager, dataType, features);
         stages.initialize(manager, dataType, features);
         projection.initialize(manager, dataType, stages.getOutputShapes(features));
@@ -130,7 +136,9 @@ public final class CnnImageEncoder extends AbstractBlock {
         Shape grid =
                 projection
                         .getOutputShapes(
-                                stages.getOutputShapes(stemConv.getOutputShapes(inputShapes)))[0];
+                                stages.getOutputShapes(
+                                        stemConv.getOutputShapes(
+                                                new Shape[] {inputShapes[0]})))[0];
         long batch = grid.get(0);
         long length = grid.get(2) * grid.get(3);
         return new Shape[] {new Shape(batch, length, config.width()), new Shape(batch, length)};

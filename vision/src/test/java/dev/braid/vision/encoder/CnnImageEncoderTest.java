@@ -97,6 +97,28 @@ class CnnImageEncoderTest {
     }
 
     @Test
+    void anAbsentImageGetsAnAllFalseMaskAndThePresentOneAllTrue() {
+        Shape input = new Shape(2, 1, 12, 12);
+        try (NDManager manager = NDManager.newBaseManager()) {
+            CnnImageEncoder encoder = new CnnImageEncoder(ImageEncoderConfig.tiny());
+            encoder.initialize(manager, DataType.FLOAT32, input, new Shape(2));
+            NDList out =
+                    encoder.forward(
+                            new ParameterStore(manager, false),
+                            new NDList(
+                                    manager.randomNormal(input),
+                                    manager.create(new boolean[] {true, false})),
+                            false);
+            boolean[] mask = out.get(1).toBooleanArray();
+            int tokens = mask.length / 2;
+            for (int t = 0; t < tokens; t++) {
+                assertTrue(mask[t], "present image, token " + t);
+                assertTrue(!mask[tokens + t], "absent image, token " + t);
+            }
+        }
+    }
+
+    @Test
     void rejectsImagesWithTheWrongChannelCount() {
         try (NDManager manager = NDManager.newBaseManager()) {
             CnnImageEncoder encoder = new CnnImageEncoder(ImageEncoderConfig.tiny());
