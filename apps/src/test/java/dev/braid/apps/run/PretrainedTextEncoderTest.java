@@ -48,7 +48,8 @@ class PretrainedTextEncoderTest {
                 texts.add(e.inputs().get(Modality.TEXT));
             }
         }
-        ByteLevelBpeTokenizer tokenizer = new BpeTrainer(new BpeTrainer.Config(300, 2)).train(texts);
+        ByteLevelBpeTokenizer tokenizer =
+                new BpeTrainer(new BpeTrainer.Config(300, 2)).train(texts);
         try (NDManager manager = NDManager.newBaseManager()) {
             TextEncoderConfig config =
                     TextEncoderConfig.small(tokenizer.vocabularySize()).withMaxLength(64);
@@ -114,8 +115,7 @@ class PretrainedTextEncoderTest {
 
     @Test
     void aTrainableOneIsFineTuned() throws Exception {
-        TrainingRun.Result result =
-                new TrainingRun(config(dir.resolve("tuned"))).run(List.of());
+        TrainingRun.Result result = new TrainingRun(config(dir.resolve("tuned"))).run(List.of());
         try (NDManager manager = NDManager.newBaseManager()) {
             FusionModel model =
                     ModelDirectory.read(result.modelDir()).loadModel(result.modelDir(), manager);

@@ -18,6 +18,10 @@ import dev.braid.fusion.data.UnreadableInputException;
 import dev.braid.fusion.model.FusionModel;
 import dev.braid.text.tokenize.Tokenizer;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -100,21 +104,46 @@ public final class FusionPredictor implements AutoCloseable {
      * @throws IllegalArgumentException if none of the inputs the model reads is given
      */
     public Prediction predict(String text, byte[] image, byte[] audio) {
+        Map<Modality, byte[]> inputs = new EnumMap<>(Modality.class);
+        if (text != null) {
+            inputs.put(Modality.TEXT, text.getBytes(StandardCharsets.UTF_8));
+        }
+        if (image != null) {
+            inputs.put(Modality.IMAGE, image);
+        }
+        if (audio != null) {
+            inputs.put(Modality.AUDIO, audio);
+        }
+        return predict(inputs);
+    }
+
+    /**
+     * Predicts every head for one sample given as raw inputs by modality: text as UTF-8, an image
+     * or a WAV file as its bytes. Modalities the model does not read are ignored.
+     *
+     * @throws UnreadableInputException if an input cannot be decoded (it names the modality and the
+     *     reason), or if the text is not valid UTF-8
+     * @throws IllegalArgumentException if none of the inputs the model reads is given
+     */
+    public Prediction predict(Map<Modality, byte[]> inputs) {
         List<Modality> reads = modalities();
+        String text = reads.contains(Modality.TEXT) ? utf8(inputs.get(Modality.TEXT)) : null;
+        byte[] image = inputs.get(Modality.IMAGE);
+        byte[] audio = inputs.get(Modality.AUDIO);
         SampleFeatures features =
                 extractor.extract(
-                        reads.contains(Modality.TEXT) ? text : null,
+                        text,
                         reads.contains(Modality.IMAGE) ? image : null,
                         reads.contains(Modality.AUDIO) ? audio : null);
         if (features.present().isEmpty()) {
             throw new IllegalArgumentException(
                     "the model reads " + reads + " but none of them was given");
         }
-        Map<Modality, String> inputs = new EnumMap<>(Modality.class);
-        features.present().forEach(m -> inputs.put(m, m.name()));
+        Map<Modality, String> given = new EnumMap<>(Modality.class);
+        features.present().forEach(m -> given.put(m, m.name()));
         Sample sample =
                 new Sample(
-                        0, new ManifestEntry(REQUEST, 1, "request", inputs, Map.of(), Split.TEST));
+                        0, new ManifestEntry(REQUEST, 1, "request", given, Map.of(), Split.TEST));
         Batch batch = collator.collate(List.of(sample), List.of(features));
         try (NDManager call = manager.newSubManager()) {
             Map<Modality, NDList> byModality = new EnumMap<>(Modality.class);
@@ -134,6 +163,22 @@ public final class FusionPredictor implements AutoCloseable {
                     (name, values) ->
                             heads.put(name, answer(schema.head(name), values.toFloatArray())));
             return new Prediction(heads);
+        }
+    }
+
+    private static String utf8(byte[] bytes) {
+        if (bytes == null) {
+            return null;
+        }
+        try {
+            return StandardCharsets.UTF_8
+                    .newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes))
+                    .toString();
+        } catch (CharacterCodingException e) {
+            throw new UnreadableInputException(Modality.TEXT, "the text is not valid UTF-8", e);
         }
     }
 

@@ -22,6 +22,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -114,6 +115,28 @@ class FusionPredictorTest {
             assertEquals(4, p.heads().get("label").scores().size());
             assertTrue(run.schema.head("label").classes().contains(p.heads().get("label").label()));
         }
+    }
+
+    @Test
+    void inputsByModalityNameGiveTheSameAnswerAsTheThreeArgumentCall() {
+        ManifestEntry e = run.dataset.entries(Split.TEST).get(1);
+        String text = e.inputs().get(Modality.TEXT);
+        Prediction byName =
+                predictor.predict(
+                        Map.of(
+                                Modality.valueOf("TEXT"),
+                                text.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                                Modality.valueOf("AUDIO"),
+                                bytes(e, Modality.AUDIO)));
+        Prediction byPosition = predictor.predict(text, null, bytes(e, Modality.AUDIO));
+        assertEquals(byPosition, byName);
+        UnreadableInputException bad =
+                assertThrows(
+                        UnreadableInputException.class,
+                        () ->
+                                predictor.predict(
+                                        Map.of(Modality.TEXT, new byte[] {'o', (byte) 0xC3})));
+        assertEquals(Modality.TEXT, bad.modality());
     }
 
     @Test

@@ -137,8 +137,7 @@ public final class CnnImageEncoder extends AbstractBlock {
                 projection
                         .getOutputShapes(
                                 stages.getOutputShapes(
-                                        stemConv.getOutputShapes(
-                                                new Shape[] {inputShapes[0]})))[0];
+                                        stemConv.getOutputShapes(new Shape[] {inputShapes[0]})))[0];
         long batch = grid.get(0);
         long length = grid.get(2) * grid.get(3);
         return new Shape[] {new Shape(batch, length, config.width()), new Shape(batch, length)};
