@@ -65,7 +65,9 @@ public final class CrossAttentionFusion extends FusionBlock {
                                     .build());
             cross.add(
                     addChildBlock(
-                            "latentCross", new CrossAttentionLayer(config.layerConfig(), false)));
+                            "latentCross",
+                            new CrossAttentionLayer(
+                                    config.layerConfig(), CrossAttentionLayer.Residual.PLAIN)));
             for (int l = 0; l < config.layers(); l++) {
                 self.add(
                         addChildBlock(
@@ -74,14 +76,17 @@ public final class CrossAttentionFusion extends FusionBlock {
             }
         } else {
             latents = null;
-            boolean gated = config.kind() == FusionKind.GATED;
+            CrossAttentionLayer.Residual residual =
+                    config.kind() == FusionKind.GATED
+                            ? CrossAttentionLayer.Residual.TANH_GATED
+                            : CrossAttentionLayer.Residual.PLAIN;
             for (Modality target : modalities) {
                 for (Modality source : modalities) {
                     if (source != target) {
                         cross.add(
                                 addChildBlock(
                                         "cross" + target + "from" + source,
-                                        new CrossAttentionLayer(config.layerConfig(), gated)));
+                                        new CrossAttentionLayer(config.layerConfig(), residual)));
                     }
                 }
             }
