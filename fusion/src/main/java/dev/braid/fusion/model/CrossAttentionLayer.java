@@ -24,15 +24,25 @@ import dev.braid.text.transformer.Norm;
  * <p>Input {@code NDList(query [B, Lq, D], source [B, Ls, D], sourceMask [B, Ls])}; output {@code
  * NDList(query' [B, Lq, D])}. Both residual branches are multiplied by whether the sample has any
  * real source position, so a sample whose source is absent passes through unchanged instead of
- * attending to padding. With {@code gated}, each branch is also multiplied by {@code tanh(alpha)},
- * alpha a learned scalar starting at 0 (Flamingo's gated cross-attention): the layer starts as the
- * identity and training opens the gate.
+ * attending to padding. How the branches join the query is the layer's {@link Residual}.
  */
 public final class CrossAttentionLayer extends AbstractBlock {
 
     private static final byte VERSION = 1;
 
-    private final boolean gated;
+    /** How each residual branch is added to the query. */
+    public enum Residual {
+        /** {@code x + branch(x)}. */
+        PLAIN,
+        /**
+         * {@code x + tanh(alpha) * branch(x)}, alpha a learned scalar per branch starting at 0
+         * (Flamingo's gated cross-attention): the layer starts as the identity and training opens
+         * the gates. Adds the parameters {@code attentionGate} and {@code feedForwardGate}.
+         */
+        TANH_GATED
+    }
+
+    private final Residual residual;
     private final Norm queryNorm;
     private final Norm sourceNorm;
     private final MultiHeadAttention attention;
@@ -42,16 +52,20 @@ public final class CrossAttentionLayer extends AbstractBlock {
     private final Parameter feedForwardGate;
 
     /**
-     * @param gated whether the branches pass through zero-initialised tanh gates
+     * @param residual how the attention and feed-forward branches are added to the query
      */
-    public CrossAttentionLayer(LayerConfig config, boolean gated) {
+    public CrossAttentionLayer(LayerConfig config, Residual residual) {
         super(VERSION);
-        this.gated = gated;
+        if (residual == null) {
+            throw new IllegalArgumentException("residual must be set");
+        }
+        this.residual = residual;
         queryNorm = addChildBlock("queryNorm", new Norm(config.norm(), config.width()));
         sourceNorm = addChildBlock("sourceNorm", new Norm(config.norm(), config.width()));
         attention = addChildBlock("attention", new MultiHeadAttention(config, null));
         feedForwardNorm = addChildBlock("feedForwardNorm", new Norm(config.norm(), config.width()));
         feedForward = addChildBlock("feedForward", new FeedForward(config));
+        boolean gated = residual == Residual.TANH_GATED;
         attentionGate = gated ? addParameter(gate("attentionGate")) : null;
         feedForwardGate = gated ? addParameter(gate("feedForwardGate")) : null;
     }
@@ -84,22 +98,25 @@ public final class CrossAttentionLayer extends AbstractBlock {
         NDArray s = sourceNorm.forward(store, new NDList(source), training).singletonOrThrow();
         NDList attend = new NDList(q, s, AttentionBias.keyPadding(sourceMask));
         NDArray a = attention.forward(store, attend, training).singletonOrThrow().mul(present);
-        if (gated) {
-            a = a.mul(gate(store, attentionGate, query, training));
-        }
-        NDArray x = query.add(a);
+        NDArray x = query.add(residual(store, attentionGate, a, query, training));
 
         NDArray h = feedForwardNorm.forward(store, new NDList(x), training).singletonOrThrow();
         NDArray f =
                 feedForward.forward(store, new NDList(h), training).singletonOrThrow().mul(present);
-        if (gated) {
-            f = f.mul(gate(store, feedForwardGate, query, training));
-        }
-        return new NDList(x.add(f));
+        return new NDList(x.add(residual(store, feedForwardGate, f, query, training)));
+    }
+
+    /** Returns the branch as {@link #residual} adds it to the query. */
+    private NDArray residual(
+            ParameterStore store, Parameter gate, NDArray branch, NDArray query, boolean training) {
+        return switch (residual) {
+            case PLAIN -> branch;
+            case TANH_GATED -> branch.mul(tanh(store, gate, query, training));
+        };
     }
 
     /** {@code tanh(alpha)}, in the step's manager (an op on a parameter joins the parameter's). */
-    private static NDArray gate(
+    private static NDArray tanh(
             ParameterStore store, Parameter alpha, NDArray like, boolean training) {
         NDArray value = Activation.tanh(store.getValue(alpha, like.getDevice(), training));
         value.attach(like.getManager());

@@ -48,7 +48,13 @@ public abstract class FusionBlock extends AbstractBlock {
     /** Creates the fusion {@code config.kind()} names. */
     public static FusionBlock create(FusionConfig config, List<Modality> modalities) {
         return switch (config.kind()) {
-            case PAIRWISE, LATENT, GATED -> new CrossAttentionFusion(config, modalities);
+            case PAIRWISE ->
+                    new PairwiseCrossAttentionFusion(
+                            config, modalities, CrossAttentionLayer.Residual.PLAIN);
+            case LATENT -> new LatentCrossAttentionFusion(config, modalities);
+            case GATED ->
+                    new PairwiseCrossAttentionFusion(
+                            config, modalities, CrossAttentionLayer.Residual.TANH_GATED);
             case EARLY -> new EarlyFusion(config, modalities);
             case LATE -> new LateFusion(config, modalities);
             case GATED_UNIT -> new GatedMultimodalUnit(config, modalities);

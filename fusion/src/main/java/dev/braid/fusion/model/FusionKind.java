@@ -15,7 +15,10 @@ public enum FusionKind {
     /** Baseline: the gated multimodal unit (Arevalo et al.), a learned softmax over modalities. */
     GATED_UNIT;
 
-    /** Returns whether this kind is one of the {@link CrossAttentionFusion} modes. */
+    /**
+     * Returns whether this kind is a cross-attention fusion: {@link PairwiseCrossAttentionFusion}
+     * (PAIRWISE, GATED) or {@link LatentCrossAttentionFusion} (LATENT).
+     */
     public boolean crossAttention() {
         return this == PAIRWISE || this == LATENT || this == GATED;
     }

@@ -1,5 +1,5 @@
 /**
- * Fusion models: the cross-attention fusion block (pairwise, latent and gated modes), baselines
+ * Fusion models: the cross-attention fusions (pairwise, plain or gated, and latent), baselines
  * (early, late, gated multimodal unit), task heads and losses, modality dropout, and {@link
  * dev.braid.fusion.model.FusionModel}, which joins the encoders, a fusion and the heads.
  *

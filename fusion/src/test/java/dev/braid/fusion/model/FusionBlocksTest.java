@@ -197,6 +197,44 @@ class FusionBlocksTest {
         assertTrue(diff > 1e-3, "ungated cross-attention mixes modalities from the start");
     }
 
+    /**
+     * The block tree is the saved parameter format (DJL saves parameters in this order and loads
+     * them by position), so these names and their order are what a saved model holds.
+     */
+    @Test
+    void crossAttentionFusionsKeepTheSavedParameterLayout() {
+        FusionBlock pairwise = fusion(FusionKind.PAIRWISE);
+        assertEquals(List.of("typeEmbedding"), pairwise.getDirectParameters().keys());
+        List<String> pairwiseChildren =
+                List.of(
+                        "01projectTEXT",
+                        "02projectIMAGE",
+                        "03crossTEXTfromIMAGE",
+                        "04crossIMAGEfromTEXT",
+                        "05selfTEXT0",
+                        "06selfIMAGE0");
+        assertEquals(pairwiseChildren, pairwise.getChildren().keys());
+        assertEquals(
+                List.of(),
+                pairwise.getChildren().get("03crossTEXTfromIMAGE").getDirectParameters().keys());
+
+        FusionBlock gated = fusion(FusionKind.GATED);
+        assertEquals(List.of("typeEmbedding"), gated.getDirectParameters().keys());
+        assertEquals(pairwiseChildren, gated.getChildren().keys());
+        for (String cross : List.of("03crossTEXTfromIMAGE", "04crossIMAGEfromTEXT")) {
+            assertEquals(
+                    List.of("attentionGate", "feedForwardGate"),
+                    gated.getChildren().get(cross).getDirectParameters().keys());
+        }
+
+        FusionBlock latent = fusion(FusionKind.LATENT);
+        assertEquals(List.of("typeEmbedding", "latents"), latent.getDirectParameters().keys());
+        assertEquals(
+                List.of("01projectTEXT", "02projectIMAGE", "03latentCross", "04latentSelf0"),
+                latent.getChildren().keys());
+        assertEquals(new Shape(4, 16), latent.getDirectParameters().get("latents").getShape());
+    }
+
     @Test
     void pairwiseFusionGivesOneVotePerModalityPresent() {
         NDList out =
