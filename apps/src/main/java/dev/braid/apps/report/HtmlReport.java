@@ -1,10 +1,9 @@
 package dev.braid.apps.report;
 
+import dev.braid.files.AtomicFile;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 
 /**
@@ -54,19 +53,7 @@ public final class HtmlReport {
      */
     public static void write(ReportData data, Path file) throws IOException {
         String html = render(data, TrainingLog.read(data.trainingLog()));
-        Path parent = file.toAbsolutePath().getParent();
-        Files.createDirectories(parent);
-        Path temporary = Files.createTempFile(parent, file.getFileName().toString(), ".tmp");
-        try {
-            Files.writeString(temporary, html, StandardCharsets.UTF_8);
-            Files.move(
-                    temporary,
-                    file,
-                    StandardCopyOption.ATOMIC_MOVE,
-                    StandardCopyOption.REPLACE_EXISTING);
-        } finally {
-            Files.deleteIfExists(temporary);
-        }
+        AtomicFile.write(file, html.getBytes(StandardCharsets.UTF_8));
     }
 
     /** The report's HTML. */

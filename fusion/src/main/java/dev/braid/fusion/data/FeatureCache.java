@@ -1,19 +1,16 @@
 package dev.braid.fusion.data;
 
 import dev.braid.audio.features.Features;
+import dev.braid.files.AtomicFile;
 import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -212,28 +209,13 @@ public sealed interface FeatureCache {
         }
 
         private static void write(Path entry, Body body) throws IOException {
-            Files.createDirectories(entry.getParent());
-            Path temp =
-                    Files.createTempFile(entry.getParent(), entry.getFileName().toString(), ".tmp");
-            try {
-                try (OutputStream raw = Files.newOutputStream(temp);
-                        DataOutputStream out =
-                                new DataOutputStream(new BufferedOutputStream(raw, 1 << 16))) {
-                    out.writeInt(FORMAT_VERSION);
-                    body.write(out);
-                }
-                try {
-                    Files.move(
-                            temp,
-                            entry,
-                            StandardCopyOption.ATOMIC_MOVE,
-                            StandardCopyOption.REPLACE_EXISTING);
-                } catch (AtomicMoveNotSupportedException e) {
-                    Files.move(temp, entry, StandardCopyOption.REPLACE_EXISTING);
-                }
-            } finally {
-                Files.deleteIfExists(temp);
-            }
+            AtomicFile.write(
+                    entry,
+                    raw -> {
+                        DataOutputStream out = new DataOutputStream(raw);
+                        out.writeInt(FORMAT_VERSION);
+                        body.write(out);
+                    });
         }
 
         private static float[] readFloats(DataInputStream in, int n) throws IOException {

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.braid.files.AtomicFile;
 import dev.braid.fusion.Modality;
 import dev.braid.fusion.data.FeatureSettings;
 import dev.braid.fusion.data.TaskSchema;
@@ -18,7 +19,6 @@ import dev.braid.text.tokenize.Tokenizer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -55,13 +55,7 @@ public record ModelDirectory(
         root.set("schema", JSON.readTree(schema.toJson()));
         root.set("features", JSON.valueToTree(features));
         root.set("provenance", provenance);
-        Path tmp = Files.createTempFile(dir, MANIFEST, ".tmp");
-        JSON.writeValue(tmp.toFile(), root);
-        Files.move(
-                tmp,
-                dir.resolve(MANIFEST),
-                StandardCopyOption.REPLACE_EXISTING,
-                StandardCopyOption.ATOMIC_MOVE);
+        AtomicFile.write(dir.resolve(MANIFEST), JSON.writeValueAsBytes(root));
         ModelFiles.saveParameters(model, dir.resolve(PARAMETERS));
         if (config.text() != null) {
             tokenizer.save(dir.resolve(TOKENIZER));

@@ -6,21 +6,18 @@ import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.braid.files.AtomicFile;
 import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -120,18 +117,16 @@ public final class Checkpoint {
                         out.write(
                                 (String.join("\n", entries) + "\n")
                                         .getBytes(StandardCharsets.UTF_8)));
-        syncDirectory(temporary);
 
         Path old = sibling(target, ".old");
         if (isComplete(target)) {
             deleteRecursively(old);
-            Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
+            AtomicFile.move(target, old);
         } else {
             // not a checkpoint (never completed): dir.old, if any, is the fallback meanwhile
             deleteRecursively(target);
         }
-        Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE);
-        syncDirectory(parent);
+        AtomicFile.move(temporary, target);
     }
 
     /** Whether {@link #read} would find a checkpoint at {@code directory} or its fallback. */
@@ -245,20 +240,11 @@ public final class Checkpoint {
         }
     }
 
-    /** Writes one file, fsyncs it and returns its marker line {@code name size crc32}. */
+    /** Writes one file, fsynced, and returns its marker line {@code name size crc32}. */
     private static String writeFile(Path file, Writer writer) throws IOException {
         CRC32 crc = new CRC32();
-        try (DataOutputStream out =
-                new DataOutputStream(
-                        new CheckedOutputStream(
-                                new BufferedOutputStream(
-                                        Files.newOutputStream(file, StandardOpenOption.CREATE_NEW)),
-                                crc))) {
-            writer.write(out);
-        }
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
-            channel.force(true);
-        }
+        AtomicFile.write(
+                file, out -> writer.write(new DataOutputStream(new CheckedOutputStream(out, crc))));
         return file.getFileName() + " " + Files.size(file) + " " + Long.toHexString(crc.getValue());
     }
 
@@ -304,12 +290,6 @@ public final class Checkpoint {
             for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
                 Files.delete(path);
             }
-        }
-    }
-
-    private static void syncDirectory(Path directory) throws IOException {
-        try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
-            channel.force(true);
         }
     }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.braid.files.AtomicFile;
 import java.io.BufferedWriter;
 import java.io.Closeable;
 import java.io.IOException;
@@ -11,10 +12,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -78,7 +76,7 @@ public final class JsonlLog implements TrainingListener, Closeable {
      */
     public void truncateAfterStep(int step) throws IOException {
         writer.close();
-        List<String> kept = new ArrayList<>();
+        StringBuilder kept = new StringBuilder();
         for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
             JsonNode node;
             try {
@@ -89,15 +87,9 @@ public final class JsonlLog implements TrainingListener, Closeable {
             if (node == null || (node.has("step") && node.get("step").asLong() > step)) {
                 continue;
             }
-            kept.add(line);
+            kept.append(line).append(System.lineSeparator());
         }
-        Path temporary = file.resolveSibling(file.getFileName() + ".tmp");
-        Files.write(temporary, kept, StandardCharsets.UTF_8);
-        Files.move(
-                temporary,
-                file,
-                StandardCopyOption.ATOMIC_MOVE,
-                StandardCopyOption.REPLACE_EXISTING);
+        AtomicFile.write(file, kept.toString().getBytes(StandardCharsets.UTF_8));
         writer = openForAppend(file);
     }
 

@@ -6,17 +6,16 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.braid.files.AtomicFile;
 import dev.braid.text.encoder.TextEncoderConfig;
 import dev.braid.text.encoder.TransformerTextEncoder;
 import dev.braid.text.tokenize.Tokenizer;
 import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 
 /**
  * A text encoder on disk, as pre-training leaves it for fine-tuning: a folder with {@code
@@ -36,25 +35,13 @@ public record SavedTextEncoder(TransformerTextEncoder encoder, Tokenizer tokeniz
     /** Writes the encoder and tokenizer into {@code dir}, creating it if needed. */
     public void save(Path dir) throws IOException {
         Files.createDirectories(dir);
-        Path config = Files.createTempFile(dir, CONFIG, ".tmp");
-        new ObjectMapper()
-                .enable(SerializationFeature.INDENT_OUTPUT)
-                .writeValue(config.toFile(), encoder.config());
-        Files.move(
-                config,
+        AtomicFile.write(
                 dir.resolve(CONFIG),
-                StandardCopyOption.REPLACE_EXISTING,
-                StandardCopyOption.ATOMIC_MOVE);
-        Path parameters = Files.createTempFile(dir, PARAMETERS, ".tmp");
-        try (DataOutputStream out =
-                new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(parameters)))) {
-            encoder.saveParameters(out);
-        }
-        Files.move(
-                parameters,
-                dir.resolve(PARAMETERS),
-                StandardCopyOption.REPLACE_EXISTING,
-                StandardCopyOption.ATOMIC_MOVE);
+                new ObjectMapper()
+                        .enable(SerializationFeature.INDENT_OUTPUT)
+                        .writeValueAsBytes(encoder.config()));
+        AtomicFile.write(
+                dir.resolve(PARAMETERS), out -> encoder.saveParameters(new DataOutputStream(out)));
         tokenizer.save(dir.resolve(TOKENIZER));
     }
 
