@@ -42,6 +42,20 @@ public final class AtomicFile {
         void writeTo(OutputStream out) throws IOException;
     }
 
+    /**
+     * Whether a write also survives a power cut, or only a killed process and concurrent readers.
+     */
+    public enum Durability {
+        /** Forced to disk before and after the rename: for models, checkpoints, logs. */
+        FORCED,
+        /**
+         * Renamed into place without forcing: a reader or a killed process still never sees half a
+         * file, but a power cut may lose the write. For caches, whose lost entries are recomputed:
+         * forcing each of a dataset's feature-cache entries costs seconds of disk waits a run.
+         */
+        NOT_FORCED
+    }
+
     private static final int BUFFER_BYTES = 1 << 16;
 
     private AtomicFile() {}
@@ -63,6 +77,15 @@ public final class AtomicFile {
      *     content} passes through as it is); {@code file} is then unchanged
      */
     public static void write(Path file, Content content) throws IOException {
+        write(file, content, Durability.FORCED);
+    }
+
+    /**
+     * As {@link #write(Path, Content)}, forced to disk or not.
+     *
+     * @throws IOException if {@code content} or writing fails; {@code file} is then unchanged
+     */
+    public static void write(Path file, Content content, Durability durability) throws IOException {
         Path target = file.toAbsolutePath();
         Files.createDirectories(target.getParent());
         Path temporary = createTemporary(target);
@@ -74,11 +97,16 @@ public final class AtomicFile {
                                         Channels.newOutputStream(channel), BUFFER_BYTES));
                 content.writeTo(out);
                 out.flush();
-                // before the rename: after a power cut the new name may otherwise point at
-                // an empty or partly written file
-                channel.force(true);
+                if (durability == Durability.FORCED) {
+                    // before the rename: after a power cut the new name may otherwise point at
+                    // an empty or partly written file
+                    channel.force(true);
+                }
             }
-            move(temporary, target);
+            rename(temporary, target);
+            if (durability == Durability.FORCED) {
+                syncDirectory(target.getParent());
+            }
         } finally {
             Files.deleteIfExists(temporary);
         }
@@ -93,6 +121,11 @@ public final class AtomicFile {
      * @throws IOException if the rename fails; {@code target} is then unchanged
      */
     public static void move(Path source, Path target) throws IOException {
+        rename(source, target);
+        syncDirectory(target.toAbsolutePath().getParent());
+    }
+
+    private static void rename(Path source, Path target) throws IOException {
         try {
             Files.move(
                     source,
@@ -103,7 +136,6 @@ public final class AtomicFile {
             // some network and FUSE filesystems refuse it: a plain replace is the best they offer
             Files.move(source, target, StandardCopyOption.REPLACE_EXISTING);
         }
-        syncDirectory(target.toAbsolutePath().getParent());
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.braid.files;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -120,6 +121,18 @@ class AtomicFileTest {
             return paths.sorted().toList();
         } catch (IOException e) {
             throw new AssertionError(e);
+        }
+    }
+
+    @Test
+    void anUnforcedWriteReplacesTheFileToo(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("cache/entry.bin");
+        AtomicFile.write(
+                file, out -> out.write(new byte[] {1, 2}), AtomicFile.Durability.NOT_FORCED);
+        AtomicFile.write(file, out -> out.write(new byte[] {3}), AtomicFile.Durability.NOT_FORCED);
+        assertArrayEquals(new byte[] {3}, Files.readAllBytes(file));
+        try (var left = Files.list(file.getParent())) {
+            assertEquals(1, left.count(), "no temporary file left");
         }
     }
 }

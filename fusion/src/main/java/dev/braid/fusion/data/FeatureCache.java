@@ -215,7 +215,9 @@ public sealed interface FeatureCache {
                         DataOutputStream out = new DataOutputStream(raw);
                         out.writeInt(FORMAT_VERSION);
                         body.write(out);
-                    });
+                    },
+                    // an entry a power cut loses or truncates is unreadable, so recomputed
+                    AtomicFile.Durability.NOT_FORCED);
         }
 
         private static float[] readFloats(DataInputStream in, int n) throws IOException {
