@@ -1,6 +1,8 @@
 package dev.braid.fusion.train;
 
 import dev.braid.fusion.Modality;
+import dev.braid.fusion.train.EarlyStopping.Goal;
+import dev.braid.fusion.train.EarlyStopping.Metric;
 import java.util.Set;
 
 /**
@@ -15,8 +17,8 @@ import java.util.Set;
  * @param clipNorm the global gradient norm is clipped to this (0: no clipping)
  * @param modalityDropout the probability of hiding each modality of a training sample
  * @param labelSmoothing label smoothing of classification heads
- * @param earlyStoppingMetric the validation metric to select and stop on, e.g. {@code
- *     label/accuracy} or {@code loss}; metrics named loss, mae or rmse are minimised
+ * @param earlyStoppingMetric the validation metric to select and stop on, and its goal; YAML writes
+ *     the name, e.g. {@code label/accuracy} or {@code loss}, and {@link Metric#of} gives the goal
  * @param patience epochs without improvement before stopping (0: never stop early)
  * @param frozenEncoders encoders whose weights are not trained ...
  * @param unfreezeEpoch ... until this epoch (-1: never)
@@ -36,7 +38,7 @@ public record TrainConfig(
         float clipNorm,
         float modalityDropout,
         float labelSmoothing,
-        String earlyStoppingMetric,
+        Metric earlyStoppingMetric,
         int patience,
         Set<Modality> frozenEncoders,
         int unfreezeEpoch,
@@ -76,7 +78,7 @@ public record TrainConfig(
             throw new IllegalArgumentException(
                     "labelSmoothing (" + labelSmoothing + ") must be in [0, 1)");
         }
-        if (earlyStoppingMetric == null || earlyStoppingMetric.isBlank()) {
+        if (earlyStoppingMetric == null) {
             throw new IllegalArgumentException(
                     "earlyStoppingMetric must be set, e.g. label/accuracy");
         }
@@ -127,12 +129,6 @@ public record TrainConfig(
         return batchSize * accumulation;
     }
 
-    /** Whether the early-stopping metric is one to minimise. */
-    public boolean minimise() {
-        String last = earlyStoppingMetric.substring(earlyStoppingMetric.lastIndexOf('/') + 1);
-        return last.equals("loss") || last.equals("mae") || last.equals("rmse");
-    }
-
     private static void positive(String name, int value) {
         if (value < 1) {
             throw new IllegalArgumentException(name + " (" + value + ") must be positive");
@@ -159,7 +155,7 @@ public record TrainConfig(
         private float clipNorm = 1f;
         private float modalityDropout = 0.1f;
         private float labelSmoothing = 0f;
-        private String earlyStoppingMetric = "label/accuracy";
+        private Metric earlyStoppingMetric = new Metric("label/accuracy", Goal.MAXIMIZE);
         private int patience = 0;
         private Set<Modality> frozenEncoders = Set.of();
         private int unfreezeEpoch = -1;
@@ -223,10 +219,19 @@ public record TrainConfig(
             return this;
         }
 
-        /** The validation metric to select and stop on. */
-        public Builder earlyStoppingMetric(String earlyStoppingMetric) {
+        /** The validation metric to select and stop on, and its goal. */
+        public Builder earlyStoppingMetric(Metric earlyStoppingMetric) {
             this.earlyStoppingMetric = earlyStoppingMetric;
             return this;
+        }
+
+        /**
+         * The validation metric to select and stop on, with the goal {@link Metric#of} gives it.
+         *
+         * @throws IllegalArgumentException naming the metric if Braid does not evaluate it
+         */
+        public Builder earlyStoppingMetric(String name) {
+            return earlyStoppingMetric(Metric.of(name));
         }
 
         /** Epochs without improvement before stopping, 0 for never. */

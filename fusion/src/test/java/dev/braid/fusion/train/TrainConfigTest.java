@@ -4,7 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.braid.fusion.Modality;
+import dev.braid.fusion.train.EarlyStopping.Goal;
+import dev.braid.fusion.train.EarlyStopping.Metric;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -24,7 +28,7 @@ class TrainConfigTest {
                         1f,
                         0.1f,
                         0f,
-                        "label/accuracy",
+                        new Metric("label/accuracy", Goal.MAXIMIZE),
                         0,
                         Set.of(),
                         -1,
@@ -61,6 +65,20 @@ class TrainConfigTest {
         assertEquals(8, reseeded.seed());
         assertEquals(config, reseeded.toBuilder().seed(7).build());
         assertEquals(32, config.samplesPerStep());
+        assertEquals(new Metric("loss", Goal.MINIMIZE), config.earlyStoppingMetric());
+    }
+
+    @Test
+    void jsonWritesTheMetricAsItsNameAndReadsItBackWithItsGoal() throws Exception {
+        ObjectMapper json = new ObjectMapper();
+        TrainConfig config = TrainConfig.builder().earlyStoppingMetric("loss").build();
+        ObjectNode tree = json.valueToTree(config);
+        assertEquals("loss", tree.get("earlyStoppingMetric").textValue());
+        assertEquals(config, json.treeToValue(tree, TrainConfig.class));
+        tree.put("earlyStoppingMetric", "label/macro_f1");
+        assertEquals(
+                new Metric("label/macro_f1", Goal.MAXIMIZE),
+                json.treeToValue(tree, TrainConfig.class).earlyStoppingMetric());
     }
 
     @Test
@@ -78,6 +96,14 @@ class TrainConfigTest {
                 "contrastiveWeight (NaN) must be >= 0",
                 TrainConfig.builder().contrastiveWeight(Float.NaN));
         assertMessage("frozenEncoders (null)", TrainConfig.builder().frozenEncoders(null));
+        assertMessage(
+                "earlyStoppingMetric must be set",
+                TrainConfig.builder().earlyStoppingMetric((Metric) null));
+        IllegalArgumentException e =
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () -> TrainConfig.builder().earlyStoppingMetric("label/acuracy"));
+        assertTrue(e.getMessage().contains("metric 'label/acuracy'"), e.getMessage());
     }
 
     private static void assertMessage(String expected, TrainConfig.Builder builder) {
