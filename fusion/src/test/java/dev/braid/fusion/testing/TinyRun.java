@@ -93,7 +93,9 @@ public final class TinyRun {
     public ModelConfig modelConfig(FusionKind kind) {
         TaskSchema.Head head = schema.head("label");
         return new ModelConfig(
-                TextEncoderConfig.tiny(tokenizer.vocabularySize()).withMaxLength(16),
+                TextEncoderConfig.tiny(tokenizer.vocabularySize()).toBuilder()
+                        .maxLength(16)
+                        .build(),
                 ImageEncoderConfig.tiny(),
                 AudioEncoderConfig.tiny(),
                 new FusionConfig(kind, 32, 2, 1, 8, 0f),
