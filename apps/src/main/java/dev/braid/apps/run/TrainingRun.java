@@ -103,7 +103,7 @@ public final class TrainingRun {
                 f.textMaxLength(),
                 image,
                 AudioLoadConfig.defaults().withMaxSeconds(f.audioMaxSeconds()),
-                LogMelConfig.defaults().withNMels(f.mels()),
+                LogMelConfig.builder().nMels(f.mels()).build(),
                 f.audioMaxFrames());
     }
 

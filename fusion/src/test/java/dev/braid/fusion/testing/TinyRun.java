@@ -76,7 +76,7 @@ public final class TinyRun {
                         16,
                         ImagePreprocessing.grayscale(16),
                         AudioLoadConfig.defaults().withMaxSeconds(1),
-                        LogMelConfig.defaults().withNMels(16),
+                        LogMelConfig.builder().nMels(16).build(),
                         40);
         return new TinyRun(dataset, tokenizer, settings, TaskSchema.infer(List.of(dataset)));
     }
