@@ -67,9 +67,10 @@ final class TextDemo implements Callable<Integer> {
 
         try (NDManager manager = NDManager.newBaseManager()) {
             TextEncoderConfig config =
-                    TextEncoderConfig.small(tokenizer.vocabularySize())
-                            .withMaxLength(48)
-                            .withDropout(0f);
+                    TextEncoderConfig.small(tokenizer.vocabularySize()).toBuilder()
+                            .maxLength(48)
+                            .dropout(0f)
+                            .build();
             MaskedLanguageModel model = new MaskedLanguageModel(new TransformerTextEncoder(config));
             MlmPretrainer.Config training =
                     new MlmPretrainer.Config(

@@ -31,16 +31,11 @@ import dev.braid.fusion.train.Evaluation;
 import dev.braid.fusion.train.Evaluator;
 import dev.braid.fusion.train.FusionTrainer;
 import dev.braid.fusion.train.TrainingListener;
-import dev.braid.text.encoder.AttentionPattern;
-import dev.braid.text.encoder.PositionEncoding;
 import dev.braid.text.encoder.TextEncoderConfig;
 import dev.braid.text.pretrain.SavedTextEncoder;
 import dev.braid.text.tokenize.BpeTrainer;
 import dev.braid.text.tokenize.ByteLevelBpeTokenizer;
 import dev.braid.text.tokenize.Tokenizer;
-import dev.braid.text.transformer.FeedForwardKind;
-import dev.braid.text.transformer.NormKind;
-import dev.braid.text.transformer.NormPlacement;
 import dev.braid.vision.encoder.ImageEncoderConfig;
 import dev.braid.vision.encoder.Nonlinearity;
 import dev.braid.vision.image.ImageAugmentation;
@@ -108,7 +103,7 @@ public final class TrainingRun {
                 f.textMaxLength(),
                 image,
                 AudioLoadConfig.defaults().withMaxSeconds(f.audioMaxSeconds()),
-                LogMelConfig.defaults().withNMels(f.mels()),
+                LogMelConfig.builder().nMels(f.mels()).build(),
                 f.audioMaxFrames());
     }
 
@@ -119,20 +114,11 @@ public final class TrainingRun {
         int width = m.width();
         TextEncoderConfig text =
                 m.modalities().contains(Modality.TEXT)
-                        ? new TextEncoderConfig(
-                                tokenizer.vocabularySize(),
-                                f.textMaxLength(),
-                                width,
-                                4,
-                                2,
-                                2 * width,
-                                PositionEncoding.SINUSOIDAL,
-                                NormKind.LAYER_NORM,
-                                NormPlacement.PRE_LN,
-                                FeedForwardKind.GELU,
-                                AttentionPattern.BIDIRECTIONAL,
-                                0,
-                                0.1f)
+                        ? TextEncoderConfig.small(tokenizer.vocabularySize()).toBuilder()
+                                .maxLength(f.textMaxLength())
+                                .width(width)
+                                .feedForwardWidth(2 * width)
+                                .build()
                         : null;
         ImageEncoderConfig image =
                 m.modalities().contains(Modality.IMAGE)

@@ -11,7 +11,13 @@ import dev.braid.audio.encoder.AudioEncoderConfig;
 import dev.braid.fusion.data.HeadKind;
 import dev.braid.fusion.data.TaskSchema;
 import dev.braid.fusion.model.ModelConfig;
+import dev.braid.text.encoder.AttentionPattern;
+import dev.braid.text.encoder.PositionEncoding;
+import dev.braid.text.encoder.TextEncoderConfig;
 import dev.braid.text.tokenize.ByteLevelBpeTokenizer;
+import dev.braid.text.transformer.FeedForwardKind;
+import dev.braid.text.transformer.NormKind;
+import dev.braid.text.transformer.NormPlacement;
 import dev.braid.vision.encoder.CnnImageEncoder;
 import dev.braid.vision.encoder.ImageEncoderConfig;
 import dev.braid.vision.encoder.Nonlinearity;
@@ -41,6 +47,27 @@ class EncoderSpecTest {
                         1, 16, 2, List.of(16, 32), List.of(1, 1), 64, Nonlinearity.RELU),
                 model.image());
         assertEquals(new AudioEncoderConfig(64, 32, 2, 64, 2, 3), model.audio());
+    }
+
+    @Test
+    void theTextEncoderIsTheOneBraidAlwaysBuilt() throws Exception {
+        ModelConfig model = model(RunConfig.parse("model: {modalities: [TEXT]}\n", List.of(), "t"));
+        assertEquals(
+                new TextEncoderConfig(
+                        ByteLevelBpeTokenizer.bytesOnly().vocabularySize(),
+                        32,
+                        64,
+                        4,
+                        2,
+                        128,
+                        PositionEncoding.SINUSOIDAL,
+                        NormKind.LAYER_NORM,
+                        NormPlacement.PRE_LN,
+                        FeedForwardKind.GELU,
+                        AttentionPattern.BIDIRECTIONAL,
+                        0,
+                        0.1f),
+                model.text());
     }
 
     @Test

@@ -52,7 +52,9 @@ class PretrainedTextEncoderTest {
                 new BpeTrainer(new BpeTrainer.Config(300, 2)).train(texts);
         try (NDManager manager = NDManager.newBaseManager()) {
             TextEncoderConfig config =
-                    TextEncoderConfig.small(tokenizer.vocabularySize()).withMaxLength(64);
+                    TextEncoderConfig.small(tokenizer.vocabularySize()).toBuilder()
+                            .maxLength(64)
+                            .build();
             MaskedLanguageModel mlm = new MaskedLanguageModel(new TransformerTextEncoder(config));
             new MlmPretrainer(new MlmPretrainer.Config(10, 16, 2e-3f, 0.01f, 0.15, 1))
                     .train(mlm, tokenizer, texts, manager, null);

@@ -1,8 +1,14 @@
 package dev.braid.audio.features;
 
 /**
- * How a waveform becomes a log-mel spectrogram. Start from {@link #defaults()} or {@link
- * #forSampleRate(int)} and change fields with the {@code with…} methods.
+ * How a waveform becomes a log-mel spectrogram. Build one with {@link #builder()}, where the
+ * window, hop and top frequency follow the sample rate unless set, or change a copy with {@link
+ * #toBuilder()}:
+ *
+ * <pre>{@code
+ * LogMelConfig config = LogMelConfig.builder().sampleRate(8000).nMels(40).build();
+ * LogMelConfig htk = config.toBuilder().melScale(MelScale.HTK).build();
+ * }</pre>
  *
  * <p>Frames are centred: the signal is zero-padded by {@code nFft / 2} on both sides, so a clip of
  * {@code n} samples has {@code 1 + n / hop} frames and frame {@code t} is centred on sample {@code
@@ -72,7 +78,7 @@ public record LogMelConfig(
 
     /** 16 kHz, 25 ms Hann window, 10 ms hop, 64 Slaney mels over 0–8 kHz, floor 1e-10. */
     public static LogMelConfig defaults() {
-        return forSampleRate(16_000);
+        return builder().build();
     }
 
     /**
@@ -83,20 +89,32 @@ public record LogMelConfig(
      * @return the configuration
      */
     public static LogMelConfig forSampleRate(int sampleRate) {
-        int nFft = 2 * Math.max(1, Math.round(sampleRate * 0.025f / 2));
-        int hop = Math.max(1, Math.round(sampleRate * 0.010f));
-        return new LogMelConfig(
-                sampleRate,
-                nFft,
-                hop,
-                Window.HANN,
-                64,
-                0,
-                sampleRate / 2.0,
-                MelScale.SLANEY,
-                MelNorm.SLANEY,
-                1e-10,
-                FeatureNormalization.NONE);
+        return builder().sampleRate(sampleRate).build();
+    }
+
+    /** A builder starting from {@link #defaults()}. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * A builder starting from this configuration, for a copy that differs in a few fields. Every
+     * field is copied as it is, the window, hop and top frequency included: to change the sample
+     * rate and have them follow it, start from {@link #builder()}.
+     */
+    public Builder toBuilder() {
+        return builder()
+                .sampleRate(sampleRate)
+                .nFft(nFft)
+                .hop(hop)
+                .window(window)
+                .nMels(nMels)
+                .fMin(fMin)
+                .fMax(fMax)
+                .melScale(melScale)
+                .melNorm(melNorm)
+                .floor(floor)
+                .normalization(normalization);
     }
 
     /** Returns the number of one-sided FFT bins, {@code nFft / 2 + 1}. */
@@ -117,137 +135,111 @@ public record LogMelConfig(
         return frames((int) Math.floor(seconds * sampleRate));
     }
 
-    /** Returns a copy with another {@code nFft}. */
-    public LogMelConfig withNFft(int value) {
-        return new LogMelConfig(
-                sampleRate,
-                value,
-                hop,
-                window,
-                nMels,
-                fMin,
-                fMax,
-                melScale,
-                melNorm,
-                floor,
-                normalization);
-    }
+    /**
+     * Builds a {@link LogMelConfig}; every field starts at its default, and {@link #build()} checks
+     * them all. The window, hop and top frequency, unless set, follow the sample rate: 25 ms
+     * (rounded to an even number of samples), 10 ms and half the sample rate.
+     */
+    public static final class Builder {
 
-    /** Returns a copy with another {@code hop}. */
-    public LogMelConfig withHop(int value) {
-        return new LogMelConfig(
-                sampleRate,
-                nFft,
-                value,
-                window,
-                nMels,
-                fMin,
-                fMax,
-                melScale,
-                melNorm,
-                floor,
-                normalization);
-    }
+        private int sampleRate = 16_000;
+        private Integer nFft; // null: 25 ms at the sample rate
+        private Integer hop; // null: 10 ms at the sample rate
+        private Window window = Window.HANN;
+        private int nMels = 64;
+        private double fMin = 0;
+        private Double fMax; // null: half the sample rate
+        private MelScale melScale = MelScale.SLANEY;
+        private MelNorm melNorm = MelNorm.SLANEY;
+        private double floor = 1e-10;
+        private FeatureNormalization normalization = FeatureNormalization.NONE;
 
-    /** Returns a copy with another {@code window}. */
-    public LogMelConfig withWindow(Window value) {
-        return new LogMelConfig(
-                sampleRate,
-                nFft,
-                hop,
-                value,
-                nMels,
-                fMin,
-                fMax,
-                melScale,
-                melNorm,
-                floor,
-                normalization);
-    }
+        private Builder() {}
 
-    /** Returns a copy with another {@code nMels}. */
-    public LogMelConfig withNMels(int value) {
-        return new LogMelConfig(
-                sampleRate,
-                nFft,
-                hop,
-                window,
-                value,
-                fMin,
-                fMax,
-                melScale,
-                melNorm,
-                floor,
-                normalization);
-    }
+        /** Sample rate of the input waveform in Hz. */
+        public Builder sampleRate(int sampleRate) {
+            this.sampleRate = sampleRate;
+            return this;
+        }
 
-    /** Returns a copy with another {@code fMin} and {@code fMax}. */
-    public LogMelConfig withFrequencyRange(double min, double max) {
-        return new LogMelConfig(
-                sampleRate,
-                nFft,
-                hop,
-                window,
-                nMels,
-                min,
-                max,
-                melScale,
-                melNorm,
-                floor,
-                normalization);
-    }
+        /** FFT and window length in samples; even. */
+        public Builder nFft(int nFft) {
+            this.nFft = nFft;
+            return this;
+        }
 
-    /** Returns a copy with another {@code melScale}. */
-    public LogMelConfig withMelScale(MelScale value) {
-        return new LogMelConfig(
-                sampleRate,
-                nFft,
-                hop,
-                window,
-                nMels,
-                fMin,
-                fMax,
-                value,
-                melNorm,
-                floor,
-                normalization);
-    }
+        /** Frame step in samples. */
+        public Builder hop(int hop) {
+            this.hop = hop;
+            return this;
+        }
 
-    /** Returns a copy with another {@code melNorm}. */
-    public LogMelConfig withMelNorm(MelNorm value) {
-        return new LogMelConfig(
-                sampleRate,
-                nFft,
-                hop,
-                window,
-                nMels,
-                fMin,
-                fMax,
-                melScale,
-                value,
-                floor,
-                normalization);
-    }
+        /** Analysis window. */
+        public Builder window(Window window) {
+            this.window = window;
+            return this;
+        }
 
-    /** Returns a copy with another {@code floor}. */
-    public LogMelConfig withFloor(double value) {
-        return new LogMelConfig(
-                sampleRate,
-                nFft,
-                hop,
-                window,
-                nMels,
-                fMin,
-                fMax,
-                melScale,
-                melNorm,
-                value,
-                normalization);
-    }
+        /** Number of mel bands. */
+        public Builder nMels(int nMels) {
+            this.nMels = nMels;
+            return this;
+        }
 
-    /** Returns a copy with another {@code normalization}. */
-    public LogMelConfig withNormalization(FeatureNormalization value) {
-        return new LogMelConfig(
-                sampleRate, nFft, hop, window, nMels, fMin, fMax, melScale, melNorm, floor, value);
+        /** Lowest filter edge in Hz. */
+        public Builder fMin(double fMin) {
+            this.fMin = fMin;
+            return this;
+        }
+
+        /** Highest filter edge in Hz, at most {@code sampleRate / 2}. */
+        public Builder fMax(double fMax) {
+            this.fMax = fMax;
+            return this;
+        }
+
+        /** Hz↔mel mapping. */
+        public Builder melScale(MelScale melScale) {
+            this.melScale = melScale;
+            return this;
+        }
+
+        /** Filter scaling. */
+        public Builder melNorm(MelNorm melNorm) {
+            this.melNorm = melNorm;
+            return this;
+        }
+
+        /** Power below this is clamped before the log. */
+        public Builder floor(double floor) {
+            this.floor = floor;
+            return this;
+        }
+
+        /** Per-utterance normalisation. */
+        public Builder normalization(FeatureNormalization normalization) {
+            this.normalization = normalization;
+            return this;
+        }
+
+        /**
+         * The configuration.
+         *
+         * @throws IllegalArgumentException naming the first field out of range and its value
+         */
+        public LogMelConfig build() {
+            return new LogMelConfig(
+                    sampleRate,
+                    nFft != null ? nFft : 2 * Math.max(1, Math.round(sampleRate * 0.025f / 2)),
+                    hop != null ? hop : Math.max(1, Math.round(sampleRate * 0.010f)),
+                    window,
+                    nMels,
+                    fMin,
+                    fMax != null ? fMax : sampleRate / 2.0,
+                    melScale,
+                    melNorm,
+                    floor,
+                    normalization);
+        }
     }
 }

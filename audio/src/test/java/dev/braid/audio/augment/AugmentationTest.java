@@ -37,7 +37,7 @@ class AugmentationTest {
         assertArrayEquals(first.samples(), again.samples());
         assertFalse(Arrays.equals(first.samples(), other.samples()));
         assertEquals(CLIP.length(), first.length());
-        LogMelExtractor logMel = new LogMelExtractor(LogMelConfig.defaults().withNMels(32));
+        LogMelExtractor logMel = new LogMelExtractor(LogMelConfig.builder().nMels(32).build());
         float[][] before = logMel.extract(CLIP).values();
         float[][] after = logMel.extract(first).values();
         assertFalse(Arrays.deepEquals(before, after));
@@ -117,7 +117,7 @@ class AugmentationTest {
     @Test
     void specAugmentMasksRealFramesOnlyAndIsDeterministic() {
         Features f =
-                new LogMelExtractor(LogMelConfig.defaults().withNMels(32)).extract(CLIP).fit(80);
+                new LogMelExtractor(LogMelConfig.builder().nMels(32).build()).extract(CLIP).fit(80);
         SpecAugment aug = new SpecAugment(2, 6, 2, 10);
 
         Features a = aug.apply(f, new SplittableRandom(3));

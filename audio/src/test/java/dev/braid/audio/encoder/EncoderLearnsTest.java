@@ -39,9 +39,10 @@ class EncoderLearnsTest {
     private static final int RATE = 16_000;
     private static final int CLASSES = 4;
     private static final LogMelConfig FEATURES =
-            LogMelConfig.defaults()
-                    .withNMels(32)
-                    .withNormalization(FeatureNormalization.PER_UTTERANCE);
+            LogMelConfig.builder()
+                    .nMels(32)
+                    .normalization(FeatureNormalization.PER_UTTERANCE)
+                    .build();
     private static final int WIDTH = FEATURES.frames(0.5);
 
     /**

@@ -116,14 +116,14 @@ class MfccAndFeaturesTest {
     @Test
     void invalidSettingsNameTheFieldAndValue() {
         LogMelConfig d = LogMelConfig.defaults();
-        assertMessage("nFft (401) must be even", () -> d.withNFft(401));
-        assertMessage("hop (0) must be in [1, nFft (400)]", () -> d.withHop(0));
-        assertMessage("nMels (0) must be positive", () -> d.withNMels(0));
+        assertMessage("nFft (401) must be even", () -> d.toBuilder().nFft(401).build());
+        assertMessage("hop (0) must be in [1, nFft (400)]", () -> d.toBuilder().hop(0).build());
+        assertMessage("nMels (0) must be positive", () -> d.toBuilder().nMels(0).build());
         assertMessage(
                 "fMax (9000.0) must be in (fMin (0.0), sampleRate / 2 (8000.0)]",
-                () -> d.withFrequencyRange(0, 9000));
-        assertMessage("fMin (-1.0) must be >= 0", () -> d.withFrequencyRange(-1, 8000));
-        assertMessage("floor (0.0) must be positive", () -> d.withFloor(0));
+                () -> d.toBuilder().fMax(9000).build());
+        assertMessage("fMin (-1.0) must be >= 0", () -> d.toBuilder().fMin(-1).build());
+        assertMessage("floor (0.0) must be positive", () -> d.toBuilder().floor(0).build());
         assertMessage("coefficients (30) must be in [1, mels (20)]", () -> new Mfcc(20, 30));
         assertMessage(
                 "frames (5) must be in [0, width (4)]", () -> new Features(new float[2][4], 5));

@@ -139,8 +139,9 @@ class BadInputTest {
         Features raw = new LogMelExtractor(LogMelConfig.defaults()).extract(w);
         Features normalized =
                 new LogMelExtractor(
-                                LogMelConfig.defaults()
-                                        .withNormalization(FeatureNormalization.PER_UTTERANCE))
+                                LogMelConfig.builder()
+                                        .normalization(FeatureNormalization.PER_UTTERANCE)
+                                        .build())
                         .extract(w);
         for (int m = 0; m < raw.rows(); m++) {
             for (int t = 0; t < raw.frames(); t++) {

@@ -136,13 +136,7 @@ public final class FusionTrainer {
                         config.learningRate() * 0.01);
         AdamWConfig adamW = AdamWConfig.defaults().withWeightDecay(config.weightDecay());
         EarlyStopping stopping =
-                new EarlyStopping(
-                        config.earlyStoppingMetric(),
-                        config.minimise()
-                                ? EarlyStopping.Goal.MINIMIZE
-                                : EarlyStopping.Goal.MAXIMIZE,
-                        Math.max(1, config.patience()),
-                        0);
+                new EarlyStopping(config.earlyStoppingMetric(), Math.max(1, config.patience()), 0);
 
         AdamW optimizer;
         EarlyStopping.Tracker tracker;
@@ -252,7 +246,7 @@ public final class FusionTrainer {
                         Evaluator.evaluate(
                                 model, manager, validation.epoch(0, 0), schema, Set.of());
                 EarlyStopping.Decision decision =
-                        tracker.update(evaluation.metric(config.earlyStoppingMetric()));
+                        tracker.update(evaluation.metric(stopping.metric().name()));
                 boolean improved = decision == EarlyStopping.Decision.IMPROVED;
                 if (improved) {
                     best = evaluation;

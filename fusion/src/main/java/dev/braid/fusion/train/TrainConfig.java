@@ -1,6 +1,8 @@
 package dev.braid.fusion.train;
 
 import dev.braid.fusion.Modality;
+import dev.braid.fusion.train.EarlyStopping.Goal;
+import dev.braid.fusion.train.EarlyStopping.Metric;
 import java.util.Set;
 
 /**
@@ -15,14 +17,16 @@ import java.util.Set;
  * @param clipNorm the global gradient norm is clipped to this (0: no clipping)
  * @param modalityDropout the probability of hiding each modality of a training sample
  * @param labelSmoothing label smoothing of classification heads
- * @param earlyStoppingMetric the validation metric to select and stop on, e.g. {@code
- *     label/accuracy} or {@code loss}; metrics named loss, mae or rmse are minimised
+ * @param earlyStoppingMetric the validation metric to select and stop on, and its goal; YAML writes
+ *     the name, e.g. {@code label/accuracy} or {@code loss}, and {@link Metric#of} gives the goal
  * @param patience epochs without improvement before stopping (0: never stop early)
  * @param frozenEncoders encoders whose weights are not trained ...
  * @param unfreezeEpoch ... until this epoch (-1: never)
  * @param seed the one seed everything random derives from
  * @param maxSteps stop after this many optimiser steps (0: no limit); the schedule still spans all
  *     epochs, so a run stopped here and resumed equals one that never stopped
+ * @param contrastiveWeight the weight of an InfoNCE loss, added to the heads' losses, that aligns
+ *     the embeddings of the model's first two modalities (0: none)
  */
 public record TrainConfig(
         int epochs,
@@ -34,7 +38,7 @@ public record TrainConfig(
         float clipNorm,
         float modalityDropout,
         float labelSmoothing,
-        String earlyStoppingMetric,
+        Metric earlyStoppingMetric,
         int patience,
         Set<Modality> frozenEncoders,
         int unfreezeEpoch,
@@ -74,7 +78,7 @@ public record TrainConfig(
             throw new IllegalArgumentException(
                     "labelSmoothing (" + labelSmoothing + ") must be in [0, 1)");
         }
-        if (earlyStoppingMetric == null || earlyStoppingMetric.isBlank()) {
+        if (earlyStoppingMetric == null) {
             throw new IllegalArgumentException(
                     "earlyStoppingMetric must be set, e.g. label/accuracy");
         }
@@ -82,39 +86,47 @@ public record TrainConfig(
             throw new IllegalArgumentException(
                     "patience (" + patience + ") and maxSteps (" + maxSteps + ") must be >= 0");
         }
+        if (frozenEncoders == null) {
+            throw new IllegalArgumentException(
+                    "frozenEncoders (null) must be a set of modalities, empty for none");
+        }
         frozenEncoders = Set.copyOf(frozenEncoders);
     }
 
     /** 20 epochs of 32, lr 2e-3 with 10% warm-up, clip 1.0, modality dropout 0.1, seed 42. */
     public static TrainConfig defaults() {
-        return new TrainConfig(
-                20,
-                32,
-                1,
-                2e-3f,
-                0.1f,
-                0.01f,
-                1f,
-                0.1f,
-                0f,
-                "label/accuracy",
-                0,
-                Set.of(),
-                -1,
-                42,
-                0,
-                0f);
+        return builder().build();
+    }
+
+    /** A builder starting from {@link #defaults()}. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder starting from this configuration, for a copy that differs in a few fields. */
+    public Builder toBuilder() {
+        return builder()
+                .epochs(epochs)
+                .batchSize(batchSize)
+                .accumulation(accumulation)
+                .learningRate(learningRate)
+                .warmupFraction(warmupFraction)
+                .weightDecay(weightDecay)
+                .clipNorm(clipNorm)
+                .modalityDropout(modalityDropout)
+                .labelSmoothing(labelSmoothing)
+                .earlyStoppingMetric(earlyStoppingMetric)
+                .patience(patience)
+                .frozenEncoders(frozenEncoders)
+                .unfreezeEpoch(unfreezeEpoch)
+                .seed(seed)
+                .maxSteps(maxSteps)
+                .contrastiveWeight(contrastiveWeight);
     }
 
     /** Samples per optimiser step: {@code batchSize} times {@code accumulation}. */
     public int samplesPerStep() {
         return batchSize * accumulation;
-    }
-
-    /** Whether the early-stopping metric is one to minimise. */
-    public boolean minimise() {
-        String last = earlyStoppingMetric.substring(earlyStoppingMetric.lastIndexOf('/') + 1);
-        return last.equals("loss") || last.equals("mae") || last.equals("rmse");
     }
 
     private static void positive(String name, int value) {
@@ -123,203 +135,164 @@ public record TrainConfig(
         }
     }
 
-    public TrainConfig withEpochs(int e) {
-        return new TrainConfig(
-                e,
-                batchSize,
-                accumulation,
-                learningRate,
-                warmupFraction,
-                weightDecay,
-                clipNorm,
-                modalityDropout,
-                labelSmoothing,
-                earlyStoppingMetric,
-                patience,
-                frozenEncoders,
-                unfreezeEpoch,
-                seed,
-                maxSteps,
-                contrastiveWeight);
-    }
+    /**
+     * Builds a {@link TrainConfig}; every field starts at its default, and {@link #build()} checks
+     * them all:
+     *
+     * <pre>{@code
+     * TrainConfig config = TrainConfig.builder().epochs(4).batchSize(16).build();
+     * TrainConfig reseeded = config.toBuilder().seed(7).build();
+     * }</pre>
+     */
+    public static final class Builder {
 
-    public TrainConfig withMaxSteps(int s) {
-        return new TrainConfig(
-                epochs,
-                batchSize,
-                accumulation,
-                learningRate,
-                warmupFraction,
-                weightDecay,
-                clipNorm,
-                modalityDropout,
-                labelSmoothing,
-                earlyStoppingMetric,
-                patience,
-                frozenEncoders,
-                unfreezeEpoch,
-                seed,
-                s,
-                contrastiveWeight);
-    }
+        private int epochs = 20;
+        private int batchSize = 32;
+        private int accumulation = 1;
+        private float learningRate = 2e-3f;
+        private float warmupFraction = 0.1f;
+        private float weightDecay = 0.01f;
+        private float clipNorm = 1f;
+        private float modalityDropout = 0.1f;
+        private float labelSmoothing = 0f;
+        private Metric earlyStoppingMetric = new Metric("label/accuracy", Goal.MAXIMIZE);
+        private int patience = 0;
+        private Set<Modality> frozenEncoders = Set.of();
+        private int unfreezeEpoch = -1;
+        private long seed = 42;
+        private int maxSteps = 0;
+        private float contrastiveWeight = 0f;
 
-    public TrainConfig withSeed(long s) {
-        return new TrainConfig(
-                epochs,
-                batchSize,
-                accumulation,
-                learningRate,
-                warmupFraction,
-                weightDecay,
-                clipNorm,
-                modalityDropout,
-                labelSmoothing,
-                earlyStoppingMetric,
-                patience,
-                frozenEncoders,
-                unfreezeEpoch,
-                s,
-                maxSteps,
-                contrastiveWeight);
-    }
+        private Builder() {}
 
-    public TrainConfig withModalityDropout(float p) {
-        return new TrainConfig(
-                epochs,
-                batchSize,
-                accumulation,
-                learningRate,
-                warmupFraction,
-                weightDecay,
-                clipNorm,
-                p,
-                labelSmoothing,
-                earlyStoppingMetric,
-                patience,
-                frozenEncoders,
-                unfreezeEpoch,
-                seed,
-                maxSteps,
-                contrastiveWeight);
-    }
+        /** Passes over the training data. */
+        public Builder epochs(int epochs) {
+            this.epochs = epochs;
+            return this;
+        }
 
-    public TrainConfig withLearningRate(float lr) {
-        return new TrainConfig(
-                epochs,
-                batchSize,
-                accumulation,
-                lr,
-                warmupFraction,
-                weightDecay,
-                clipNorm,
-                modalityDropout,
-                labelSmoothing,
-                earlyStoppingMetric,
-                patience,
-                frozenEncoders,
-                unfreezeEpoch,
-                seed,
-                maxSteps,
-                contrastiveWeight);
-    }
+        /** Samples per micro-batch. */
+        public Builder batchSize(int batchSize) {
+            this.batchSize = batchSize;
+            return this;
+        }
 
-    public TrainConfig withBatchSize(int b) {
-        return new TrainConfig(
-                epochs,
-                b,
-                accumulation,
-                learningRate,
-                warmupFraction,
-                weightDecay,
-                clipNorm,
-                modalityDropout,
-                labelSmoothing,
-                earlyStoppingMetric,
-                patience,
-                frozenEncoders,
-                unfreezeEpoch,
-                seed,
-                maxSteps,
-                contrastiveWeight);
-    }
+        /** Micro-batches summed into one optimiser step. */
+        public Builder accumulation(int accumulation) {
+            this.accumulation = accumulation;
+            return this;
+        }
 
-    public TrainConfig withAccumulation(int a) {
-        return new TrainConfig(
-                epochs,
-                batchSize,
-                a,
-                learningRate,
-                warmupFraction,
-                weightDecay,
-                clipNorm,
-                modalityDropout,
-                labelSmoothing,
-                earlyStoppingMetric,
-                patience,
-                frozenEncoders,
-                unfreezeEpoch,
-                seed,
-                maxSteps,
-                contrastiveWeight);
-    }
+        /** The peak learning rate. */
+        public Builder learningRate(float learningRate) {
+            this.learningRate = learningRate;
+            return this;
+        }
 
-    public TrainConfig withFrozen(Set<Modality> frozen, int unfreezeAt) {
-        return new TrainConfig(
-                epochs,
-                batchSize,
-                accumulation,
-                learningRate,
-                warmupFraction,
-                weightDecay,
-                clipNorm,
-                modalityDropout,
-                labelSmoothing,
-                earlyStoppingMetric,
-                patience,
-                frozen,
-                unfreezeAt,
-                seed,
-                maxSteps,
-                contrastiveWeight);
-    }
+        /** The share of all steps spent warming up. */
+        public Builder warmupFraction(float warmupFraction) {
+            this.warmupFraction = warmupFraction;
+            return this;
+        }
 
-    public TrainConfig withContrastiveWeight(float w) {
-        return new TrainConfig(
-                epochs,
-                batchSize,
-                accumulation,
-                learningRate,
-                warmupFraction,
-                weightDecay,
-                clipNorm,
-                modalityDropout,
-                labelSmoothing,
-                earlyStoppingMetric,
-                patience,
-                frozenEncoders,
-                unfreezeEpoch,
-                seed,
-                maxSteps,
-                w);
-    }
+        /** AdamW's decoupled weight decay. */
+        public Builder weightDecay(float weightDecay) {
+            this.weightDecay = weightDecay;
+            return this;
+        }
 
-    public TrainConfig withEarlyStopping(String metric, int p) {
-        return new TrainConfig(
-                epochs,
-                batchSize,
-                accumulation,
-                learningRate,
-                warmupFraction,
-                weightDecay,
-                clipNorm,
-                modalityDropout,
-                labelSmoothing,
-                metric,
-                p,
-                frozenEncoders,
-                unfreezeEpoch,
-                seed,
-                maxSteps,
-                contrastiveWeight);
+        /** The global gradient norm is clipped to this, 0 for none. */
+        public Builder clipNorm(float clipNorm) {
+            this.clipNorm = clipNorm;
+            return this;
+        }
+
+        /** The probability of hiding each modality of a training sample. */
+        public Builder modalityDropout(float modalityDropout) {
+            this.modalityDropout = modalityDropout;
+            return this;
+        }
+
+        /** Label smoothing of classification heads. */
+        public Builder labelSmoothing(float labelSmoothing) {
+            this.labelSmoothing = labelSmoothing;
+            return this;
+        }
+
+        /** The validation metric to select and stop on, and its goal. */
+        public Builder earlyStoppingMetric(Metric earlyStoppingMetric) {
+            this.earlyStoppingMetric = earlyStoppingMetric;
+            return this;
+        }
+
+        /**
+         * The validation metric to select and stop on, with the goal {@link Metric#of} gives it.
+         *
+         * @throws IllegalArgumentException naming the metric if Braid does not evaluate it
+         */
+        public Builder earlyStoppingMetric(String name) {
+            return earlyStoppingMetric(Metric.of(name));
+        }
+
+        /** Epochs without improvement before stopping, 0 for never. */
+        public Builder patience(int patience) {
+            this.patience = patience;
+            return this;
+        }
+
+        /** Encoders whose weights are not trained until {@link #unfreezeEpoch}. */
+        public Builder frozenEncoders(Set<Modality> frozenEncoders) {
+            this.frozenEncoders = frozenEncoders;
+            return this;
+        }
+
+        /** The epoch the frozen encoders start training, -1 for never. */
+        public Builder unfreezeEpoch(int unfreezeEpoch) {
+            this.unfreezeEpoch = unfreezeEpoch;
+            return this;
+        }
+
+        /** The one seed everything random derives from. */
+        public Builder seed(long seed) {
+            this.seed = seed;
+            return this;
+        }
+
+        /** Stop after this many optimiser steps, 0 for no limit. */
+        public Builder maxSteps(int maxSteps) {
+            this.maxSteps = maxSteps;
+            return this;
+        }
+
+        /** The weight of the contrastive alignment loss, 0 for none. */
+        public Builder contrastiveWeight(float contrastiveWeight) {
+            this.contrastiveWeight = contrastiveWeight;
+            return this;
+        }
+
+        /**
+         * The configuration.
+         *
+         * @throws IllegalArgumentException naming the first field out of range and its value
+         */
+        public TrainConfig build() {
+            return new TrainConfig(
+                    epochs,
+                    batchSize,
+                    accumulation,
+                    learningRate,
+                    warmupFraction,
+                    weightDecay,
+                    clipNorm,
+                    modalityDropout,
+                    labelSmoothing,
+                    earlyStoppingMetric,
+                    patience,
+                    frozenEncoders,
+                    unfreezeEpoch,
+                    seed,
+                    maxSteps,
+                    contrastiveWeight);
+        }
     }
 }

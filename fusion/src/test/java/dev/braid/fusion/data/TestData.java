@@ -39,7 +39,7 @@ final class TestData {
                         List.of(0.0, 0.0, 0.0),
                         List.of(1.0, 1.0, 1.0)),
                 new AudioLoadConfig(8000, 1.0),
-                LogMelConfig.forSampleRate(8000).withNMels(4),
+                LogMelConfig.builder().sampleRate(8000).nMels(4).build(),
                 20);
     }
 

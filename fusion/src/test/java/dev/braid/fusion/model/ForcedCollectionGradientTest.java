@@ -60,18 +60,18 @@ class ForcedCollectionGradientTest {
             all.add(named("fusion model " + kind + " with every head and loss", model(kind)));
         }
         for (PositionEncoding position : PositionEncoding.values()) {
-            all.add(named("text encoder, " + position, text(c -> c.withPosition(position))));
+            all.add(named("text encoder, " + position, text(c -> c.position(position))));
         }
         for (NormPlacement placement : NormPlacement.values()) {
             for (NormKind norm : NormKind.values()) {
                 all.add(
                         named(
                                 "text encoder, " + placement + " " + norm,
-                                text(c -> c.withPlacement(placement).withNorm(norm))));
+                                text(c -> c.placement(placement).norm(norm))));
             }
         }
         for (FeedForwardKind ff : FeedForwardKind.values()) {
-            all.add(named("text encoder, " + ff, text(c -> c.withFeedForward(ff))));
+            all.add(named("text encoder, " + ff, text(c -> c.feedForward(ff))));
         }
         for (AttentionPattern pattern : AttentionPattern.values()) {
             all.add(
@@ -79,9 +79,11 @@ class ForcedCollectionGradientTest {
                             "text encoder, " + pattern,
                             text(
                                     c ->
-                                            c.withAttention(
-                                                    pattern,
-                                                    pattern == AttentionPattern.PREFIX ? 2 : 0))));
+                                            c.attention(pattern)
+                                                    .prefixLength(
+                                                            pattern == AttentionPattern.PREFIX
+                                                                    ? 2
+                                                                    : 0))));
         }
         all.add(named("masked language model and its loss", maskedLanguageModel()));
         return all.stream();
@@ -186,8 +188,9 @@ class ForcedCollectionGradientTest {
                 });
     }
 
-    private static Case text(java.util.function.UnaryOperator<TextEncoderConfig> variant) {
-        TextEncoderConfig config = variant.apply(TextEncoderConfig.tiny(40).withMaxLength(8));
+    private static Case text(java.util.function.UnaryOperator<TextEncoderConfig.Builder> variant) {
+        TextEncoderConfig config =
+                variant.apply(TextEncoderConfig.tiny(40).toBuilder().maxLength(8)).build();
         return new Case(
                 () -> new TransformerTextEncoder(config),
                 ForcedCollectionGradientTest::tokens,
@@ -199,7 +202,7 @@ class ForcedCollectionGradientTest {
     }
 
     private static Case maskedLanguageModel() {
-        TextEncoderConfig config = TextEncoderConfig.tiny(40).withMaxLength(8);
+        TextEncoderConfig config = TextEncoderConfig.tiny(40).toBuilder().maxLength(8).build();
         return new Case(
                 () -> new MaskedLanguageModel(new TransformerTextEncoder(config)),
                 ForcedCollectionGradientTest::tokens,

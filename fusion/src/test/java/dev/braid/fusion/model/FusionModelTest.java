@@ -29,7 +29,7 @@ class FusionModelTest {
 
     static ModelConfig tinyConfig(FusionKind kind) {
         return new ModelConfig(
-                TextEncoderConfig.tiny(40).withMaxLength(8),
+                TextEncoderConfig.tiny(40).toBuilder().maxLength(8).build(),
                 ImageEncoderConfig.tiny(),
                 AudioEncoderConfig.tiny(),
                 new FusionConfig(kind, 16, 2, 1, 4, 0f),

@@ -45,7 +45,7 @@ class FusionPredictorTest {
         run = TinyRun.create(dir.resolve("data"), 256, 64, 64);
         modelDir = dir.resolve("model");
         TrainConfig config =
-                TrainConfig.defaults().withEpochs(3).withBatchSize(32).withModalityDropout(0.2f);
+                TrainConfig.builder().epochs(3).batchSize(32).modalityDropout(0.2f).build();
         try (NDManager manager = NDManager.newBaseManager();
                 BatchLoader train = run.loader(Split.TRAIN, 32, 42);
                 BatchLoader val = run.loader(Split.VAL, 32, 42);

@@ -76,7 +76,7 @@ public final class TinyRun {
                         16,
                         ImagePreprocessing.grayscale(16),
                         AudioLoadConfig.defaults().withMaxSeconds(1),
-                        LogMelConfig.defaults().withNMels(16),
+                        LogMelConfig.builder().nMels(16).build(),
                         40);
         return new TinyRun(dataset, tokenizer, settings, TaskSchema.infer(List.of(dataset)));
     }
@@ -93,7 +93,9 @@ public final class TinyRun {
     public ModelConfig modelConfig(FusionKind kind) {
         TaskSchema.Head head = schema.head("label");
         return new ModelConfig(
-                TextEncoderConfig.tiny(tokenizer.vocabularySize()).withMaxLength(16),
+                TextEncoderConfig.tiny(tokenizer.vocabularySize()).toBuilder()
+                        .maxLength(16)
+                        .build(),
                 ImageEncoderConfig.tiny(),
                 AudioEncoderConfig.tiny(),
                 new FusionConfig(kind, 32, 2, 1, 8, 0f),

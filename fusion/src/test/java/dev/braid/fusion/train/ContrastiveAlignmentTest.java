@@ -50,11 +50,12 @@ class ContrastiveAlignmentTest {
     private static double heldOutAlignment(
             TinyRun run, ModelConfig config, float weight, Path runDir) throws IOException {
         TrainConfig train =
-                TrainConfig.defaults()
-                        .withEpochs(4)
-                        .withBatchSize(32)
-                        .withModalityDropout(0f)
-                        .withContrastiveWeight(weight);
+                TrainConfig.builder()
+                        .epochs(4)
+                        .batchSize(32)
+                        .modalityDropout(0f)
+                        .contrastiveWeight(weight)
+                        .build();
         try (NDManager manager = NDManager.newBaseManager();
                 BatchLoader trainLoader = run.loader(Split.TRAIN, 32, 42);
                 BatchLoader val = run.loader(Split.VAL, 32, 42)) {

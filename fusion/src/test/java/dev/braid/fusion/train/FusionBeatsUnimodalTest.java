@@ -32,11 +32,12 @@ class FusionBeatsUnimodalTest {
     void crossAttentionFusionBeatsEveryUnimodalModel(@TempDir Path dir) throws IOException {
         TinyRun run = TinyRun.create(dir.resolve("data"), 512, 128, 256);
         TrainConfig config =
-                TrainConfig.defaults()
-                        .withEpochs(12)
-                        .withBatchSize(32)
-                        .withModalityDropout(0f)
-                        .withLearningRate(3e-3f);
+                TrainConfig.builder()
+                        .epochs(12)
+                        .batchSize(32)
+                        .modalityDropout(0f)
+                        .learningRate(3e-3f)
+                        .build();
         ModelConfig fused = run.modelConfig(FusionKind.PAIRWISE);
         Map<String, ModelConfig> models = new LinkedHashMap<>();
         models.put("fused (pairwise cross-attention)", fused);

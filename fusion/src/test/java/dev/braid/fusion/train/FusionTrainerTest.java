@@ -32,8 +32,8 @@ class FusionTrainerTest {
         run = TinyRun.create(data.resolve("tri"), 192, 64, 64);
     }
 
-    private static TrainConfig config() {
-        return TrainConfig.defaults().withEpochs(4).withBatchSize(16).withModalityDropout(0.1f);
+    private static TrainConfig.Builder config() {
+        return TrainConfig.builder().epochs(4).batchSize(16).modalityDropout(0.1f);
     }
 
     /** Trains and returns every parameter's values afterwards, plus the result. */
@@ -96,7 +96,7 @@ class FusionTrainerTest {
         try (NDManager manager = NDManager.newBaseManager()) {
             a =
                     train(
-                            config().withMaxSteps(20),
+                            config().maxSteps(20).build(),
                             dir.resolve("straight"),
                             List.of(),
                             modelConfig,
@@ -105,7 +105,7 @@ class FusionTrainerTest {
         }
         try (NDManager manager = NDManager.newBaseManager()) {
             train(
-                    config().withMaxSteps(10),
+                    config().maxSteps(10).build(),
                     dir.resolve("resumed"),
                     List.of(),
                     modelConfig,
@@ -116,7 +116,7 @@ class FusionTrainerTest {
         try (NDManager manager = NDManager.newBaseManager()) {
             b =
                     train(
-                            config().withMaxSteps(20),
+                            config().maxSteps(20).build(),
                             dir.resolve("resumed"),
                             List.of(),
                             modelConfig,
@@ -146,7 +146,7 @@ class FusionTrainerTest {
             try (NDManager manager = NDManager.newBaseManager()) {
                 weights.add(
                         train(
-                                config().withEpochs(2),
+                                config().epochs(2).build(),
                                 dir.resolve(name),
                                 List.of(),
                                 modelConfig,
@@ -171,7 +171,7 @@ class FusionTrainerTest {
     @Test
     void microBatchesOnTwoThreadsGiveTheWeightsOfOneThreadBitForBit(@TempDir Path dir)
             throws IOException {
-        TrainConfig twoMicroBatches = config().withEpochs(2).withBatchSize(8).withAccumulation(2);
+        TrainConfig twoMicroBatches = config().epochs(2).batchSize(8).accumulation(2).build();
         ModelConfig modelConfig = run.modelConfig(FusionKind.LATENT);
         float[][] weights = new float[2][];
         FusionTrainer.Result[][] results = new FusionTrainer.Result[2][1];
@@ -211,7 +211,7 @@ class FusionTrainerTest {
                         }
                     };
             train(
-                    config().withEpochs(3),
+                    config().epochs(3).build(),
                     dir,
                     List.of(counter),
                     run.modelConfig(FusionKind.PAIRWISE),
@@ -237,7 +237,11 @@ class FusionTrainerTest {
                             .valueAt(0)
                             .getArray()
                             .toFloatArray();
-            TrainConfig config = config().withEpochs(2).withFrozen(Set.of(Modality.IMAGE), 1);
+            TrainConfig config =
+                    config().epochs(2)
+                            .frozenEncoders(Set.of(Modality.IMAGE))
+                            .unfreezeEpoch(1)
+                            .build();
             List<float[]> afterEpoch0 = new ArrayList<>();
             TrainingListener snapshot =
                     new TrainingListener() {
@@ -275,15 +279,21 @@ class FusionTrainerTest {
         // Text only: no BatchNorm, no dropout, and the text encoder ignores padding, so the
         // gradient of 2 x 8 samples equals that of the same 16 samples at once.
         ModelConfig textOnly = run.modelConfig(FusionKind.PAIRWISE).only(Modality.TEXT);
-        TrainConfig base = config().withModalityDropout(0f).withMaxSteps(6);
+        TrainConfig base = config().modalityDropout(0f).maxSteps(6).build();
         FusionTrainer.Result[] full = new FusionTrainer.Result[1];
         FusionTrainer.Result[] accumulated = new FusionTrainer.Result[1];
         try (NDManager manager = NDManager.newBaseManager()) {
-            train(base.withBatchSize(16), dir.resolve("full"), List.of(), textOnly, manager, full);
+            train(
+                    base.toBuilder().batchSize(16).build(),
+                    dir.resolve("full"),
+                    List.of(),
+                    textOnly,
+                    manager,
+                    full);
         }
         try (NDManager manager = NDManager.newBaseManager()) {
             train(
-                    base.withBatchSize(8).withAccumulation(2),
+                    base.toBuilder().batchSize(8).accumulation(2).build(),
                     dir.resolve("acc"),
                     List.of(),
                     textOnly,
@@ -302,9 +312,11 @@ class FusionTrainerTest {
         // A learning rate too small to change the predictions: accuracy never improves after epoch
         // 0.
         TrainConfig config =
-                config().withEpochs(6)
-                        .withLearningRate(1e-9f)
-                        .withEarlyStopping("label/accuracy", 2);
+                config().epochs(6)
+                        .learningRate(1e-9f)
+                        .earlyStoppingMetric("label/accuracy")
+                        .patience(2)
+                        .build();
         try (NDManager manager = NDManager.newBaseManager()) {
             train(config, dir, List.of(), run.modelConfig(FusionKind.EARLY), manager, result);
         }

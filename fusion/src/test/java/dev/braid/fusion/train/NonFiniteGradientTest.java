@@ -53,7 +53,7 @@ class NonFiniteGradientTest {
             FusionModel model = TinyRun.model(run.modelConfig(FusionKind.LATENT), manager, 1);
             Parameter poisoned = model.getParameters().valueAt(0);
             Scalars.muli(poisoned.getArray(), Float.NaN);
-            TrainConfig config = TrainConfig.defaults().withEpochs(1).withBatchSize(16);
+            TrainConfig config = TrainConfig.builder().epochs(1).batchSize(16).build();
             try (var train = run.loader(Split.TRAIN, 16, 1);
                     var val = run.loader(Split.VAL, 16, 1)) {
                 NonFiniteGradientException e =

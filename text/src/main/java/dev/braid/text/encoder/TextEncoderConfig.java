@@ -6,13 +6,15 @@ import dev.braid.text.transformer.NormKind;
 import dev.braid.text.transformer.NormPlacement;
 
 /**
- * Everything that shapes a {@link TransformerTextEncoder}. Start from a preset and change one thing
- * with a {@code with...} method:
+ * Everything that shapes a {@link TransformerTextEncoder}. Start from a preset and change what
+ * differs with its {@link #toBuilder()}, or build one from {@link #builder()}:
  *
  * <pre>{@code
  * TextEncoderConfig config = TextEncoderConfig.small(tokenizer.vocabularySize())
- *         .withPosition(PositionEncoding.ROPE)
- *         .withNorm(NormKind.RMS_NORM);
+ *         .toBuilder()
+ *         .position(PositionEncoding.ROPE)
+ *         .norm(NormKind.RMS_NORM)
+ *         .build();
  * }</pre>
  *
  * @param vocabularySize the number of token ids V
@@ -47,7 +49,9 @@ public record TextEncoderConfig(
     public TextEncoderConfig {
         if (vocabularySize < 1) {
             throw new IllegalArgumentException(
-                    "vocabularySize (" + vocabularySize + ") must be positive");
+                    "vocabularySize ("
+                            + vocabularySize
+                            + ") must be positive, e.g. the tokenizer's vocabularySize()");
         }
         if (maxLength < 2) {
             throw new IllegalArgumentException(
@@ -84,56 +88,55 @@ public record TextEncoderConfig(
 
     /** D=32, 2 heads, 2 layers: for tests and toy tasks. */
     public static TextEncoderConfig tiny(int vocabularySize) {
-        return new TextEncoderConfig(
-                vocabularySize,
-                64,
-                32,
-                2,
-                2,
-                64,
-                PositionEncoding.SINUSOIDAL,
-                NormKind.LAYER_NORM,
-                NormPlacement.PRE_LN,
-                FeedForwardKind.GELU,
-                AttentionPattern.BIDIRECTIONAL,
-                0,
-                0f);
+        return builder()
+                .vocabularySize(vocabularySize)
+                .maxLength(64)
+                .width(32)
+                .heads(2)
+                .feedForwardWidth(64)
+                .dropout(0f)
+                .build();
     }
 
     /** D=64, 4 heads, 2 pre-LN layers: the text side of Braid's default fusion model. */
     public static TextEncoderConfig small(int vocabularySize) {
-        return new TextEncoderConfig(
-                vocabularySize,
-                128,
-                64,
-                4,
-                2,
-                256,
-                PositionEncoding.SINUSOIDAL,
-                NormKind.LAYER_NORM,
-                NormPlacement.PRE_LN,
-                FeedForwardKind.GELU,
-                AttentionPattern.BIDIRECTIONAL,
-                0,
-                0.1f);
+        return builder().vocabularySize(vocabularySize).build();
     }
 
     /** D=256, 4 heads, 4 pre-LN layers. */
     public static TextEncoderConfig base(int vocabularySize) {
-        return new TextEncoderConfig(
-                vocabularySize,
-                256,
-                256,
-                4,
-                4,
-                1024,
-                PositionEncoding.SINUSOIDAL,
-                NormKind.LAYER_NORM,
-                NormPlacement.PRE_LN,
-                FeedForwardKind.GELU,
-                AttentionPattern.BIDIRECTIONAL,
-                0,
-                0.1f);
+        return builder()
+                .vocabularySize(vocabularySize)
+                .maxLength(256)
+                .width(256)
+                .layers(4)
+                .feedForwardWidth(1024)
+                .build();
+    }
+
+    /**
+     * A builder starting from {@link #small}'s fields but the vocabulary size, which must be set.
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder starting from this configuration, for a copy that differs in a few fields. */
+    public Builder toBuilder() {
+        return builder()
+                .vocabularySize(vocabularySize)
+                .maxLength(maxLength)
+                .width(width)
+                .heads(heads)
+                .layers(layers)
+                .feedForwardWidth(feedForwardWidth)
+                .position(position)
+                .norm(norm)
+                .placement(placement)
+                .feedForward(feedForward)
+                .attention(attention)
+                .prefixLength(prefixLength)
+                .dropout(dropout);
     }
 
     /** Returns the configuration of one of the encoder's layers. */
@@ -142,126 +145,126 @@ public record TextEncoderConfig(
                 width, heads, feedForwardWidth, norm, placement, feedForward, dropout);
     }
 
-    public TextEncoderConfig withPosition(PositionEncoding p) {
-        return new TextEncoderConfig(
-                vocabularySize,
-                maxLength,
-                width,
-                heads,
-                layers,
-                feedForwardWidth,
-                p,
-                norm,
-                placement,
-                feedForward,
-                attention,
-                prefixLength,
-                dropout);
-    }
-
-    public TextEncoderConfig withNorm(NormKind n) {
-        return new TextEncoderConfig(
-                vocabularySize,
-                maxLength,
-                width,
-                heads,
-                layers,
-                feedForwardWidth,
-                position,
-                n,
-                placement,
-                feedForward,
-                attention,
-                prefixLength,
-                dropout);
-    }
-
-    public TextEncoderConfig withPlacement(NormPlacement p) {
-        return new TextEncoderConfig(
-                vocabularySize,
-                maxLength,
-                width,
-                heads,
-                layers,
-                feedForwardWidth,
-                position,
-                norm,
-                p,
-                feedForward,
-                attention,
-                prefixLength,
-                dropout);
-    }
-
-    public TextEncoderConfig withFeedForward(FeedForwardKind f) {
-        return new TextEncoderConfig(
-                vocabularySize,
-                maxLength,
-                width,
-                heads,
-                layers,
-                feedForwardWidth,
-                position,
-                norm,
-                placement,
-                f,
-                attention,
-                prefixLength,
-                dropout);
-    }
-
     /**
-     * Sets the attention pattern; {@code prefixLength} is used by PREFIX only and must be 0
-     * otherwise.
+     * Builds a {@link TextEncoderConfig}; every field but the vocabulary size starts at its
+     * default, and {@link #build()} checks them all.
      */
-    public TextEncoderConfig withAttention(AttentionPattern a, int prefix) {
-        return new TextEncoderConfig(
-                vocabularySize,
-                maxLength,
-                width,
-                heads,
-                layers,
-                feedForwardWidth,
-                position,
-                norm,
-                placement,
-                feedForward,
-                a,
-                prefix,
-                dropout);
-    }
+    public static final class Builder {
 
-    public TextEncoderConfig withMaxLength(int m) {
-        return new TextEncoderConfig(
-                vocabularySize,
-                m,
-                width,
-                heads,
-                layers,
-                feedForwardWidth,
-                position,
-                norm,
-                placement,
-                feedForward,
-                attention,
-                prefixLength,
-                dropout);
-    }
+        private int vocabularySize;
+        private int maxLength = 128;
+        private int width = 64;
+        private int heads = 4;
+        private int layers = 2;
+        private int feedForwardWidth = 256;
+        private PositionEncoding position = PositionEncoding.SINUSOIDAL;
+        private NormKind norm = NormKind.LAYER_NORM;
+        private NormPlacement placement = NormPlacement.PRE_LN;
+        private FeedForwardKind feedForward = FeedForwardKind.GELU;
+        private AttentionPattern attention = AttentionPattern.BIDIRECTIONAL;
+        private int prefixLength = 0;
+        private float dropout = 0.1f;
 
-    public TextEncoderConfig withDropout(float d) {
-        return new TextEncoderConfig(
-                vocabularySize,
-                maxLength,
-                width,
-                heads,
-                layers,
-                feedForwardWidth,
-                position,
-                norm,
-                placement,
-                feedForward,
-                attention,
-                prefixLength,
-                d);
+        private Builder() {}
+
+        /** The number of token ids V; required. */
+        public Builder vocabularySize(int vocabularySize) {
+            this.vocabularySize = vocabularySize;
+            return this;
+        }
+
+        /** The longest sequence T the encoder accepts. */
+        public Builder maxLength(int maxLength) {
+            this.maxLength = maxLength;
+            return this;
+        }
+
+        /** The model width D. */
+        public Builder width(int width) {
+            this.width = width;
+            return this;
+        }
+
+        /** Attention heads H. */
+        public Builder heads(int heads) {
+            this.heads = heads;
+            return this;
+        }
+
+        /** The number of Transformer layers. */
+        public Builder layers(int layers) {
+            this.layers = layers;
+            return this;
+        }
+
+        /** The feed-forward hidden width F. */
+        public Builder feedForwardWidth(int feedForwardWidth) {
+            this.feedForwardWidth = feedForwardWidth;
+            return this;
+        }
+
+        /** How positions are encoded. */
+        public Builder position(PositionEncoding position) {
+            this.position = position;
+            return this;
+        }
+
+        /** LayerNorm or RMSNorm. */
+        public Builder norm(NormKind norm) {
+            this.norm = norm;
+            return this;
+        }
+
+        /** Post-LN or Pre-LN. */
+        public Builder placement(NormPlacement placement) {
+            this.placement = placement;
+            return this;
+        }
+
+        /** The feed-forward non-linearity. */
+        public Builder feedForward(FeedForwardKind feedForward) {
+            this.feedForward = feedForward;
+            return this;
+        }
+
+        /** Bidirectional, causal or prefix attention; PREFIX also needs a {@link #prefixLength}. */
+        public Builder attention(AttentionPattern attention) {
+            this.attention = attention;
+            return this;
+        }
+
+        /** The prefix length for {@link AttentionPattern#PREFIX}; 0 for the other patterns. */
+        public Builder prefixLength(int prefixLength) {
+            this.prefixLength = prefixLength;
+            return this;
+        }
+
+        /** Dropout on embeddings, attention weights and residual branches. */
+        public Builder dropout(float dropout) {
+            this.dropout = dropout;
+            return this;
+        }
+
+        /**
+         * The configuration.
+         *
+         * @throws IllegalArgumentException naming the first field out of range and its value
+         */
+        public TextEncoderConfig build() {
+            return new TextEncoderConfig(
+                    vocabularySize,
+                    maxLength,
+                    width,
+                    heads,
+                    layers,
+                    feedForwardWidth,
+                    position,
+                    norm,
+                    placement,
+                    feedForward,
+                    attention,
+                    prefixLength,
+                    dropout);
+        }
     }
 }

@@ -44,10 +44,11 @@ class TextEncoderLearningTest {
         Random random = new Random(1);
         try (NDManager manager = NDManager.newBaseManager()) {
             TextEncoderConfig config =
-                    TextEncoderConfig.tiny(16)
-                            .withMaxLength(length)
-                            .withPlacement(placement)
-                            .withNorm(norm);
+                    TextEncoderConfig.tiny(16).toBuilder()
+                            .maxLength(length)
+                            .placement(placement)
+                            .norm(norm)
+                            .build();
             TransformerTextEncoder encoder = new TransformerTextEncoder(config);
             SequentialBlock model =
                     new SequentialBlock()

@@ -47,23 +47,25 @@ class TransformerTextEncoderTest {
     }
 
     static Stream<TextEncoderConfig> variants() {
-        TextEncoderConfig base = TextEncoderConfig.tiny(VOCAB).withMaxLength(16);
+        TextEncoderConfig base = TextEncoderConfig.tiny(VOCAB).toBuilder().maxLength(16).build();
         List<TextEncoderConfig> all = new ArrayList<>();
         for (PositionEncoding p : PositionEncoding.values()) {
             for (NormKind n : NormKind.values()) {
                 for (NormPlacement pl : NormPlacement.values()) {
                     for (FeedForwardKind f : FeedForwardKind.values()) {
                         all.add(
-                                base.withPosition(p)
-                                        .withNorm(n)
-                                        .withPlacement(pl)
-                                        .withFeedForward(f));
+                                base.toBuilder()
+                                        .position(p)
+                                        .norm(n)
+                                        .placement(pl)
+                                        .feedForward(f)
+                                        .build());
                     }
                 }
             }
         }
-        all.add(base.withAttention(AttentionPattern.CAUSAL, 0));
-        all.add(base.withAttention(AttentionPattern.PREFIX, 3));
+        all.add(base.toBuilder().attention(AttentionPattern.CAUSAL).build());
+        all.add(base.toBuilder().attention(AttentionPattern.PREFIX).prefixLength(3).build());
         return all.stream();
     }
 
@@ -99,7 +101,7 @@ class TransformerTextEncoderTest {
     @EnumSource(PositionEncoding.class)
     void tokensInPaddingDoNotChangeRealPositions(PositionEncoding position) {
         TransformerTextEncoder encoder =
-                encoder(TextEncoderConfig.tiny(VOCAB).withPosition(position), 1, 6);
+                encoder(TextEncoderConfig.tiny(VOCAB).toBuilder().position(position).build(), 1, 6);
         boolean[] mask = {true, true, true, true, false, false};
         NDArray a = forward(encoder, new long[] {2, 11, 12, 3, 0, 0}, mask, 1).get(0);
         NDArray b = forward(encoder, new long[] {2, 11, 12, 3, 40, 17}, mask, 1).get(0);
@@ -116,9 +118,10 @@ class TransformerTextEncoderTest {
     @EnumSource(PositionEncoding.class)
     void causalPositionDoesNotSeeTheFuture(PositionEncoding position) {
         TextEncoderConfig config =
-                TextEncoderConfig.tiny(VOCAB)
-                        .withPosition(position)
-                        .withAttention(AttentionPattern.CAUSAL, 0);
+                TextEncoderConfig.tiny(VOCAB).toBuilder()
+                        .position(position)
+                        .attention(AttentionPattern.CAUSAL)
+                        .build();
         TransformerTextEncoder encoder = encoder(config, 1, 6);
         boolean[] mask = {true, true, true, true, true, true};
         NDArray a = forward(encoder, new long[] {2, 11, 12, 13, 14, 3}, mask, 1).get(0);
@@ -146,7 +149,10 @@ class TransformerTextEncoderTest {
     @Test
     void prefixPositionsSeeEachOtherButNotTheSuffix() {
         TextEncoderConfig config =
-                TextEncoderConfig.tiny(VOCAB).withAttention(AttentionPattern.PREFIX, 3);
+                TextEncoderConfig.tiny(VOCAB).toBuilder()
+                        .attention(AttentionPattern.PREFIX)
+                        .prefixLength(3)
+                        .build();
         TransformerTextEncoder encoder = encoder(config, 1, 6);
         boolean[] mask = {true, true, true, true, true, true};
         NDArray a = forward(encoder, new long[] {2, 11, 12, 13, 14, 3}, mask, 1).get(0);
@@ -188,7 +194,9 @@ class TransformerTextEncoderTest {
     @Test
     void parametersSurviveASaveLoadRoundTrip() throws Exception {
         TextEncoderConfig config =
-                TextEncoderConfig.tiny(VOCAB).withPosition(PositionEncoding.LEARNED);
+                TextEncoderConfig.tiny(VOCAB).toBuilder()
+                        .position(PositionEncoding.LEARNED)
+                        .build();
         TransformerTextEncoder original = encoder(config, 1, 4);
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         original.saveParameters(new DataOutputStream(bytes));
@@ -247,7 +255,7 @@ class TransformerTextEncoderTest {
     @Test
     void sequenceLongerThanMaxLengthIsRejected() {
         TransformerTextEncoder encoder =
-                encoder(TextEncoderConfig.tiny(VOCAB).withMaxLength(4), 1, 4);
+                encoder(TextEncoderConfig.tiny(VOCAB).toBuilder().maxLength(4).build(), 1, 4);
         long[] ids = {2, 5, 6, 7, 8, 3};
         boolean[] mask = new boolean[6];
         java.util.Arrays.fill(mask, true);
@@ -259,43 +267,21 @@ class TransformerTextEncoderTest {
     @Test
     void badConfigurationsNameFieldAndValue() {
         TextEncoderConfig tiny = TextEncoderConfig.tiny(VOCAB);
-        assertMessage("maxLength (0) must be at least 2", () -> tiny.withMaxLength(0));
+        assertMessage(
+                "vocabularySize (0) must be positive", () -> TextEncoderConfig.builder().build());
+        assertMessage(
+                "maxLength (0) must be at least 2", () -> tiny.toBuilder().maxLength(0).build());
         assertMessage(
                 "width (32) must be divisible by heads (3)",
-                () ->
-                        new TextEncoderConfig(
-                                VOCAB,
-                                8,
-                                32,
-                                3,
-                                1,
-                                8,
-                                PositionEncoding.SINUSOIDAL,
-                                NormKind.LAYER_NORM,
-                                NormPlacement.PRE_LN,
-                                FeedForwardKind.GELU,
-                                AttentionPattern.BIDIRECTIONAL,
-                                0,
-                                0));
-        assertMessage("prefixLength (0)", () -> tiny.withAttention(AttentionPattern.PREFIX, 0));
-        assertMessage("dropout (1.5)", () -> tiny.withDropout(1.5f));
+                () -> tiny.toBuilder().width(32).heads(3).build());
+        assertMessage(
+                "prefixLength (0)",
+                () -> tiny.toBuilder().attention(AttentionPattern.PREFIX).build());
+        assertMessage("prefixLength (3)", () -> tiny.toBuilder().prefixLength(3).build());
+        assertMessage("dropout (1.5)", () -> tiny.toBuilder().dropout(1.5f).build());
         assertMessage(
                 "ROPE needs an even head width",
-                () ->
-                        new TextEncoderConfig(
-                                VOCAB,
-                                8,
-                                30,
-                                2,
-                                1,
-                                8,
-                                PositionEncoding.ROPE,
-                                NormKind.LAYER_NORM,
-                                NormPlacement.PRE_LN,
-                                FeedForwardKind.GELU,
-                                AttentionPattern.BIDIRECTIONAL,
-                                0,
-                                0));
+                () -> tiny.toBuilder().width(30).heads(2).position(PositionEncoding.ROPE).build());
     }
 
     private static void assertMessage(

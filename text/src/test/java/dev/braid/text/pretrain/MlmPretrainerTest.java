@@ -57,7 +57,9 @@ class MlmPretrainerTest {
 
     private static MaskedLanguageModel model() {
         TextEncoderConfig config =
-                TextEncoderConfig.tiny(tokenizer.vocabularySize()).withMaxLength(16);
+                TextEncoderConfig.tiny(tokenizer.vocabularySize()).toBuilder()
+                        .maxLength(16)
+                        .build();
         return new MaskedLanguageModel(new TransformerTextEncoder(config));
     }
 

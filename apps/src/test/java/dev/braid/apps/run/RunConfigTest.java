@@ -1,0 +1,57 @@
+package dev.braid.apps.run;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.braid.fusion.train.EarlyStopping.Goal;
+import dev.braid.fusion.train.EarlyStopping.Metric;
+import dev.braid.fusion.train.TrainConfig;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class RunConfigTest {
+
+    @Test
+    void aTrainingSectionThatWritesSomeFieldsKeepsTheDefaultsOfTheRest() throws Exception {
+        RunConfig config =
+                RunConfig.parse(
+                        "training:\n  epochs: 3\n  earlyStoppingMetric: loss\n",
+                        List.of("training.seed=7"),
+                        "partial.yaml");
+        assertEquals(
+                TrainConfig.builder()
+                        .epochs(3)
+                        .earlyStoppingMetric(new Metric("loss", Goal.MINIMIZE))
+                        .seed(7)
+                        .build(),
+                config.training());
+        assertEquals(TrainConfig.defaults(), RunConfig.parse("", List.of(), "empty").training());
+    }
+
+    @Test
+    void theMetricsGoalComesWithItsName() throws Exception {
+        RunConfig config =
+                RunConfig.parse(
+                        "training: {earlyStoppingMetric: price/mae}\n", List.of(), "regression");
+        assertEquals(
+                new Metric("price/mae", Goal.MINIMIZE), config.training().earlyStoppingMetric());
+        config =
+                RunConfig.parse(
+                        "", List.of("training.earlyStoppingMetric=label/macro_f1"), "override");
+        assertEquals(Goal.MAXIMIZE, config.training().earlyStoppingMetric().goal());
+    }
+
+    @Test
+    void aMetricBraidDoesNotEvaluateIsNamedWithTheFile() {
+        IllegalArgumentException e =
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () ->
+                                RunConfig.parse(
+                                        "training:\n  earlyStoppingMetric: label/acuracy\n",
+                                        List.of(),
+                                        "typo.yaml"));
+        assertTrue(e.getMessage().startsWith("typo.yaml: metric 'label/acuracy'"), e.getMessage());
+    }
+}
