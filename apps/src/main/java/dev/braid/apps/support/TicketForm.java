@@ -11,7 +11,6 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -31,7 +30,7 @@ final class TicketForm {
 
     /** The part of each modality, named as {@link FusionTicketRouter#partName} names it. */
     static final List<String> PARTS =
-            Arrays.stream(Modality.values()).map(FusionTicketRouter::partName).toList();
+            Modality.values().stream().map(FusionTicketRouter::partName).toList();
 
     /** The request attribute through which Jetty takes a multipart configuration. */
     private static final String MULTIPART_CONFIG = "org.eclipse.jetty.multipartConfig";

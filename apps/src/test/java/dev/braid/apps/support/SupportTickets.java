@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
+import java.util.TreeSet;
 
 /** Held-out tickets of the shipped dataset, as the server tests send them. */
 final class SupportTickets {
@@ -49,7 +50,7 @@ final class SupportTickets {
     }
 
     static MultipartBody form(ManifestEntry entry) {
-        return form(entry, Set.of(Modality.values()));
+        return form(entry, new TreeSet<>(Modality.values()));
     }
 
     static byte[] bytes(ManifestEntry entry, Modality modality) {

@@ -16,10 +16,10 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -56,10 +56,11 @@ class TicketApiTest {
     static Stream<Set<Modality>> combinations() {
         List<Set<Modality>> all = new ArrayList<>();
         for (int mask = 1; mask < 8; mask++) {
-            Set<Modality> parts = EnumSet.noneOf(Modality.class);
-            for (Modality m : Modality.values()) {
-                if ((mask & (1 << m.ordinal())) != 0) {
-                    parts.add(m);
+            Set<Modality> parts = new TreeSet<>();
+            List<Modality> three = List.of(Modality.TEXT, Modality.IMAGE, Modality.AUDIO);
+            for (int i = 0; i < three.size(); i++) {
+                if ((mask & (1 << i)) != 0) {
+                    parts.add(three.get(i));
                 }
             }
             all.add(parts);

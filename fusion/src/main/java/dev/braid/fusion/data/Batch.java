@@ -4,6 +4,8 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.braid.fusion.Modality;
+import dev.braid.fusion.ModalityPlugin;
+import dev.braid.fusion.ModalityPlugins;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -44,6 +46,7 @@ public final class Batch {
     private final float[] logMel;
     private final int[] audioLengths;
     private final Map<String, HeadTargets> targets;
+    private final Map<Modality, List<Object>> others;
 
     Batch(
             List<Sample> samples,
@@ -58,7 +61,9 @@ public final class Batch {
             int frames,
             float[] logMel,
             int[] audioLengths,
-            Map<String, HeadTargets> targets) {
+            Map<String, HeadTargets> targets,
+            Map<Modality, List<Object>> others) {
+        this.others = Map.copyOf(others);
         this.samples = List.copyOf(samples);
         this.present = Set.copyOf(present);
         this.textLength = textLength;
@@ -97,6 +102,29 @@ public final class Batch {
     /** Whether any sample of the batch has {@code modality}. */
     public boolean has(Modality modality) {
         return present.contains(modality);
+    }
+
+    /**
+     * The encoder inputs of {@code modality} in {@code manager}: {@link #text}, {@link #image} or
+     * {@link #audio} for the built-in ones, its plug-in's {@code batch} for the others.
+     */
+    @SuppressWarnings("unchecked")
+    public NDList input(Modality modality, NDManager manager) {
+        if (modality.equals(Modality.TEXT)) {
+            return text(manager);
+        }
+        if (modality.equals(Modality.IMAGE)) {
+            return image(manager);
+        }
+        if (modality.equals(Modality.AUDIO)) {
+            return audio(manager);
+        }
+        List<Object> features = others.get(modality);
+        if (features == null) {
+            features = Collections.nCopies(size(), null); // no sample of the batch has it
+        }
+        ModalityPlugin<Object> plugin = (ModalityPlugin<Object>) ModalityPlugins.of(modality);
+        return plugin.batch(features, manager);
     }
 
     /** {@code NDList(ids int64 [B, T], mask boolean [B, T])} in {@code manager}. */

@@ -1,12 +1,14 @@
 package dev.braid.fusion.data;
 
 import dev.braid.fusion.Modality;
+import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * Stacks the {@link SampleFeatures} of several samples into one {@link Batch}: pads text and audio
@@ -54,7 +56,7 @@ public final class Collator {
                             + features.size()
                             + ") must be equal and non-zero");
         }
-        EnumSet<Modality> present = EnumSet.noneOf(Modality.class);
+        Set<Modality> present = new TreeSet<>();
         features.forEach(f -> present.addAll(f.present()));
 
         // text: (B, T)
@@ -125,6 +127,18 @@ public final class Collator {
             }
         }
 
+        // plug-in modalities: per sample its features or null, batched by the plug-in later
+        Map<Modality, List<Object>> others = new TreeMap<>();
+        for (Modality m : present) {
+            if (!m.builtIn()) {
+                List<Object> column = new ArrayList<>(b);
+                for (SampleFeatures f : features) {
+                    column.add(f.others().get(m));
+                }
+                others.put(m, column);
+            }
+        }
+
         Map<String, HeadTargets> targets = new TreeMap<>();
         for (Map.Entry<String, TaskSchema.Head> head : schema.heads().entrySet()) {
             targets.put(head.getKey(), targets(head.getKey(), head.getValue(), samples));
@@ -142,7 +156,8 @@ public final class Collator {
                 frames,
                 logMel,
                 lengths,
-                targets);
+                targets,
+                others);
     }
 
     private static HeadTargets targets(String name, TaskSchema.Head head, List<Sample> samples) {

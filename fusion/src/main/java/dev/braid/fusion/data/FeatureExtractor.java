@@ -1,6 +1,7 @@
 package dev.braid.fusion.data;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.braid.audio.augment.WaveformAugmentation;
 import dev.braid.audio.features.Features;
@@ -9,6 +10,7 @@ import dev.braid.audio.signal.AudioDecodeException;
 import dev.braid.audio.signal.AudioLoader;
 import dev.braid.audio.signal.Waveform;
 import dev.braid.fusion.Modality;
+import dev.braid.fusion.ModalityPlugins;
 import dev.braid.text.tokenize.SpecialTokens;
 import dev.braid.text.tokenize.Tokenizer;
 import dev.braid.vision.image.DecodeOptions;
@@ -21,8 +23,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.SplittableRandom;
+import java.util.TreeMap;
 
 /**
  * Turns one {@link ManifestEntry} into {@link SampleFeatures}: text to {@code [CLS] ids [SEP]},
@@ -161,7 +165,26 @@ public final class FeatureExtractor {
                 throw new FeatureException(entry, Modality.AUDIO, e);
             }
         }
-        return new SampleFeatures(ids, pixels, audio);
+        return new SampleFeatures(ids, pixels, audio, others(entry));
+    }
+
+    /** The features of the row's plug-in modalities, each read by its plug-in. */
+    private static Map<Modality, Object> others(ManifestEntry entry) {
+        Map<Modality, Object> others = new TreeMap<>();
+        for (Map.Entry<Modality, String> input : entry.inputs().entrySet()) {
+            Modality m = input.getKey();
+            if (m.builtIn()) {
+                continue;
+            }
+            try {
+                JsonNode value = JSON.readTree(input.getValue());
+                others.put(
+                        m, ModalityPlugins.of(m).fromManifest(value, entry.manifest().getParent()));
+            } catch (IOException | RuntimeException e) {
+                throw new FeatureException(entry, m, e);
+            }
+        }
+        return others;
     }
 
     /**
@@ -173,8 +196,31 @@ public final class FeatureExtractor {
      * @throws IllegalArgumentException if all three are absent
      */
     public SampleFeatures extract(String text, byte[] image, byte[] audio) {
-        if (text == null && image == null && audio == null) {
-            throw new IllegalArgumentException("give at least one of text, image, audio");
+        return extract(text, image, audio, Map.of());
+    }
+
+    /**
+     * As {@link #extract(String, byte[], byte[])}, with the raw bytes of plug-in modalities, each
+     * read by its plug-in.
+     *
+     * @throws UnreadableInputException naming the modality if an input cannot be read
+     * @throws IllegalArgumentException if every input is absent
+     */
+    public SampleFeatures extract(
+            String text, byte[] image, byte[] audio, Map<Modality, byte[]> others) {
+        if (text == null && image == null && audio == null && others.isEmpty()) {
+            throw new IllegalArgumentException("give at least one input");
+        }
+        Map<Modality, Object> read = new TreeMap<>();
+        for (Map.Entry<Modality, byte[]> input : others.entrySet()) {
+            try {
+                read.put(
+                        input.getKey(),
+                        ModalityPlugins.of(input.getKey()).fromBytes(input.getValue()));
+            } catch (IOException | RuntimeException e) {
+                throw new UnreadableInputException(
+                        input.getKey(), String.valueOf(e.getMessage()), e);
+            }
         }
         int[] ids = text == null ? SampleFeatures.NO_TEXT : text(text);
         float[] pixels = SampleFeatures.NO_IMAGE;
@@ -197,7 +243,7 @@ public final class FeatureExtractor {
                 throw new UnreadableInputException(Modality.AUDIO, e.getMessage(), e);
             }
         }
-        return new SampleFeatures(ids, pixels, logMelFeatures);
+        return new SampleFeatures(ids, pixels, logMelFeatures, read);
     }
 
     private Features audioFeatures(Waveform clip) throws IOException {

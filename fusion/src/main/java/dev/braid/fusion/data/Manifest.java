@@ -10,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -47,6 +46,20 @@ public final class Manifest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private Manifest() {}
+
+    /** The plug-in modality whose manifest field is {@code field}, or null. */
+    private static Modality plugin(String field) {
+        for (Modality m : Modality.values()) {
+            if (!m.builtIn() && m.field().equals(field)) {
+                return m;
+            }
+        }
+        return null;
+    }
+
+    private static List<String> pluginFields() {
+        return Modality.values().stream().filter(m -> !m.builtIn()).map(Modality::field).toList();
+    }
 
     /**
      * Reads {@code datasetDir/manifest.jsonl}.
@@ -122,11 +135,13 @@ public final class Manifest {
             }
             for (Iterator<String> names = row.fieldNames(); names.hasNext(); ) {
                 String name = names.next();
-                if (!FIELDS.contains(name)) {
+                if (!FIELDS.contains(name) && plugin(name) == null) {
                     fail(
                             name,
-                            "unknown field; allowed: id, text, image, audio, label, split, and"
-                                    + " meta (an object Braid ignores, for provenance)");
+                            "unknown field; allowed: id, text, image, audio, label, split, meta"
+                                    + " (an object Braid ignores, for provenance), and the"
+                                    + " registered plug-in modalities "
+                                    + pluginFields());
                 }
             }
             JsonNode meta = row.get("meta");
@@ -135,7 +150,7 @@ public final class Manifest {
             }
             String id = id(row.get("id"));
             Split split = split(row.get("split"));
-            Map<Modality, String> inputs = new EnumMap<>(Modality.class);
+            Map<Modality, String> inputs = new TreeMap<>();
             JsonNode textNode = row.get("text");
             if (present(textNode)) {
                 if (textNode.isTextual()) {
@@ -146,8 +161,18 @@ public final class Manifest {
             }
             file(row, "image").ifPresent(p -> inputs.put(Modality.IMAGE, p));
             file(row, "audio").ifPresent(p -> inputs.put(Modality.AUDIO, p));
-            if (!present(textNode) && !present(row.get("image")) && !present(row.get("audio"))) {
-                fail("text/image/audio", "row has no modality; give at least one of them");
+            for (Iterator<String> names = row.fieldNames(); names.hasNext(); ) {
+                String name = names.next();
+                Modality plugin = plugin(name);
+                if (plugin != null && present(row.get(name))) {
+                    inputs.put(plugin, row.get(name).toString()); // read by its plug-in
+                }
+            }
+            if (inputs.isEmpty() && !rowFailed) {
+                fail(
+                        "text/image/audio",
+                        "row has no modality; give at least one of them"
+                                + (pluginFields().isEmpty() ? "" : " or of " + pluginFields()));
             }
             Map<String, Label> labels = labels(row.get("label"));
             if (rowFailed) {

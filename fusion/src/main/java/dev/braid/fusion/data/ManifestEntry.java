@@ -3,7 +3,6 @@ package dev.braid.fusion.data;
 import dev.braid.fusion.Modality;
 import java.nio.file.Path;
 import java.util.Collections;
-import java.util.EnumMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
@@ -15,7 +14,7 @@ import java.util.TreeMap;
  * @param line the 1-based line number in the manifest
  * @param id the row's unique id
  * @param inputs per modality present: TEXT the text itself, IMAGE and AUDIO the absolute real path
- *     of the file; absent modalities have no key
+ *     of the file, a plug-in modality its field's JSON of the file; absent modalities have no key
  * @param labels plain labels by head name ({@link Label#DEFAULT_HEAD} for a plain {@code "label"});
  *     empty for an unlabeled row; never holds {@link Label.NamedLabels}
  * @param split the split the row belongs to
@@ -28,7 +27,7 @@ public record ManifestEntry(
         Map<String, Label> labels,
         Split split) {
 
-    /** Copies the maps (inputs into an unmodifiable {@code EnumMap}) and checks the invariants. */
+    /** Copies the maps (inputs in modality order) and checks the invariants. */
     public ManifestEntry {
         Objects.requireNonNull(manifest, "manifest");
         Objects.requireNonNull(id, "id");
@@ -39,7 +38,7 @@ public record ManifestEntry(
         if (inputs.isEmpty()) {
             throw new IllegalArgumentException("row '" + id + "' must have at least one modality");
         }
-        inputs = Collections.unmodifiableMap(new EnumMap<>(inputs));
+        inputs = Collections.unmodifiableSortedMap(new TreeMap<>(inputs));
         labels = Collections.unmodifiableSortedMap(new TreeMap<>(labels));
         for (Map.Entry<String, Label> e : labels.entrySet()) {
             if (e.getValue() instanceof Label.NamedLabels) {

@@ -2,9 +2,13 @@ package dev.braid.fusion.data;
 
 import dev.braid.audio.features.Features;
 import dev.braid.fusion.Modality;
-import java.util.EnumSet;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * The preprocessed inputs of one sample. An absent modality is an empty value, not null: {@code
@@ -16,8 +20,11 @@ import java.util.Set;
  * @param pixels the image as {@code [C, H, W]} floats; empty if no image
  * @param logMel log-mel {@code [M][F]} with F ≤ {@code audioMaxFrames}, all F frames real; {@link
  *     #NO_AUDIO} if no audio
+ * @param others the features of each plug-in modality the sample has ({@link
+ *     dev.braid.fusion.ModalityPlugin}), by modality
  */
-public record SampleFeatures(int[] tokenIds, float[] pixels, Features logMel) {
+public record SampleFeatures(
+        int[] tokenIds, float[] pixels, Features logMel, Map<Modality, Object> others) {
 
     /** A text-less sample's token ids. */
     public static final int[] NO_TEXT = new int[0];
@@ -33,6 +40,7 @@ public record SampleFeatures(int[] tokenIds, float[] pixels, Features logMel) {
         Objects.requireNonNull(tokenIds, "tokenIds");
         Objects.requireNonNull(pixels, "pixels");
         Objects.requireNonNull(logMel, "logMel");
+        others = Collections.unmodifiableMap(new TreeMap<>(others));
         if (logMel.frames() != logMel.width()) {
             throw new IllegalArgumentException(
                     "logMel frames ("
@@ -43,19 +51,29 @@ public record SampleFeatures(int[] tokenIds, float[] pixels, Features logMel) {
         }
     }
 
-    /** Whether the sample has {@code modality}. */
-    public boolean has(Modality modality) {
-        return switch (modality) {
-            case TEXT -> tokenIds.length > 0;
-            case IMAGE -> pixels.length > 0;
-            case AUDIO -> logMel.width() > 0;
-        };
+    /** The built-in modalities only. */
+    public SampleFeatures(int[] tokenIds, float[] pixels, Features logMel) {
+        this(tokenIds, pixels, logMel, Map.of());
     }
 
-    /** The modalities the sample has. */
+    /** Whether the sample has {@code modality}. */
+    public boolean has(Modality modality) {
+        if (modality.equals(Modality.TEXT)) {
+            return tokenIds.length > 0;
+        }
+        if (modality.equals(Modality.IMAGE)) {
+            return pixels.length > 0;
+        }
+        if (modality.equals(Modality.AUDIO)) {
+            return logMel.width() > 0;
+        }
+        return others.containsKey(modality);
+    }
+
+    /** The modalities the sample has, in order. */
     public Set<Modality> present() {
-        EnumSet<Modality> out = EnumSet.noneOf(Modality.class);
-        for (Modality m : Modality.values()) {
+        Set<Modality> out = new TreeSet<>(others.keySet());
+        for (Modality m : List.of(Modality.TEXT, Modality.IMAGE, Modality.AUDIO)) {
             if (has(m)) {
                 out.add(m);
             }

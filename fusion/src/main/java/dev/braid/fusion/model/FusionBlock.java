@@ -12,8 +12,8 @@ import ai.djl.training.ParameterStore;
 import dev.braid.fusion.Modality;
 import dev.braid.tensor.MaskedMean;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.List;
+import java.util.TreeMap;
 
 /**
  * What every fusion shares: the modalities it reads, in enum order, and a projection of each
@@ -28,7 +28,7 @@ public abstract class FusionBlock extends AbstractBlock {
 
     protected final FusionConfig config;
     protected final List<Modality> modalities;
-    private final EnumMap<Modality, Linear> projections = new EnumMap<>(Modality.class);
+    private final TreeMap<Modality, Linear> projections = new TreeMap<>();
 
     protected FusionBlock(FusionConfig config, List<Modality> modalities) {
         super(VERSION);

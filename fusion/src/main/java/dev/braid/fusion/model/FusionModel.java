@@ -11,13 +11,14 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import dev.braid.audio.encoder.SpectrogramEncoder;
 import dev.braid.fusion.Modality;
+import dev.braid.fusion.ModalityPlugins;
 import dev.braid.text.encoder.TransformerTextEncoder;
 import dev.braid.vision.encoder.CnnImageEncoder;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * A whole fusion model: one encoder per modality it reads, a {@link FusionBlock}, and task heads.
@@ -31,14 +32,14 @@ import java.util.Map;
  * </ul>
  *
  * Output: {@code NDList(logits_1 [B, C_1], ...)}, one per head in {@link ModelConfig#heads()}
- * order. Use {@link #inputs} to flatten an {@code EnumMap} of per-modality inputs.
+ * order. Use {@link #inputs} to flatten an {@code Map} of per-modality inputs.
  */
 public final class FusionModel extends AbstractBlock {
 
     private static final byte VERSION = 1;
 
     private final ModelConfig config;
-    private final EnumMap<Modality, Block> encoders = new EnumMap<>(Modality.class);
+    private final TreeMap<Modality, Block> encoders = new TreeMap<>();
     private final FusionBlock fusion;
     private final List<TaskHead> heads = new ArrayList<>();
 
@@ -91,6 +92,14 @@ public final class FusionModel extends AbstractBlock {
                             "audioEncoder",
                             given.getOrDefault(
                                     Modality.AUDIO, new SpectrogramEncoder(config.audio()))));
+        }
+        for (ModelConfig.PluginInput input : config.plugins()) {
+            Modality m = input.modality();
+            Block encoder =
+                    given.containsKey(m)
+                            ? given.get(m)
+                            : ModalityPlugins.of(m, input.plugin()).encoder(input.width());
+            encoders.put(m, addChildBlock(m.field() + "Encoder", encoder));
         }
         fusion = addChildBlock("fusion", FusionBlock.create(config.fusion(), config.modalities()));
         for (HeadSpec spec : config.heads()) {
@@ -166,8 +175,8 @@ public final class FusionModel extends AbstractBlock {
             named.put(heads.get(i).spec().name(), logits.get(i));
         }
         NDList embedded = fusion.embeddings(store, encoded, training);
-        Map<Modality, NDArray> embeddings = new EnumMap<>(Modality.class);
-        Map<Modality, NDArray> present = new EnumMap<>(Modality.class);
+        Map<Modality, NDArray> embeddings = new TreeMap<>();
+        Map<Modality, NDArray> present = new TreeMap<>();
         List<Modality> modalities = config.modalities();
         for (int i = 0; i < modalities.size(); i++) {
             embeddings.put(modalities.get(i), embedded.get(2 * i));

@@ -1,9 +1,9 @@
 package dev.braid.fusion.model;
 
 import dev.braid.fusion.Modality;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.random.RandomGenerator;
 
 /**
@@ -35,7 +35,7 @@ public final class ModalityDropout {
         return present.stream()
                 .map(
                         has -> {
-                            Set<Modality> dropped = EnumSet.noneOf(Modality.class);
+                            Set<Modality> dropped = new TreeSet<>();
                             for (Modality m : has) {
                                 if (random.nextFloat() < rate) {
                                     dropped.add(m);

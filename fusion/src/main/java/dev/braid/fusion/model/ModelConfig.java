@@ -2,6 +2,7 @@ package dev.braid.fusion.model;
 
 import dev.braid.audio.encoder.AudioEncoderConfig;
 import dev.braid.fusion.Modality;
+import dev.braid.fusion.ModalityPlugin;
 import dev.braid.text.encoder.TextEncoderConfig;
 import dev.braid.vision.encoder.ImageEncoderConfig;
 import java.util.ArrayList;
@@ -18,17 +19,46 @@ import java.util.List;
  * @param audio the audio encoder, or null
  * @param fusion the fusion block
  * @param heads the task heads, at least one, names unique
+ * @param plugins the plug-in modalities the model reads, each encoded by its plug-in's encoder
  */
 public record ModelConfig(
         TextEncoderConfig text,
         ImageEncoderConfig image,
         AudioEncoderConfig audio,
         FusionConfig fusion,
-        List<HeadSpec> heads) {
+        List<HeadSpec> heads,
+        List<PluginInput> plugins) {
+
+    /**
+     * A plug-in modality a model reads.
+     *
+     * @param modality the modality
+     * @param plugin the class name of the {@link dev.braid.fusion.ModalityPlugin} that adds it, so
+     *     a saved model names what it needs
+     * @param width its encoder's output width
+     */
+    public record PluginInput(Modality modality, String plugin, int width) {
+
+        /** The input {@code plugin} adds, its encoder of width {@code width}. */
+        public static PluginInput of(ModalityPlugin<?> plugin, int width) {
+            return new PluginInput(plugin.modality(), plugin.getClass().getName(), width);
+        }
+    }
+
+    /** A model of the built-in modalities only. */
+    public ModelConfig(
+            TextEncoderConfig text,
+            ImageEncoderConfig image,
+            AudioEncoderConfig audio,
+            FusionConfig fusion,
+            List<HeadSpec> heads) {
+        this(text, image, audio, fusion, heads, List.of());
+    }
 
     public ModelConfig {
-        if (text == null && image == null && audio == null) {
-            throw new IllegalArgumentException("a model needs at least one of text, image, audio");
+        plugins = plugins == null ? List.of() : List.copyOf(plugins);
+        if (text == null && image == null && audio == null && plugins.isEmpty()) {
+            throw new IllegalArgumentException("a model needs at least one modality");
         }
         if (fusion == null) {
             throw new IllegalArgumentException("fusion must be set");
@@ -57,6 +87,7 @@ public record ModelConfig(
         if (audio != null) {
             out.add(Modality.AUDIO);
         }
+        plugins.stream().map(PluginInput::modality).sorted().forEach(out::add);
         return out;
     }
 
@@ -67,10 +98,11 @@ public record ModelConfig(
                 modality == Modality.IMAGE ? image : null,
                 modality == Modality.AUDIO ? audio : null,
                 fusion,
-                heads);
+                heads,
+                plugins.stream().filter(p -> p.modality().equals(modality)).toList());
     }
 
     public ModelConfig withFusion(FusionConfig f) {
-        return new ModelConfig(text, image, audio, f, heads);
+        return new ModelConfig(text, image, audio, f, heads, plugins);
     }
 }

@@ -13,8 +13,8 @@ import dev.braid.tensor.MaskedMean;
 import dev.braid.text.transformer.AttentionBias;
 import dev.braid.text.transformer.TransformerLayer;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.List;
+import java.util.TreeMap;
 
 /**
  * Pairwise cross-attention fusion (MulT), {@link FusionKind#PAIRWISE} and {@link FusionKind#GATED}:
@@ -37,9 +37,9 @@ import java.util.List;
 public final class PairwiseCrossAttentionFusion extends FusionBlock {
 
     private final Parameter typeEmbedding;
-    private final EnumMap<Modality, EnumMap<Modality, CrossAttentionLayer>> cross =
-            new EnumMap<>(Modality.class); // [target][source]
-    private final EnumMap<Modality, List<TransformerLayer>> self = new EnumMap<>(Modality.class);
+    private final TreeMap<Modality, TreeMap<Modality, CrossAttentionLayer>> cross =
+            new TreeMap<>(); // [target][source]
+    private final TreeMap<Modality, List<TransformerLayer>> self = new TreeMap<>();
 
     /**
      * @param residual how each cross-attention is added to the target's tokens
@@ -52,7 +52,7 @@ public final class PairwiseCrossAttentionFusion extends FusionBlock {
         // Children in the order of the saved format: every pair's cross-attention, then every
         // modality's self-attention.
         for (Modality target : this.modalities) {
-            EnumMap<Modality, CrossAttentionLayer> from = new EnumMap<>(Modality.class);
+            TreeMap<Modality, CrossAttentionLayer> from = new TreeMap<>();
             for (Modality source : this.modalities) {
                 if (source != target) {
                     from.put(

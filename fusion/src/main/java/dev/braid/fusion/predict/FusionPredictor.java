@@ -25,10 +25,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Predicts one sample at a time with a saved model: {@code predict(text, imageBytes, audioBytes)},
@@ -104,7 +104,7 @@ public final class FusionPredictor implements AutoCloseable {
      * @throws IllegalArgumentException if none of the inputs the model reads is given
      */
     public Prediction predict(String text, byte[] image, byte[] audio) {
-        Map<Modality, byte[]> inputs = new EnumMap<>(Modality.class);
+        Map<Modality, byte[]> inputs = new TreeMap<>();
         if (text != null) {
             inputs.put(Modality.TEXT, text.getBytes(StandardCharsets.UTF_8));
         }
@@ -128,33 +128,34 @@ public final class FusionPredictor implements AutoCloseable {
     public Prediction predict(Map<Modality, byte[]> inputs) {
         List<Modality> reads = modalities();
         String text = reads.contains(Modality.TEXT) ? utf8(inputs.get(Modality.TEXT)) : null;
-        byte[] image = inputs.get(Modality.IMAGE);
-        byte[] audio = inputs.get(Modality.AUDIO);
-        SampleFeatures features =
-                extractor.extract(
-                        text,
-                        reads.contains(Modality.IMAGE) ? image : null,
-                        reads.contains(Modality.AUDIO) ? audio : null);
+        byte[] image = reads.contains(Modality.IMAGE) ? inputs.get(Modality.IMAGE) : null;
+        byte[] audio = reads.contains(Modality.AUDIO) ? inputs.get(Modality.AUDIO) : null;
+        Map<Modality, byte[]> others = new TreeMap<>();
+        inputs.forEach(
+                (m, bytes) -> {
+                    if (!m.builtIn() && reads.contains(m) && bytes != null) {
+                        others.put(m, bytes);
+                    }
+                });
+        if (text == null && image == null && audio == null && others.isEmpty()) {
+            throw new IllegalArgumentException(
+                    "the model reads " + reads + " but none of them was given");
+        }
+        SampleFeatures features = extractor.extract(text, image, audio, others);
         if (features.present().isEmpty()) {
             throw new IllegalArgumentException(
                     "the model reads " + reads + " but none of them was given");
         }
-        Map<Modality, String> given = new EnumMap<>(Modality.class);
+        Map<Modality, String> given = new TreeMap<>();
         features.present().forEach(m -> given.put(m, m.name()));
         Sample sample =
                 new Sample(
                         0, new ManifestEntry(REQUEST, 1, "request", given, Map.of(), Split.TEST));
         Batch batch = collator.collate(List.of(sample), List.of(features));
         try (NDManager call = manager.newSubManager()) {
-            Map<Modality, NDList> byModality = new EnumMap<>(Modality.class);
+            Map<Modality, NDList> byModality = new TreeMap<>();
             for (Modality m : reads) {
-                byModality.put(
-                        m,
-                        switch (m) {
-                            case TEXT -> batch.text(call);
-                            case IMAGE -> batch.image(call);
-                            case AUDIO -> batch.audio(call);
-                        });
+                byModality.put(m, batch.input(m, call));
             }
             Map<String, NDArray> logits =
                     model.predict(new ParameterStore(call, false), byModality, false);

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.braid.files.AtomicFile;
 import dev.braid.fusion.Modality;
+import dev.braid.fusion.ModalityPlugins;
 import dev.braid.fusion.data.FeatureSettings;
 import dev.braid.fusion.data.TaskSchema;
 import dev.braid.fusion.model.FusionModel;
@@ -108,6 +109,13 @@ public record ModelDirectory(
 
     /** Builds the model this directory describes, with its saved weights, in {@code manager}. */
     public FusionModel loadModel(Path dir, NDManager manager) throws IOException {
+        for (ModelConfig.PluginInput input : config.plugins()) {
+            try {
+                ModalityPlugins.of(input.modality(), input.plugin());
+            } catch (IllegalArgumentException e) {
+                throw new IOException(dir.resolve(MANIFEST) + ": " + e.getMessage(), e);
+            }
+        }
         FusionModel model = new FusionModel(config);
         model.initialize(manager, DataType.FLOAT32, inputShapes(config, features));
         ModelFiles.loadParameters(model, manager, dir.resolve(PARAMETERS));
@@ -118,24 +126,22 @@ public record ModelDirectory(
     public static Shape[] inputShapes(ModelConfig config, FeatureSettings features) {
         List<Shape> shapes = new ArrayList<>();
         for (Modality m : config.modalities()) {
-            switch (m) {
-                case TEXT -> {
-                    shapes.add(new Shape(1, features.textMaxLength()));
-                    shapes.add(new Shape(1, features.textMaxLength()));
-                }
-                case IMAGE -> {
-                    shapes.add(
-                            new Shape(
-                                    1,
-                                    features.image().channels(),
-                                    features.image().height(),
-                                    features.image().width()));
-                    shapes.add(new Shape(1));
-                }
-                case AUDIO -> {
-                    shapes.add(new Shape(1, features.logMel().nMels(), features.audioMaxFrames()));
-                    shapes.add(new Shape(1));
-                }
+            if (m.equals(Modality.TEXT)) {
+                shapes.add(new Shape(1, features.textMaxLength()));
+                shapes.add(new Shape(1, features.textMaxLength()));
+            } else if (m.equals(Modality.IMAGE)) {
+                shapes.add(
+                        new Shape(
+                                1,
+                                features.image().channels(),
+                                features.image().height(),
+                                features.image().width()));
+                shapes.add(new Shape(1));
+            } else if (m.equals(Modality.AUDIO)) {
+                shapes.add(new Shape(1, features.logMel().nMels(), features.audioMaxFrames()));
+                shapes.add(new Shape(1));
+            } else {
+                shapes.addAll(List.of(ModalityPlugins.of(m).inputShapes()));
             }
         }
         return shapes.toArray(new Shape[0]);

@@ -7,10 +7,10 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.braid.fusion.Modality;
 import dev.braid.fusion.data.Batch;
-import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 
 /** Turns a collated {@link Batch} into a model's per-modality inputs, hiding dropped modalities. */
 final class BatchInputs {
@@ -27,15 +27,9 @@ final class BatchInputs {
             List<Modality> modalities,
             List<Set<Modality>> dropped,
             NDManager manager) {
-        Map<Modality, NDList> inputs = new EnumMap<>(Modality.class);
+        Map<Modality, NDList> inputs = new TreeMap<>();
         for (Modality m : modalities) {
-            NDList pair =
-                    switch (m) {
-                        case TEXT -> batch.text(manager);
-                        case IMAGE -> batch.image(manager);
-                        case AUDIO -> batch.audio(manager);
-                    };
-            inputs.put(m, hide(m, pair, dropped, manager));
+            inputs.put(m, hide(m, batch.input(m, manager), dropped, manager));
         }
         return inputs;
     }
@@ -52,11 +46,13 @@ final class BatchInputs {
             return pair;
         }
         NDArray kept = manager.create(keep, new Shape(keep.length)); // (B)
-        return switch (m) {
-            case TEXT -> new NDList(pair.get(0), pair.get(1).logicalAnd(kept.expandDims(1)));
-            case IMAGE -> new NDList(pair.get(0), pair.get(1).logicalAnd(kept));
-            case AUDIO ->
-                    new NDList(pair.get(0), pair.get(1).mul(kept.toType(DataType.INT32, false)));
-        };
+        if (m.equals(Modality.AUDIO)) { // its last array is the lengths, int32 (B)
+            return new NDList(pair.get(0), pair.get(1).mul(kept.toType(DataType.INT32, false)));
+        }
+        // every other modality ends with a boolean mask, (B) or (B, T)
+        NDList hidden = pair.subNDList(0, pair.size() - 1);
+        NDArray mask = pair.get(pair.size() - 1);
+        hidden.add(mask.logicalAnd(mask.getShape().dimension() == 2 ? kept.expandDims(1) : kept));
+        return hidden;
     }
 }

@@ -23,12 +23,12 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.TreeSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -432,7 +432,7 @@ public final class FusionTrainer {
     private static List<Set<Modality>> presentModalities(Batch batch) {
         List<Set<Modality>> present = new ArrayList<>();
         for (ManifestEntry entry : batch.entries()) {
-            Set<Modality> has = EnumSet.noneOf(Modality.class);
+            Set<Modality> has = new TreeSet<>();
             has.addAll(entry.inputs().keySet());
             present.add(has);
         }

@@ -14,7 +14,6 @@ import dev.braid.audio.features.Features;
 import dev.braid.fusion.Modality;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -33,7 +32,7 @@ class CollatorTest {
     }
 
     private static Sample sample(int line, Map<String, Label> labels, Modality... modalities) {
-        Map<Modality, String> inputs = new EnumMap<>(Modality.class);
+        Map<Modality, String> inputs = new TreeMap<>();
         for (Modality m : modalities) {
             inputs.put(m, m == Modality.TEXT ? "t" : "/data/set/f" + line);
         }

@@ -20,9 +20,9 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
-import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 class FusionModelTest {
@@ -40,7 +40,7 @@ class FusionModelTest {
     }
 
     static Map<Modality, NDList> inputs(NDManager m, int batch) {
-        Map<Modality, NDList> in = new EnumMap<>(Modality.class);
+        Map<Modality, NDList> in = new TreeMap<>();
         long[] ids = new long[batch * 6];
         boolean[] mask = new boolean[batch * 6];
         for (int i = 0; i < ids.length; i++) {

@@ -108,19 +108,15 @@ public final class TinyRun {
         FusionModel model = new FusionModel(config);
         List<Shape> shapes = new ArrayList<>();
         for (Modality m : config.modalities()) {
-            switch (m) {
-                case TEXT -> {
-                    shapes.add(new Shape(2, 16));
-                    shapes.add(new Shape(2, 16));
-                }
-                case IMAGE -> {
-                    shapes.add(new Shape(2, 1, 16, 16));
-                    shapes.add(new Shape(2));
-                }
-                case AUDIO -> {
-                    shapes.add(new Shape(2, 16, 40));
-                    shapes.add(new Shape(2));
-                }
+            if (m.equals(Modality.TEXT)) {
+                shapes.add(new Shape(2, 16));
+                shapes.add(new Shape(2, 16));
+            } else if (m.equals(Modality.IMAGE)) {
+                shapes.add(new Shape(2, 1, 16, 16));
+                shapes.add(new Shape(2));
+            } else {
+                shapes.add(new Shape(2, 16, 40));
+                shapes.add(new Shape(2));
             }
         }
         model.initialize(manager, DataType.FLOAT32, shapes.toArray(new Shape[0]));
