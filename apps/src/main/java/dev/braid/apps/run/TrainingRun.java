@@ -10,6 +10,7 @@ import dev.braid.audio.encoder.AudioEncoderConfig;
 import dev.braid.audio.features.LogMelConfig;
 import dev.braid.audio.signal.AudioLoadConfig;
 import dev.braid.fusion.Modality;
+import dev.braid.fusion.ModalityPlugins;
 import dev.braid.fusion.data.BatchLoader;
 import dev.braid.fusion.data.BatchLoaderConfig;
 import dev.braid.fusion.data.Dataset;
@@ -132,7 +133,13 @@ public final class TrainingRun {
         schema.heads()
                 .forEach(
                         (name, head) -> heads.add(new HeadSpec(name, head.kind(), head.classes())));
-        return new ModelConfig(text, image, audio, m.fusion(), heads);
+        List<ModelConfig.PluginInput> plugins = new ArrayList<>();
+        for (Modality modality : m.modalities()) {
+            if (!modality.builtIn()) {
+                plugins.add(ModelConfig.PluginInput.of(ModalityPlugins.of(modality), width));
+            }
+        }
+        return new ModelConfig(text, image, audio, m.fusion(), heads, plugins);
     }
 
     private static ImageEncoderConfig imageEncoder(
@@ -203,7 +210,8 @@ public final class TrainingRun {
                             modelConfig.image(),
                             modelConfig.audio(),
                             modelConfig.fusion(),
-                            modelConfig.heads());
+                            modelConfig.heads(),
+                            modelConfig.plugins());
             given = Map.of(Modality.TEXT, pretrained.encoder());
         }
         long seed = config.training().seed();

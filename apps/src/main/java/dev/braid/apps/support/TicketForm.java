@@ -16,6 +16,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * Reads the multipart form of {@code POST /api/tickets} into a {@link Ticket}: parts {@code text},
@@ -30,7 +31,9 @@ final class TicketForm {
 
     /** The part of each modality, named as {@link FusionTicketRouter#partName} names it. */
     static final List<String> PARTS =
-            Modality.values().stream().map(FusionTicketRouter::partName).toList();
+            Stream.of(Modality.TEXT, Modality.IMAGE, Modality.AUDIO)
+                    .map(FusionTicketRouter::partName)
+                    .toList();
 
     /** The request attribute through which Jetty takes a multipart configuration. */
     private static final String MULTIPART_CONFIG = "org.eclipse.jetty.multipartConfig";
