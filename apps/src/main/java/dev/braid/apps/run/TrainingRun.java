@@ -5,6 +5,7 @@ import ai.djl.ndarray.types.DataType;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.braid.apps.logging.Logging;
 import dev.braid.audio.encoder.AudioEncoderConfig;
 import dev.braid.audio.features.LogMelConfig;
 import dev.braid.audio.signal.AudioLoadConfig;
@@ -176,15 +177,26 @@ public final class TrainingRun {
         }
     }
 
-    /** Trains, evaluates and saves; progress goes to {@code listeners}. */
+    /**
+     * Trains, evaluates and saves; progress goes to {@code listeners}, and the libraries' and
+     * engines' log messages to {@code OUTPUT/braid.log}.
+     */
     public Result run(List<TrainingListener> listeners) throws IOException {
         long started = System.nanoTime();
         List<Dataset> datasets = datasets();
+        Path output = Path.of(config.output());
+        Files.createDirectories(output);
+        try (Logging.FileLog log = Logging.toFile(output.resolve(Logging.RUN_LOG))) {
+            return run(datasets, output, listeners, started);
+        }
+    }
+
+    private Result run(
+            List<Dataset> datasets, Path output, List<TrainingListener> listeners, long started)
+            throws IOException {
         TaskSchema schema = TaskSchema.infer(datasets);
         Tokenizer tokenizer = tokenizer(datasets);
         FeatureSettings settings = featureSettings();
-        Path output = Path.of(config.output());
-        Files.createDirectories(output);
         FeatureCache cache =
                 config.features().cache()
                         ? FeatureCache.onDisk(output.resolveSibling(".feature-cache"))
