@@ -78,7 +78,7 @@ public final class Braid {
      */
     public static CommandLine commandLine() {
         Braid braid = new Braid();
-        CommandLine cli = new CommandLine(braid);
+        CommandLine cli = new CommandLine(braid).setCaseInsensitiveEnumValuesAllowed(true);
         cli.setExecutionStrategy(
                 parsed -> {
                     Logging.setVerbose(braid.verbose);

@@ -13,6 +13,7 @@ import dev.braid.fusion.Modality;
 import dev.braid.fusion.model.FusionConfig;
 import dev.braid.fusion.train.TrainConfig;
 import dev.braid.vision.image.Augmentation;
+import dev.braid.vision.image.DecodeOptions;
 import dev.braid.vision.image.ImageAugmentation;
 import java.io.IOException;
 import java.io.InputStream;
@@ -63,6 +64,9 @@ public record RunConfig(
      * @param audioMaxSeconds audio read per clip at most
      * @param audioMaxFrames log-mel frames kept at most (100 per second)
      * @param cache whether to cache decoded images and log-mels under the output folder
+     * @param imageMinSide images narrower or shorter than this are refused
+     * @param imageMaxPixels images whose header claims more pixels are refused before decoding
+     * @param imageMaxBytes image files larger than this are refused
      */
     public record FeatureSpec(
             int textMaxLength,
@@ -72,7 +76,35 @@ public record RunConfig(
             int mels,
             double audioMaxSeconds,
             int audioMaxFrames,
-            boolean cache) {}
+            boolean cache,
+            int imageMinSide,
+            long imageMaxPixels,
+            long imageMaxBytes) {
+
+        private static final DecodeOptions.LimitNames FIELDS =
+                new DecodeOptions.LimitNames(
+                        "features.imageMaxPixels",
+                        "features.imageMaxBytes",
+                        "features.imageMinSide");
+
+        /** Checks the image limits once, so a bad one fails when the file is read. */
+        public FeatureSpec {
+            decoding(imageMinSide, imageMaxPixels, imageMaxBytes);
+        }
+
+        /** How images are decoded: these limits, which a refused image names by their fields. */
+        public DecodeOptions imageDecoding() {
+            return decoding(imageMinSide, imageMaxPixels, imageMaxBytes);
+        }
+
+        private static DecodeOptions decoding(int minSide, long maxPixels, long maxBytes) {
+            return DecodeOptions.defaults()
+                    .withNames(FIELDS)
+                    .withMinSide(minSide)
+                    .withMaxPixels(maxPixels)
+                    .withMaxBytes(maxBytes);
+        }
+    }
 
     /**
      * Training-time augmentation, each drawn per sample from (seed, epoch, position) so a run stays
@@ -221,7 +253,18 @@ public record RunConfig(
         return new RunConfig(
                 "braid-run",
                 List.of(new DataSource("data/avmnist", 1)),
-                new FeatureSpec(32, 2000, 28, 1, 64, 2.5, 250, true),
+                new FeatureSpec(
+                        32,
+                        2000,
+                        28,
+                        1,
+                        64,
+                        2.5,
+                        250,
+                        true,
+                        DecodeOptions.DEFAULT_MIN_SIDE,
+                        DecodeOptions.DEFAULT_MAX_PIXELS,
+                        DecodeOptions.DEFAULT_MAX_BYTES),
                 AugmentSpec.none(),
                 new ModelSpec(
                         List.of(Modality.IMAGE, Modality.AUDIO),

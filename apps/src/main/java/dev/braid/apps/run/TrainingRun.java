@@ -42,6 +42,7 @@ import dev.braid.text.transformer.NormKind;
 import dev.braid.text.transformer.NormPlacement;
 import dev.braid.vision.encoder.ImageEncoderConfig;
 import dev.braid.vision.encoder.Nonlinearity;
+import dev.braid.vision.image.DecodeOptions;
 import dev.braid.vision.image.ImageAugmentation;
 import dev.braid.vision.image.ImagePreprocessing;
 import java.io.IOException;
@@ -201,15 +202,18 @@ public final class TrainingRun {
                 config.features().cache()
                         ? FeatureCache.onDisk(output.resolveSibling(".feature-cache"))
                         : FeatureCache.none();
+        DecodeOptions decoding = config.features().imageDecoding();
         FeatureExtractor trainFeatures =
                 new FeatureExtractor(
-                        tokenizer,
-                        settings,
-                        config.augment().image(),
-                        config.augment().audio(),
-                        cache);
+                                tokenizer,
+                                settings,
+                                config.augment().image(),
+                                config.augment().audio(),
+                                cache)
+                        .withDecoding(decoding);
         FeatureExtractor evalFeatures =
-                new FeatureExtractor(tokenizer, settings, ImageAugmentation.none(), cache);
+                new FeatureExtractor(tokenizer, settings, ImageAugmentation.none(), cache)
+                        .withDecoding(decoding);
         ModelConfig modelConfig = modelConfig(schema, tokenizer);
         long seed = config.training().seed();
         BatchLoaderConfig trainLoading = BatchLoaderConfig.of(config.training().batchSize(), seed);
