@@ -130,7 +130,7 @@ public final class Braid {
                         ? "braid --help"
                         : "braid " + command.getCommandName() + " --help";
         if (!suggestions.isEmpty()) {
-            line.append(" (did you mean ").append(String.join(" or ", suggestions)).append("?)");
+            line.append(" (did you mean ").append(suggestions.get(0)).append("?)");
         } else {
             line.append(" (see ").append(help).append(")");
         }

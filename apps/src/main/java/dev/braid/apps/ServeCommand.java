@@ -123,6 +123,7 @@ final class ServeCommand implements Callable<Integer> {
                                     System.out.println("Stopping: finishing requests in flight");
                                     server.close();
                                     router.close();
+                                    System.out.println("Stopped.");
                                     stopped.countDown();
                                 }));
         System.out.printf(

@@ -3,6 +3,8 @@ package dev.braid.apps.run;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.braid.audio.augment.AdditiveNoise;
@@ -19,9 +21,11 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * A training run, as written in a YAML file: what data, what features, what model, how to train,
@@ -276,6 +280,34 @@ public record RunConfig(
                 "runs/braid-run");
     }
 
+    /** {@code training.epochs: 'many' is not a valid int}, one line. */
+    private static String wrongType(MismatchedInputException e) {
+        String field =
+                e.getPath().stream()
+                        .map(
+                                r ->
+                                        r.getFieldName() != null
+                                                ? r.getFieldName()
+                                                : "[" + r.getIndex() + "]")
+                        .collect(Collectors.joining("."))
+                        .replace(".[", "[");
+        Class<?> type = e.getTargetType();
+        String found =
+                e instanceof InvalidFormatException f ? "'" + f.getValue() + "'" : "the value";
+        if (type != null && type.isEnum()) {
+            return field
+                    + ": "
+                    + found
+                    + " is not one of "
+                    + Arrays.toString(type.getEnumConstants());
+        }
+        return field
+                + ": "
+                + found
+                + " is not a valid "
+                + (type == null ? "value" : type.getSimpleName());
+    }
+
     /**
      * Reads a YAML file over the defaults, then applies {@code key.path=value} overrides.
      *
@@ -311,6 +343,8 @@ public record RunConfig(
         }
         try {
             return YAML.treeToValue(tree, RunConfig.class);
+        } catch (MismatchedInputException e) {
+            throw new IllegalArgumentException(source + ": " + wrongType(e), e);
         } catch (IOException | IllegalArgumentException e) {
             Throwable cause = e.getCause() instanceof IllegalArgumentException ? e.getCause() : e;
             throw new IllegalArgumentException(source + ": " + cause.getMessage(), e);
