@@ -6,8 +6,9 @@ import ch.qos.logback.core.filter.Filter;
 import ch.qos.logback.core.spi.FilterReply;
 
 /**
- * What reaches the console: Braid's own warnings and errors, and errors from libraries; with {@code
- * --verbose}, every message the loggers' levels let through. Named in {@code logback.xml}.
+ * What reaches the console: Braid's own messages (a resumed run, a checkpoint read from its backup,
+ * a WAV file shorter than its header says), and errors from libraries; with {@code --verbose},
+ * every message the loggers' levels let through. Named in {@code logback.xml}.
  */
 public final class ConsoleFilter extends Filter<ILoggingEvent> {
 
@@ -25,7 +26,7 @@ public final class ConsoleFilter extends Filter<ILoggingEvent> {
         if (verbose) {
             return FilterReply.NEUTRAL;
         }
-        Level least = event.getLoggerName().startsWith(BRAID) ? Level.WARN : Level.ERROR;
+        Level least = event.getLoggerName().startsWith(BRAID) ? Level.INFO : Level.ERROR;
         return event.getLevel().isGreaterOrEqual(least) ? FilterReply.NEUTRAL : FilterReply.DENY;
     }
 }
