@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code braid eval --model DIR --data DIR [--split test]}. */
@@ -41,12 +42,16 @@ final class EvalCommand implements Callable<Integer> {
             description = "TRAIN, VAL or TEST (default: ${DEFAULT-VALUE}).")
     Split split;
 
+    @Mixin ImageLimitOptions imageLimits;
+
     @Override
     public Integer call() throws Exception {
-        ModelDirectory description = ModelDirectory.read(model);
-        Dataset dataset = Manifest.read(data);
+        ModelDirectory description = ModelDirectory.read(InputFiles.directory("--model", model));
+        Dataset dataset = Manifest.read(InputFiles.directory("--data", data));
         Tokenizer tokenizer = description.tokenizer(model);
-        FeatureExtractor extractor = FeatureExtractor.of(tokenizer, description.features());
+        FeatureExtractor extractor =
+                FeatureExtractor.of(tokenizer, description.features())
+                        .withDecoding(imageLimits.decoding());
         try (NDManager manager = NDManager.newBaseManager()) {
             FusionModel fusionModel = description.loadModel(model, manager);
             Evaluation evaluation =

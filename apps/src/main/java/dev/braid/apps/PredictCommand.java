@@ -2,13 +2,16 @@ package dev.braid.apps;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.braid.fusion.data.UnreadableInputException;
 import dev.braid.fusion.predict.FusionPredictor;
 import dev.braid.fusion.predict.Prediction;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code braid predict --model DIR [--text ...] [--image FILE] [--audio FILE] [--json]}. */
@@ -42,16 +45,29 @@ final class PredictCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the prediction as JSON.")
     boolean json;
 
+    @Mixin ImageLimitOptions imageLimits;
+
     @Override
     public Integer call() throws Exception {
         if (text == null && image == null && audio == null) {
-            System.err.println("give at least one of --text, --image, --audio");
-            return 2;
+            throw new IllegalArgumentException("give at least one of --text, --image, --audio");
         }
-        byte[] imageBytes = image == null ? null : Files.readAllBytes(image);
-        byte[] audioBytes = audio == null ? null : Files.readAllBytes(audio);
-        try (FusionPredictor predictor = FusionPredictor.load(model)) {
-            Prediction prediction = predictor.predict(text, imageBytes, audioBytes);
+        byte[] imageBytes = image == null ? null : read("--image", image);
+        byte[] audioBytes = audio == null ? null : read("--audio", audio);
+        InputFiles.directory("--model", model);
+        try (FusionPredictor predictor = FusionPredictor.load(model, imageLimits.decoding())) {
+            Prediction prediction;
+            try {
+                prediction = predictor.predict(text, imageBytes, audioBytes);
+            } catch (UnreadableInputException e) {
+                String input =
+                        switch (e.modality()) {
+                            case IMAGE -> "--image " + image;
+                            case AUDIO -> "--audio " + audio;
+                            case TEXT -> "--text";
+                        };
+                throw new IllegalArgumentException(input + ": " + e.reason(), e);
+            }
             if (json) {
                 System.out.println(
                         new ObjectMapper()
@@ -72,5 +88,9 @@ final class PredictCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    private static byte[] read(String option, Path file) throws IOException {
+        return Files.readAllBytes(InputFiles.file(option, file));
     }
 }

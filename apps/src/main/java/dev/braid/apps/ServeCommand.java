@@ -5,6 +5,7 @@ import dev.braid.apps.support.ServerSettings;
 import dev.braid.apps.support.SupportModel;
 import dev.braid.apps.support.TicketServer;
 import dev.braid.fusion.train.ConsoleProgress;
+import dev.braid.vision.image.DecodeOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -59,6 +60,22 @@ final class ServeCommand implements Callable<Integer> {
                             + " (default: ${DEFAULT-VALUE}).")
     double maxPartMb;
 
+    @Option(
+            names = "--image-min-side",
+            defaultValue = "" + DecodeOptions.DEFAULT_MIN_SIDE,
+            description =
+                    "Refuse photos narrower or shorter than this, with 400"
+                            + " (default: ${DEFAULT-VALUE}).")
+    int imageMinSide;
+
+    @Option(
+            names = "--image-max-pixels",
+            defaultValue = "" + DecodeOptions.DEFAULT_MAX_PIXELS,
+            description =
+                    "Refuse photos whose header claims more pixels, with 400, before decoding"
+                            + " (default: ${DEFAULT-VALUE}).")
+    long imageMaxPixels;
+
     @Override
     public Integer call() throws Exception {
         Path modelDir =
@@ -69,22 +86,34 @@ final class ServeCommand implements Callable<Integer> {
                                 List.of(),
                                 List.of(ConsoleProgress.forConsole()),
                                 System.out);
-        if (!Files.isDirectory(modelDir)) {
-            throw new IllegalArgumentException("--model " + modelDir + ": no such directory");
-        }
-        Path templates = replies != null ? replies : SupportModel.repliesFor(modelDir);
-        if (!Files.isRegularFile(templates)) {
-            throw new IllegalArgumentException(
-                    "no reply templates at "
-                            + templates.toAbsolutePath()
-                            + " (nor in the model directory); give --replies FILE");
+        InputFiles.directory("--model", modelDir);
+        Path templates;
+        if (replies != null) {
+            templates = InputFiles.file("--replies", replies);
+        } else {
+            templates = SupportModel.repliesFor(modelDir);
+            if (!Files.isRegularFile(templates)) {
+                throw new IllegalArgumentException(
+                        "no reply templates at "
+                                + templates.toAbsolutePath()
+                                + " (nor in the model directory); give --replies FILE");
+            }
         }
         ServerSettings settings =
                 ServerSettings.defaults()
                         .withHost(host)
                         .withPort(port)
                         .withMaxPartBytes((long) (maxPartMb * 1024 * 1024));
-        FusionTicketRouter router = FusionTicketRouter.load(modelDir, templates);
+        // A photo larger than a part is refused (413) before it is decoded: one limit, one flag.
+        DecodeOptions decoding =
+                DecodeOptions.defaults()
+                        .withNames(
+                                new DecodeOptions.LimitNames(
+                                        "--image-max-pixels", "--max-part-mb", "--image-min-side"))
+                        .withMinSide(imageMinSide)
+                        .withMaxPixels(imageMaxPixels)
+                        .withMaxBytes(settings.maxPartBytes());
+        FusionTicketRouter router = FusionTicketRouter.load(modelDir, templates, decoding);
         TicketServer server = TicketServer.start(router, settings);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime()
@@ -94,6 +123,7 @@ final class ServeCommand implements Callable<Integer> {
                                     System.out.println("Stopping: finishing requests in flight");
                                     server.close();
                                     router.close();
+                                    System.out.println("Stopped.");
                                     stopped.countDown();
                                 }));
         System.out.printf(

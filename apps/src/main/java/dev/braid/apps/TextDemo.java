@@ -18,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
+import me.tongfei.progressbar.DelegatingProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
@@ -76,13 +77,18 @@ final class TextDemo implements Callable<Integer> {
                     new MlmPretrainer.Config(
                             steps, s.batchSize(), s.learningRate(), 0.01f, 0.15, s.seed());
             float[] losses;
-            try (ProgressBar bar =
+            ProgressBarBuilder progress =
                     new ProgressBarBuilder()
                             .setTaskName("MLM pre-training")
                             .setInitialMax(steps)
                             .setStyle(ProgressBarStyle.ASCII)
-                            .setUpdateIntervalMillis(250)
-                            .build()) {
+                            .setUpdateIntervalMillis(250);
+            if (System.console() == null) {
+                // a file or a pipe (a CI log): a whole line every 5 s, no redraws
+                progress.setUpdateIntervalMillis(5000)
+                        .setConsumer(new DelegatingProgressBarConsumer(System.err::println));
+            }
+            try (ProgressBar bar = progress.build()) {
                 losses =
                         new MlmPretrainer(training)
                                 .train(

@@ -3,6 +3,8 @@ package dev.braid.apps.run;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.braid.audio.augment.AdditiveNoise;
@@ -13,14 +15,17 @@ import dev.braid.fusion.Modality;
 import dev.braid.fusion.model.FusionConfig;
 import dev.braid.fusion.train.TrainConfig;
 import dev.braid.vision.image.Augmentation;
+import dev.braid.vision.image.DecodeOptions;
 import dev.braid.vision.image.ImageAugmentation;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * A training run, as written in a YAML file: what data, what features, what model, how to train,
@@ -63,6 +68,9 @@ public record RunConfig(
      * @param audioMaxSeconds audio read per clip at most
      * @param audioMaxFrames log-mel frames kept at most (100 per second)
      * @param cache whether to cache decoded images and log-mels under the output folder
+     * @param imageMinSide images narrower or shorter than this are refused
+     * @param imageMaxPixels images whose header claims more pixels are refused before decoding
+     * @param imageMaxBytes image files larger than this are refused
      */
     public record FeatureSpec(
             int textMaxLength,
@@ -72,7 +80,35 @@ public record RunConfig(
             int mels,
             double audioMaxSeconds,
             int audioMaxFrames,
-            boolean cache) {}
+            boolean cache,
+            int imageMinSide,
+            long imageMaxPixels,
+            long imageMaxBytes) {
+
+        private static final DecodeOptions.LimitNames FIELDS =
+                new DecodeOptions.LimitNames(
+                        "features.imageMaxPixels",
+                        "features.imageMaxBytes",
+                        "features.imageMinSide");
+
+        /** Checks the image limits once, so a bad one fails when the file is read. */
+        public FeatureSpec {
+            decoding(imageMinSide, imageMaxPixels, imageMaxBytes);
+        }
+
+        /** How images are decoded: these limits, which a refused image names by their fields. */
+        public DecodeOptions imageDecoding() {
+            return decoding(imageMinSide, imageMaxPixels, imageMaxBytes);
+        }
+
+        private static DecodeOptions decoding(int minSide, long maxPixels, long maxBytes) {
+            return DecodeOptions.defaults()
+                    .withNames(FIELDS)
+                    .withMinSide(minSide)
+                    .withMaxPixels(maxPixels)
+                    .withMaxBytes(maxBytes);
+        }
+    }
 
     /**
      * Training-time augmentation, each drawn per sample from (seed, epoch, position) so a run stays
@@ -224,7 +260,18 @@ public record RunConfig(
         return new RunConfig(
                 "braid-run",
                 List.of(new DataSource("data/avmnist", 1)),
-                new FeatureSpec(32, 2000, 28, 1, 64, 2.5, 250, true),
+                new FeatureSpec(
+                        32,
+                        2000,
+                        28,
+                        1,
+                        64,
+                        2.5,
+                        250,
+                        true,
+                        DecodeOptions.DEFAULT_MIN_SIDE,
+                        DecodeOptions.DEFAULT_MAX_PIXELS,
+                        DecodeOptions.DEFAULT_MAX_BYTES),
                 AugmentSpec.none(),
                 new ModelSpec(
                         List.of(Modality.IMAGE, Modality.AUDIO),
@@ -235,6 +282,34 @@ public record RunConfig(
                         null),
                 TrainConfig.defaults(),
                 "runs/braid-run");
+    }
+
+    /** {@code training.epochs: 'many' is not a valid int}, one line. */
+    private static String wrongType(MismatchedInputException e) {
+        String field =
+                e.getPath().stream()
+                        .map(
+                                r ->
+                                        r.getFieldName() != null
+                                                ? r.getFieldName()
+                                                : "[" + r.getIndex() + "]")
+                        .collect(Collectors.joining("."))
+                        .replace(".[", "[");
+        Class<?> type = e.getTargetType();
+        String found =
+                e instanceof InvalidFormatException f ? "'" + f.getValue() + "'" : "the value";
+        if (type != null && type.isEnum()) {
+            return field
+                    + ": "
+                    + found
+                    + " is not one of "
+                    + Arrays.toString(type.getEnumConstants());
+        }
+        return field
+                + ": "
+                + found
+                + " is not a valid "
+                + (type == null ? "value" : type.getSimpleName());
     }
 
     /**
@@ -272,6 +347,8 @@ public record RunConfig(
         }
         try {
             return YAML.treeToValue(tree, RunConfig.class);
+        } catch (MismatchedInputException e) {
+            throw new IllegalArgumentException(source + ": " + wrongType(e), e);
         } catch (IOException | IllegalArgumentException e) {
             Throwable cause = e.getCause() instanceof IllegalArgumentException ? e.getCause() : e;
             throw new IllegalArgumentException(source + ": " + cause.getMessage(), e);

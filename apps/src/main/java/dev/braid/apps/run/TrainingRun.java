@@ -6,6 +6,7 @@ import ai.djl.nn.Block;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.braid.apps.logging.Logging;
 import dev.braid.audio.encoder.AudioEncoderConfig;
 import dev.braid.audio.features.LogMelConfig;
 import dev.braid.audio.signal.AudioLoadConfig;
@@ -39,6 +40,7 @@ import dev.braid.text.tokenize.ByteLevelBpeTokenizer;
 import dev.braid.text.tokenize.Tokenizer;
 import dev.braid.vision.encoder.ImageEncoderConfig;
 import dev.braid.vision.encoder.Nonlinearity;
+import dev.braid.vision.image.DecodeOptions;
 import dev.braid.vision.image.ImageAugmentation;
 import dev.braid.vision.image.ImagePreprocessing;
 import java.io.IOException;
@@ -172,7 +174,10 @@ public final class TrainingRun {
         }
     }
 
-    /** Trains, evaluates and saves; progress goes to {@code listeners}. */
+    /**
+     * Trains, evaluates and saves; progress goes to {@code listeners}, and the libraries' and
+     * engines' log messages to {@code OUTPUT/braid.log}.
+     */
     public Result run(List<TrainingListener> listeners) throws IOException {
         try (NDManager manager = NDManager.newBaseManager()) {
             return run(listeners, manager);
@@ -182,25 +187,36 @@ public final class TrainingRun {
     private Result run(List<TrainingListener> listeners, NDManager manager) throws IOException {
         long started = System.nanoTime();
         List<Dataset> datasets = datasets();
+        Path output = Path.of(config.output());
+        Files.createDirectories(output);
+        try (Logging.FileLog log = Logging.toFile(output.resolve(Logging.RUN_LOG))) {
+            return run(datasets, output, listeners, started);
+        }
+    }
+
+    private Result run(
+            List<Dataset> datasets, Path output, List<TrainingListener> listeners, long started)
+            throws IOException {
         TaskSchema schema = TaskSchema.infer(datasets);
         SavedTextEncoder pretrained = pretrainedText(manager);
         Tokenizer tokenizer = pretrained != null ? pretrained.tokenizer() : tokenizer(datasets);
         FeatureSettings settings = featureSettings();
-        Path output = Path.of(config.output());
-        Files.createDirectories(output);
         FeatureCache cache =
                 config.features().cache()
                         ? FeatureCache.onDisk(output.resolveSibling(".feature-cache"))
                         : FeatureCache.none();
+        DecodeOptions decoding = config.features().imageDecoding();
         FeatureExtractor trainFeatures =
                 new FeatureExtractor(
-                        tokenizer,
-                        settings,
-                        config.augment().image(),
-                        config.augment().audio(),
-                        cache);
+                                tokenizer,
+                                settings,
+                                config.augment().image(),
+                                config.augment().audio(),
+                                cache)
+                        .withDecoding(decoding);
         FeatureExtractor evalFeatures =
-                new FeatureExtractor(tokenizer, settings, ImageAugmentation.none(), cache);
+                new FeatureExtractor(tokenizer, settings, ImageAugmentation.none(), cache)
+                        .withDecoding(decoding);
         ModelConfig modelConfig = modelConfig(schema, tokenizer);
         Map<Modality, Block> given = Map.of();
         if (pretrained != null) {

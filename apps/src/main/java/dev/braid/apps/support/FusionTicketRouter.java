@@ -5,6 +5,7 @@ import dev.braid.fusion.data.HeadKind;
 import dev.braid.fusion.data.TaskSchema;
 import dev.braid.fusion.predict.FusionPredictor;
 import dev.braid.fusion.predict.Prediction;
+import dev.braid.vision.image.DecodeOptions;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -37,8 +38,17 @@ public final class FusionTicketRouter implements TicketRouter, AutoCloseable {
      *     do not cover every class it predicts
      */
     public static FusionTicketRouter load(Path modelDir, Path repliesFile) throws IOException {
+        return load(modelDir, repliesFile, DecodeOptions.defaults());
+    }
+
+    /**
+     * As {@link #load(Path, Path)}, decoding photos under {@code decoding}: a refused photo's 400
+     * names the setting its limit came from.
+     */
+    public static FusionTicketRouter load(Path modelDir, Path repliesFile, DecodeOptions decoding)
+            throws IOException {
         ReplyTemplates replies = ReplyTemplates.read(repliesFile);
-        FusionPredictor predictor = FusionPredictor.load(modelDir);
+        FusionPredictor predictor = FusionPredictor.load(modelDir, decoding);
         try {
             TaskSchema schema = predictor.schema();
             for (String head : HEADS) {

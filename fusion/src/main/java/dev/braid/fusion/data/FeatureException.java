@@ -1,6 +1,8 @@
 package dev.braid.fusion.data;
 
+import dev.braid.audio.signal.AudioDecodeException;
 import dev.braid.fusion.Modality;
+import dev.braid.vision.image.ImageDecodeException;
 
 /**
  * One sample's input could not be turned into features. The message names the manifest line, the
@@ -27,7 +29,18 @@ public final class FeatureException extends RuntimeException {
                                 ? "of id '" + entry.id() + "'"
                                 : entry.inputs().get(modality))
                         + ": "
-                        + cause.getMessage(),
+                        + reason(cause),
                 cause);
+    }
+
+    /** The cause's message, without the file name a decoder's message repeats. */
+    private static String reason(Throwable cause) {
+        if (cause instanceof ImageDecodeException image) {
+            return image.reason();
+        }
+        if (cause instanceof AudioDecodeException audio) {
+            return audio.reason();
+        }
+        return cause.getMessage();
     }
 }

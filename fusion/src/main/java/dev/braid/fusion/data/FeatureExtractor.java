@@ -48,6 +48,7 @@ public final class FeatureExtractor {
     private final ImageAugmentation augmentation;
     private final List<WaveformAugmentation> audioAugmentation;
     private final FeatureCache cache;
+    private final DecodeOptions decoding;
     private final ImagePreprocessor images;
     private final AudioLoader audioLoader;
     private final LogMelExtractor logMel;
@@ -80,14 +81,24 @@ public final class FeatureExtractor {
             ImageAugmentation augmentation,
             List<WaveformAugmentation> audioAugmentation,
             FeatureCache cache) {
+        this(tokenizer, settings, augmentation, audioAugmentation, cache, DecodeOptions.defaults());
+    }
+
+    private FeatureExtractor(
+            Tokenizer tokenizer,
+            FeatureSettings settings,
+            ImageAugmentation augmentation,
+            List<WaveformAugmentation> audioAugmentation,
+            FeatureCache cache,
+            DecodeOptions decoding) {
+        this.decoding = Objects.requireNonNull(decoding, "decoding");
         this.audioAugmentation = List.copyOf(audioAugmentation);
         this.tokenizer = Objects.requireNonNull(tokenizer, "tokenizer");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.augmentation = Objects.requireNonNull(augmentation, "augmentation");
         this.cache = Objects.requireNonNull(cache, "cache");
         this.images =
-                new ImagePreprocessor(
-                        settings.image(), new ImageDecoder(DecodeOptions.defaults()), augmentation);
+                new ImagePreprocessor(settings.image(), new ImageDecoder(decoding), augmentation);
         this.audioLoader = new AudioLoader(settings.audioLoad());
         this.logMel = new LogMelExtractor(settings.logMel());
         this.imageKey = json(List.of(settings.image()));
@@ -99,6 +110,16 @@ public final class FeatureExtractor {
     public static FeatureExtractor of(Tokenizer tokenizer, FeatureSettings settings) {
         return new FeatureExtractor(
                 tokenizer, settings, ImageAugmentation.none(), FeatureCache.none());
+    }
+
+    /**
+     * This extractor with images decoded under {@code options}: their size limits, and the names a
+     * refusal gives them ({@link DecodeOptions#defaults()} until changed). The limits only accept
+     * or refuse an image, so the features and the cache are the same.
+     */
+    public FeatureExtractor withDecoding(DecodeOptions options) {
+        return new FeatureExtractor(
+                tokenizer, settings, augmentation, audioAugmentation, cache, options);
     }
 
     private static String json(Object value) {

@@ -17,6 +17,7 @@ import dev.braid.fusion.data.TaskSchema;
 import dev.braid.fusion.data.UnreadableInputException;
 import dev.braid.fusion.model.FusionModel;
 import dev.braid.text.tokenize.Tokenizer;
+import dev.braid.vision.image.DecodeOptions;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -70,12 +71,23 @@ public final class FusionPredictor implements AutoCloseable {
      * @throws IOException naming the file if the directory is incomplete or does not fit
      */
     public static FusionPredictor load(Path dir) throws IOException {
+        return load(dir, DecodeOptions.defaults());
+    }
+
+    /**
+     * Loads the model saved in {@code dir}, decoding images with {@code decoding}: its limits, and
+     * the names its refusals give them.
+     *
+     * @throws IOException naming the file if the directory is incomplete or does not fit
+     */
+    public static FusionPredictor load(Path dir, DecodeOptions decoding) throws IOException {
         ModelDirectory description = ModelDirectory.read(dir);
         Tokenizer tokenizer = description.tokenizer(dir);
         NDManager manager = NDManager.newBaseManager();
         try {
             FusionModel model = description.loadModel(dir, manager);
-            FeatureExtractor extractor = FeatureExtractor.of(tokenizer, description.features());
+            FeatureExtractor extractor =
+                    FeatureExtractor.of(tokenizer, description.features()).withDecoding(decoding);
             return new FusionPredictor(manager, model, extractor, description.schema());
         } catch (IOException | RuntimeException e) {
             manager.close();

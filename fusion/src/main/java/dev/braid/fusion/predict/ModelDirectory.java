@@ -18,10 +18,14 @@ import dev.braid.fusion.train.ModelFiles;
 import dev.braid.text.tokenize.ByteLevelBpeTokenizer;
 import dev.braid.text.tokenize.Tokenizer;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
+import java.util.Properties;
 
 /**
  * A trained model on disk: {@code model.json} (model configuration, task schema, preprocessing
@@ -41,11 +45,23 @@ public record ModelDirectory(
     public static final String PARAMETERS = "model.params";
     public static final String TOKENIZER = "tokenizer.json";
 
-    /** The version written into every model. */
-    public static final String BRAID_VERSION = "0.1.0";
+    /** The version written into every model: the build's, from {@code version.properties}. */
+    public static final String BRAID_VERSION = buildVersion();
 
     private static final ObjectMapper JSON =
             new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private static String buildVersion() {
+        try (InputStream in =
+                ModelDirectory.class.getResourceAsStream("/dev/braid/fusion/version.properties")) {
+            Properties properties = new Properties();
+            properties.load(
+                    Objects.requireNonNull(in, "version.properties is not on the class path"));
+            return properties.getProperty("version");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
 
     /** Writes the description, {@code model}'s weights and the tokenizer into {@code dir}. */
     public void save(Path dir, FusionModel model, Tokenizer tokenizer) throws IOException {

@@ -47,7 +47,7 @@ public final class ImageDecoder {
      *     outside the limits
      */
     public ImageHeader probe(ImageSource source) {
-        return checkedHeader(source.readBytes(options.maxBytes()), source.name());
+        return checkedHeader(source.readBytes(options), source.name());
     }
 
     /**
@@ -58,8 +58,11 @@ public final class ImageDecoder {
      *     outside the limits
      */
     Mat decode(ImageSource source) {
-        byte[] bytes = source.readBytes(options.maxBytes());
+        byte[] bytes = source.readBytes(options);
         ImageHeader header = checkedHeader(bytes, source.name());
+        if (header.format() == ImageFormat.PNG) {
+            PngChunks.check(bytes, source.name());
+        }
         // IMREAD_COLOR applies EXIF orientation; UNCHANGED keeps alpha and 16-bit samples.
         int flags =
                 header.format() == ImageFormat.JPEG
@@ -93,11 +96,12 @@ public final class ImageDecoder {
                     name,
                     String.format(
                             "header claims %dx%d pixels (%.1f megapixels), above the limit of %d"
-                                    + " pixels (raise DecodeOptions.maxPixels to accept it)",
+                                    + " pixels (raise %s to accept it)",
                             header.width(),
                             header.height(),
                             header.pixels() / 1e6,
-                            options.maxPixels()));
+                            options.maxPixels(),
+                            options.names().maxPixels()));
         }
         if (Math.min(header.width(), header.height()) < options.minSide()) {
             throw new ImageDecodeException(
@@ -108,7 +112,9 @@ public final class ImageDecoder {
                             + header.height()
                             + " pixels, smaller than the minimum side of "
                             + options.minSide()
-                            + " (lower DecodeOptions.minSide to accept it)");
+                            + " (lower "
+                            + options.names().minSide()
+                            + " to accept it)");
         }
         return header;
     }

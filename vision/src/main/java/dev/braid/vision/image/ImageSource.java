@@ -2,6 +2,7 @@ package dev.braid.vision.image;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -21,12 +22,12 @@ public sealed interface ImageSource {
     /**
      * Reads the encoded bytes.
      *
-     * @param maxBytes the largest encoded size accepted
+     * @param options the largest encoded size accepted ({@link DecodeOptions#maxBytes()}) and its
+     *     name for the message
      * @return the encoded bytes, never empty
-     * @throws ImageDecodeException if the source cannot be read, is empty or exceeds {@code
-     *     maxBytes}
+     * @throws ImageDecodeException if the source cannot be read, is empty or exceeds the limit
      */
-    byte[] readBytes(long maxBytes);
+    byte[] readBytes(DecodeOptions options);
 
     /** An image stored in a file. */
     static ImageSource of(Path path) {
@@ -52,15 +53,21 @@ public sealed interface ImageSource {
         }
 
         @Override
-        public byte[] readBytes(long maxBytes) {
+        public byte[] readBytes(DecodeOptions options) {
+            if (Files.isDirectory(path)) {
+                throw new ImageDecodeException(name(), "is a directory, not an image file");
+            }
             try (InputStream in = Files.newInputStream(path)) {
                 long size = Files.size(path);
-                checkSize(name(), size, maxBytes);
+                checkSize(name(), size, options);
                 byte[] bytes = in.readNBytes((int) size);
-                checkSize(name(), bytes.length, maxBytes);
+                checkSize(name(), bytes.length, options);
                 return bytes;
             } catch (NoSuchFileException e) {
                 throw new ImageDecodeException(name(), "file does not exist", e);
+            } catch (AccessDeniedException e) {
+                throw new ImageDecodeException(
+                        name(), "file is not readable (permission denied)", e);
             } catch (IOException e) {
                 throw new ImageDecodeException(name(), "file cannot be read (" + e + ")", e);
             }
@@ -77,24 +84,26 @@ public sealed interface ImageSource {
         }
 
         @Override
-        public byte[] readBytes(long maxBytes) {
-            checkSize(name, bytes.length, maxBytes);
+        public byte[] readBytes(DecodeOptions options) {
+            checkSize(name, bytes.length, options);
             return bytes;
         }
     }
 
-    private static void checkSize(String name, long size, long maxBytes) {
+    private static void checkSize(String name, long size, DecodeOptions options) {
         if (size == 0) {
             throw new ImageDecodeException(name, "file is empty (0 bytes)");
         }
-        if (size > maxBytes) {
+        if (size > options.maxBytes()) {
             throw new ImageDecodeException(
                     name,
                     "file has "
                             + size
                             + " bytes, above the limit of "
-                            + maxBytes
-                            + " (raise DecodeOptions.maxBytes to accept it)");
+                            + options.maxBytes()
+                            + " (raise "
+                            + options.names().maxBytes()
+                            + " to accept it)");
         }
     }
 }

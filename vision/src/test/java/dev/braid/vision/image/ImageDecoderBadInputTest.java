@@ -66,6 +66,14 @@ class ImageDecoderBadInputTest {
     }
 
     @Test
+    void directory() throws IOException {
+        Path dir = Files.createDirectory(folder.resolve("photos.png"));
+        ImageDecodeException e =
+                assertThrows(ImageDecodeException.class, () -> decoder.decode(ImageSource.of(dir)));
+        assertEquals("is a directory, not an image file", e.reason());
+    }
+
+    @Test
     void textFileNamedPng() throws IOException {
         byte[] text = "hello, this is not an image\n".getBytes(StandardCharsets.UTF_8);
         assertEquals("not a PNG, JPEG, BMP or WebP file", failure("notes.png", text).reason());
@@ -78,7 +86,7 @@ class ImageDecoderBadInputTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {".png", ".jpg", ".bmp"})
+    @ValueSource(strings = {".jpg", ".bmp"})
     void truncatedPixelData(String extension) throws IOException {
         Mat image = TestImages.solid(32, 32, CvType.CV_8UC3, new Scalar(10, 20, 30));
         byte[] bytes = TestImages.encode(image, extension);
@@ -89,13 +97,71 @@ class ImageDecoderBadInputTest {
                         .endsWith("data is corrupt or truncated"));
     }
 
+    /** Refused from its chunk structure, before libpng (which would print to stderr) sees it. */
+    @Test
+    void truncatedPng() throws IOException {
+        byte[] png = validPng();
+        int idat = chunkStart(png, "IDAT");
+        long declared = chunkLength(png, idat);
+        byte[] cut = Arrays.copyOf(png, idat + 20);
+        assertEquals(
+                "PNG data is truncated: the IDAT chunk at byte "
+                        + idat
+                        + " declares "
+                        + declared
+                        + " bytes, but only 8 follow",
+                failure("cut.png", cut).reason());
+        byte[] noEnd = Arrays.copyOf(png, chunkStart(png, "IEND"));
+        assertEquals(
+                "PNG data is truncated: the file ends after "
+                        + noEnd.length
+                        + " bytes, before the IEND chunk",
+                failure("no-end.png", noEnd).reason());
+    }
+
     @Test
     void corruptPixelData() throws IOException {
         byte[] png = validPng();
-        for (int i = 60; i < png.length - 20; i++) {
-            png[i] ^= 0x5a; // garble the compressed data; the chunk checksums no longer match
+        int idat = chunkStart(png, "IDAT");
+        for (int i = idat + 10; i < idat + 8 + chunkLength(png, idat); i++) {
+            png[i] ^= 0x5a; // garble the compressed data; the chunk checksum no longer matches
         }
-        assertEquals("PNG data is corrupt or truncated", failure("garbled.png", png).reason());
+        assertEquals(
+                "PNG data is corrupt: the IDAT chunk at byte " + idat + " fails its CRC check",
+                failure("garbled.png", png).reason());
+    }
+
+    /** Where the first chunk of {@code type} starts (its length field), found by walking them. */
+    private static int chunkStart(byte[] png, String type) {
+        int pos = 8;
+        while (!new String(png, pos + 4, 4, java.nio.charset.StandardCharsets.US_ASCII)
+                .equals(type)) {
+            pos += 12 + (int) chunkLength(png, pos);
+        }
+        return pos;
+    }
+
+    private static long chunkLength(byte[] png, int chunk) {
+        return java.nio.ByteBuffer.wrap(png, chunk, 4).getInt() & 0xffffffffL;
+    }
+
+    @Test
+    void aRefusalNamesTheSettingTheCallerNamed() throws IOException {
+        byte[] onePixel = TestImages.png(1, 1, new Scalar(0, 0, 255));
+        ImageDecoder named =
+                new ImageDecoder(
+                        DecodeOptions.defaults()
+                                .withNames(
+                                        new DecodeOptions.LimitNames(
+                                                "--max-pixels", "--max-bytes", "--min-side")));
+        ImageDecodeException e =
+                assertThrows(
+                        ImageDecodeException.class,
+                        () -> named.probe(ImageSource.of("pixel.png", onePixel)));
+        assertEquals(
+                "image is 1x1 pixels, smaller than the minimum side of 8"
+                        + " (lower --min-side to accept it)",
+                e.reason());
     }
 
     @Test

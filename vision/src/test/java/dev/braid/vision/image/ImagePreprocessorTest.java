@@ -176,7 +176,7 @@ class ImagePreprocessorTest {
                 assertThrows(IllegalArgumentException.class, () -> new Rgb(300, 0, 0))
                         .getMessage());
         assertEquals(
-                "maxPixels (0) must be positive",
+                "DecodeOptions.maxPixels (0) must be positive",
                 assertThrows(
                                 IllegalArgumentException.class,
                                 () -> DecodeOptions.defaults().withMaxPixels(0))
