@@ -2,6 +2,7 @@ package dev.braid.apps;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.braid.fusion.Modality;
 import dev.braid.fusion.data.UnreadableInputException;
 import dev.braid.fusion.predict.FusionPredictor;
 import dev.braid.fusion.predict.Prediction;
@@ -61,11 +62,11 @@ final class PredictCommand implements Callable<Integer> {
                 prediction = predictor.predict(text, imageBytes, audioBytes);
             } catch (UnreadableInputException e) {
                 String input =
-                        switch (e.modality()) {
-                            case IMAGE -> "--image " + image;
-                            case AUDIO -> "--audio " + audio;
-                            case TEXT -> "--text";
-                        };
+                        e.modality().equals(Modality.IMAGE)
+                                ? "--image " + image
+                                : e.modality().equals(Modality.AUDIO)
+                                        ? "--audio " + audio
+                                        : "--text";
                 throw new IllegalArgumentException(input + ": " + e.reason(), e);
             }
             if (json) {

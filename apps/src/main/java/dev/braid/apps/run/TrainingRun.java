@@ -190,12 +190,16 @@ public final class TrainingRun {
         Path output = Path.of(config.output());
         Files.createDirectories(output);
         try (Logging.FileLog log = Logging.toFile(output.resolve(Logging.RUN_LOG))) {
-            return run(datasets, output, listeners, started);
+            return run(datasets, output, listeners, started, manager);
         }
     }
 
     private Result run(
-            List<Dataset> datasets, Path output, List<TrainingListener> listeners, long started)
+            List<Dataset> datasets,
+            Path output,
+            List<TrainingListener> listeners,
+            long started,
+            NDManager manager)
             throws IOException {
         TaskSchema schema = TaskSchema.infer(datasets);
         SavedTextEncoder pretrained = pretrainedText(manager);
