@@ -46,11 +46,7 @@ import dev.braid.vision.image.ImagePreprocessing;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -353,34 +349,15 @@ public final class TrainingRun {
 
     /** How the model was made: configuration, data fingerprints, seed, version, results. */
     private ObjectNode provenance(
-            List<Dataset> datasets, FusionTrainer.Result trained, Evaluation test)
-            throws IOException {
-        ObjectNode p = JSON.createObjectNode();
-        p.put("braidVersion", ModelDirectory.BRAID_VERSION);
+            List<Dataset> datasets, FusionTrainer.Result trained, Evaluation test) {
+        // the trainer's record (version, times, seed, training, manifest fingerprints), plus what
+        // only the run knows: its name, its whole configuration, the datasets' names, the test
+        ObjectNode p = JSON.valueToTree(trained.provenance());
         p.put("name", config.name());
-        p.put("created", Instant.now().toString());
-        p.put("seed", config.training().seed());
         p.set("run", JSON.valueToTree(config));
-        ArrayNode data = p.putArray("datasets");
-        for (Dataset d : datasets) {
-            ObjectNode node = data.addObject();
-            node.put("name", d.name());
-            node.put("rows", d.entries().size());
-            node.put("manifestSha256", sha256(d.dir().resolve(Manifest.FILE_NAME)));
-        }
-        p.put("epochs", trained.epochs());
-        p.put("steps", trained.steps());
+        ArrayNode names = p.putArray("datasetNames");
+        datasets.forEach(d -> names.add(d.name()));
         p.set("testMetrics", JSON.valueToTree(test.metrics()));
         return p;
-    }
-
-    private static String sha256(Path file) throws IOException {
-        try {
-            return HexFormat.of()
-                    .formatHex(
-                            MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

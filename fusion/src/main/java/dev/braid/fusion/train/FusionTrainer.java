@@ -22,6 +22,7 @@ import dev.braid.tensor.Scalars;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -69,6 +70,7 @@ public final class FusionTrainer {
      * @param steps the optimiser steps taken in all
      * @param stoppedEarly whether early stopping ended the run
      * @param lastLoss the training loss of the last step
+     * @param provenance how the model was trained, also written to {@code RUN/provenance.json}
      */
     public record Result(
             Evaluation best,
@@ -76,7 +78,8 @@ public final class FusionTrainer {
             int epochs,
             int steps,
             boolean stoppedEarly,
-            float lastLoss) {}
+            float lastLoss,
+            Provenance provenance) {}
 
     private final TrainConfig config;
     private final ModalityDropout modalityDropout;
@@ -118,6 +121,8 @@ public final class FusionTrainer {
             List<TrainingListener> listeners)
             throws IOException {
         Files.createDirectories(runDir);
+        String runStarted = Instant.now().toString();
+        Set<Path> manifests = new TreeSet<>(); // the datasets training read, for the provenance
         TrainableParameters parameters = TrainableParameters.of(model);
         for (Modality m : config.frozenEncoders()) {
             parameters = parameters.freeze(model.encoder(m));
@@ -209,6 +214,7 @@ public final class FusionTrainer {
                     step++;
                     for (Batch b : micro) {
                         samplesSeen += b.size();
+                        b.entries().forEach(e -> manifests.add(e.manifest()));
                     }
                     double seconds = (System.nanoTime() - started) / 1e9;
                     StepEvent event =
@@ -227,19 +233,24 @@ public final class FusionTrainer {
                                 model,
                                 optimizer,
                                 state(step, epoch, batchIndex, tracker, bestEpoch));
-                        return finish(
-                                model,
-                                manager,
+                        return recorded(
+                                finish(
+                                        model,
+                                        manager,
+                                        runDir,
+                                        validation,
+                                        schema,
+                                        best,
+                                        bestEpoch,
+                                        epoch,
+                                        step,
+                                        false,
+                                        lastLoss,
+                                        all),
                                 runDir,
-                                validation,
-                                schema,
-                                best,
-                                bestEpoch,
-                                epoch,
-                                step,
-                                false,
-                                lastLoss,
-                                all);
+                                runStarted,
+                                startStep,
+                                manifests);
                     }
                 }
                 Evaluation evaluation =
@@ -266,19 +277,24 @@ public final class FusionTrainer {
                     break;
                 }
             }
-            return finish(
-                    model,
-                    manager,
+            return recorded(
+                    finish(
+                            model,
+                            manager,
+                            runDir,
+                            validation,
+                            schema,
+                            best,
+                            bestEpoch,
+                            epoch,
+                            step,
+                            stoppedEarly,
+                            lastLoss,
+                            all),
                     runDir,
-                    validation,
-                    schema,
-                    best,
-                    bestEpoch,
-                    epoch,
-                    step,
-                    stoppedEarly,
-                    lastLoss,
-                    all);
+                    runStarted,
+                    startStep,
+                    manifests);
         } finally {
             log.close();
         }
@@ -330,7 +346,33 @@ public final class FusionTrainer {
         if (finished) {
             listeners.forEach(l -> l.onTrainingEnd(end));
         }
-        return new Result(best, bestEpoch, epochs, steps, stoppedEarly, lastLoss);
+        return new Result(best, bestEpoch, epochs, steps, stoppedEarly, lastLoss, null);
+    }
+
+    /** The result with its provenance, which is also written to {@code RUN/provenance.json}. */
+    private Result recorded(
+            Result result, Path runDir, String started, int startStep, Set<Path> manifests)
+            throws IOException {
+        Provenance provenance =
+                new Provenance(
+                        Provenance.buildVersion(),
+                        started,
+                        Instant.now().toString(),
+                        startStep,
+                        config.seed(),
+                        config,
+                        Provenance.fingerprints(manifests),
+                        result.epochs(),
+                        result.steps());
+        provenance.write(runDir.resolve(Provenance.FILE));
+        return new Result(
+                result.best(),
+                result.bestEpoch(),
+                result.epochs(),
+                result.steps(),
+                result.stoppedEarly(),
+                result.lastLoss(),
+                provenance);
     }
 
     /** What one optimiser step's gradient computation gave. */

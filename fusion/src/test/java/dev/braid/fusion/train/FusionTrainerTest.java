@@ -197,6 +197,34 @@ class FusionTrainerTest {
     }
 
     @Test
+    void everyRunRecordsItsProvenanceWithTheManifestsFingerprints(@TempDir Path dir)
+            throws IOException {
+        FusionTrainer.Result[] result = new FusionTrainer.Result[1];
+        try (NDManager manager = NDManager.newBaseManager()) {
+            train(
+                    config().epochs(1).build(),
+                    dir,
+                    List.of(),
+                    run.modelConfig(FusionKind.EARLY),
+                    manager,
+                    result);
+        }
+        Provenance provenance = result[0].provenance();
+        assertEquals(provenance, Provenance.read(dir.resolve(Provenance.FILE)));
+        assertEquals(
+                dev.braid.fusion.predict.ModelDirectory.BRAID_VERSION, provenance.braidVersion());
+        assertTrue(!provenance.braidVersion().isBlank());
+        assertEquals(config().build().seed(), provenance.seed());
+        assertEquals(result[0].steps(), provenance.steps());
+        assertEquals(0, provenance.resumedFromStep());
+        assertTrue(provenance.started().compareTo(provenance.finished()) <= 0);
+        Path manifest = run.dataset.dir().resolve(dev.braid.fusion.data.Manifest.FILE_NAME);
+        assertEquals(
+                List.of(Provenance.DatasetFingerprint.of(manifest.toRealPath())),
+                provenance.datasets());
+    }
+
+    @Test
     void liveArrayCountDoesNotGrowAfterWarmUp(@TempDir Path dir) throws IOException {
         List<Integer> counts = new ArrayList<>();
         try (NDManager manager = NDManager.newBaseManager()) {
