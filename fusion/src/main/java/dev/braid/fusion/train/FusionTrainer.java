@@ -180,6 +180,7 @@ public final class FusionTrainer {
         float lastLoss = Float.NaN;
         boolean stoppedEarly = false;
         int epoch = startEpoch;
+        boolean paused = false;
         try (MicroBatchThreads microBatches = new MicroBatchThreads(threads)) {
             for (; epoch < config.epochs(); epoch++) {
                 if (epoch == config.unfreezeEpoch()) {
@@ -233,25 +234,12 @@ public final class FusionTrainer {
                                 model,
                                 optimizer,
                                 state(step, epoch, batchIndex, tracker, bestEpoch));
-                        return recorded(
-                                finish(
-                                        model,
-                                        manager,
-                                        runDir,
-                                        validation,
-                                        schema,
-                                        best,
-                                        bestEpoch,
-                                        epoch,
-                                        step,
-                                        false,
-                                        lastLoss,
-                                        all),
-                                runDir,
-                                runStarted,
-                                startStep,
-                                manifests);
+                        paused = true;
+                        break;
                     }
+                }
+                if (paused) {
+                    break; // in the middle of this epoch: no evaluation, the epoch not counted
                 }
                 Evaluation evaluation =
                         Evaluator.evaluate(
