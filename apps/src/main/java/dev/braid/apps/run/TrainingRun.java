@@ -19,6 +19,7 @@ import dev.braid.fusion.data.DatasetMix;
 import dev.braid.fusion.data.FeatureCache;
 import dev.braid.fusion.data.FeatureExtractor;
 import dev.braid.fusion.data.FeatureSettings;
+import dev.braid.fusion.data.HeadSpec;
 import dev.braid.fusion.data.Manifest;
 import dev.braid.fusion.data.ManifestEntry;
 import dev.braid.fusion.data.Order;
@@ -26,7 +27,6 @@ import dev.braid.fusion.data.SampleSource;
 import dev.braid.fusion.data.Split;
 import dev.braid.fusion.data.TaskSchema;
 import dev.braid.fusion.model.FusionModel;
-import dev.braid.fusion.model.HeadSpec;
 import dev.braid.fusion.model.ModelConfig;
 import dev.braid.fusion.predict.ModelDirectory;
 import dev.braid.fusion.train.Evaluation;
@@ -127,10 +127,7 @@ public final class TrainingRun {
                 m.modalities().contains(Modality.AUDIO)
                         ? audioEncoder(m.audio(), f.mels(), width)
                         : null;
-        List<HeadSpec> heads = new ArrayList<>();
-        schema.heads()
-                .forEach(
-                        (name, head) -> heads.add(new HeadSpec(name, head.kind(), head.classes())));
+        List<HeadSpec> heads = List.copyOf(schema.heads().values());
         List<ModelConfig.PluginInput> plugins = new ArrayList<>();
         for (Modality modality : m.modalities()) {
             if (!modality.builtIn()) {

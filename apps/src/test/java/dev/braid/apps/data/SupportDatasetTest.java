@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.braid.fusion.Modality;
 import dev.braid.fusion.data.Dataset;
 import dev.braid.fusion.data.HeadKind;
+import dev.braid.fusion.data.HeadSpec;
 import dev.braid.fusion.data.Manifest;
 import dev.braid.fusion.data.ManifestEntry;
 import dev.braid.fusion.data.Split;
@@ -103,7 +104,7 @@ class SupportDatasetTest {
         }
         TaskSchema schema = TaskSchema.infer(List.of(dataset));
         for (Map.Entry<String, Set<String>> head : HEADS.entrySet()) {
-            TaskSchema.Head h = schema.head(head.getKey());
+            HeadSpec h = schema.head(head.getKey());
             assertEquals(HeadKind.CLASSIFICATION, h.kind(), head.getKey());
             assertEquals(head.getValue(), Set.copyOf(h.classes()), "classes of " + head.getKey());
         }

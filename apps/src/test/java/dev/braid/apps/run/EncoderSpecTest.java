@@ -9,6 +9,7 @@ import ai.djl.ndarray.types.Shape;
 import dev.braid.apps.ReadyConfigs;
 import dev.braid.audio.encoder.AudioEncoderConfig;
 import dev.braid.fusion.data.HeadKind;
+import dev.braid.fusion.data.HeadSpec;
 import dev.braid.fusion.data.TaskSchema;
 import dev.braid.fusion.model.ModelConfig;
 import dev.braid.text.encoder.AttentionPattern;
@@ -34,8 +35,10 @@ class EncoderSpecTest {
                         new TreeMap<>(
                                 Map.of(
                                         "label",
-                                        new TaskSchema.Head(
-                                                HeadKind.CLASSIFICATION, List.of("a", "b")))));
+                                        new HeadSpec(
+                                                "label",
+                                                HeadKind.CLASSIFICATION,
+                                                List.of("a", "b")))));
         return new TrainingRun(config).modelConfig(schema, ByteLevelBpeTokenizer.bytesOnly());
     }
 

@@ -140,7 +140,7 @@ public final class Collator {
         }
 
         Map<String, HeadTargets> targets = new TreeMap<>();
-        for (Map.Entry<String, TaskSchema.Head> head : schema.heads().entrySet()) {
+        for (Map.Entry<String, HeadSpec> head : schema.heads().entrySet()) {
             targets.put(head.getKey(), targets(head.getKey(), head.getValue(), samples));
         }
         return new Batch(
@@ -160,7 +160,7 @@ public final class Collator {
                 others);
     }
 
-    private static HeadTargets targets(String name, TaskSchema.Head head, List<Sample> samples) {
+    private static HeadTargets targets(String name, HeadSpec head, List<Sample> samples) {
         int b = samples.size();
         boolean[] present = new boolean[b];
         int k = head.outputs();
@@ -201,7 +201,7 @@ public final class Collator {
         };
     }
 
-    private static int index(String name, TaskSchema.Head head, String label, ManifestEntry entry) {
+    private static int index(String name, HeadSpec head, String label, ManifestEntry entry) {
         int index = head.indexOf(label);
         if (index < 0) {
             throw new IllegalArgumentException(

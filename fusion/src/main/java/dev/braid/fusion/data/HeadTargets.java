@@ -33,7 +33,7 @@ public sealed interface HeadTargets {
     /**
      * Class indices for a CLASSIFICATION head.
      *
-     * @param classIndex {@code [B]}: the index in {@link TaskSchema.Head#classes()}; 0 if absent
+     * @param classIndex {@code [B]}: the index in {@link HeadSpec#classes()}; 0 if absent
      * @param present {@code [B]}
      */
     record Classes(long[] classIndex, boolean[] present) implements HeadTargets {

@@ -1,8 +1,11 @@
 package dev.braid.fusion.data;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.braid.files.AtomicFile;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -11,7 +14,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -28,55 +30,24 @@ import java.util.TreeSet;
  *
  * @param heads head specs by name, sorted by name; not empty
  */
-public record TaskSchema(SortedMap<String, Head> heads) {
+public record TaskSchema(SortedMap<String, HeadSpec> heads) {
 
     private static final ObjectMapper JSON =
             new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     /**
-     * One head.
-     *
-     * @param kind what it predicts
-     * @param classes the sorted, distinct class names for CLASSIFICATION (at least 1) and
-     *     MULTI_LABEL (at least 1); empty for REGRESSION
+     * Copies the heads into a sorted, unmodifiable map and checks there is at least one, each under
+     * its own name.
      */
-    public record Head(HeadKind kind, List<String> classes) {
-
-        /** Checks the classes match the kind and are sorted and distinct. */
-        public Head {
-            Objects.requireNonNull(kind, "kind");
-            classes = List.copyOf(classes);
-            if (kind == HeadKind.REGRESSION && !classes.isEmpty()) {
-                throw new IllegalArgumentException(
-                        "classes " + classes + " must be empty for a REGRESSION head");
-            }
-            if (kind != HeadKind.REGRESSION && classes.isEmpty()) {
-                throw new IllegalArgumentException(
-                        "classes must not be empty for a " + kind + " head");
-            }
-            for (int i = 1; i < classes.size(); i++) {
-                if (classes.get(i - 1).compareTo(classes.get(i)) >= 0) {
-                    throw new IllegalArgumentException(
-                            "classes " + classes + " must be sorted and distinct");
-                }
-            }
-        }
-
-        /** The number of classes K (the head's output width); 1 for regression. */
-        public int outputs() {
-            return kind == HeadKind.REGRESSION ? 1 : classes.size();
-        }
-
-        /** The index of {@code name}, or -1 if it is not one of the classes. */
-        public int indexOf(String name) {
-            int i = Collections.binarySearch(classes, name);
-            return i >= 0 ? i : -1;
-        }
-    }
-
-    /** Copies the heads into a sorted, unmodifiable map and checks there is at least one. */
     public TaskSchema {
         heads = Collections.unmodifiableSortedMap(new TreeMap<>(heads));
+        heads.forEach(
+                (key, head) -> {
+                    if (!key.equals(head.name())) {
+                        throw new IllegalArgumentException(
+                                "the head under '" + key + "' is named '" + head.name() + "'");
+                    }
+                });
         if (heads.isEmpty()) {
             throw new IllegalArgumentException(
                     "heads must not be empty; label at least some training rows");
@@ -134,16 +105,28 @@ public record TaskSchema(SortedMap<String, Head> heads) {
         if (!problems.isEmpty()) {
             throw new ManifestException(problems);
         }
-        SortedMap<String, Head> heads = new TreeMap<>();
+        SortedMap<String, HeadSpec> heads = new TreeMap<>();
         for (Map.Entry<String, HeadKind> e : kinds.entrySet()) {
             List<String> names = List.copyOf(classes.get(e.getKey()));
             if (e.getValue() == HeadKind.MULTI_LABEL && names.isEmpty()) {
                 throw new IllegalArgumentException(
                         "multi-label head '" + e.getKey() + "' has no class on any training row");
             }
-            heads.put(e.getKey(), new Head(e.getValue(), names));
+            try {
+                heads.put(e.getKey(), new HeadSpec(e.getKey(), e.getValue(), names));
+            } catch (IllegalArgumentException invalid) {
+                throw new IllegalArgumentException(
+                        invalid.getMessage()
+                                + ", in the training rows of "
+                                + datasetNames(datasets),
+                        invalid);
+            }
         }
         return new TaskSchema(heads);
+    }
+
+    private static List<String> datasetNames(List<Dataset> datasets) {
+        return datasets.stream().map(Dataset::name).toList();
     }
 
     private static String field(String head) {
@@ -151,8 +134,8 @@ public record TaskSchema(SortedMap<String, Head> heads) {
     }
 
     /** The head called {@code name}; throws {@link IllegalArgumentException} if there is none. */
-    public Head head(String name) {
-        Head head = heads.get(name);
+    public HeadSpec head(String name) {
+        HeadSpec head = heads.get(name);
         if (head == null) {
             throw new IllegalArgumentException(
                     "no head '" + name + "' in the schema; heads: " + heads.keySet());
@@ -176,7 +159,19 @@ public record TaskSchema(SortedMap<String, Head> heads) {
      */
     public static TaskSchema fromJson(String json) {
         try {
-            return JSON.readValue(json, TaskSchema.class);
+            JsonNode root = JSON.readTree(json);
+            // schemas saved before heads carried their names: the name is the key
+            if (root.path("heads").isObject()) {
+                root.path("heads")
+                        .fields()
+                        .forEachRemaining(
+                                e -> {
+                                    if (e.getValue().isObject() && !e.getValue().has("name")) {
+                                        ((ObjectNode) e.getValue()).put("name", e.getKey());
+                                    }
+                                });
+            }
+            return JSON.treeToValue(root, TaskSchema.class);
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("not a task schema: " + e.getOriginalMessage(), e);
         }
@@ -184,7 +179,7 @@ public record TaskSchema(SortedMap<String, Head> heads) {
 
     /** Writes {@link #toJson()} to {@code file}. */
     public void write(Path file) throws IOException {
-        Files.writeString(file, toJson(), StandardCharsets.UTF_8);
+        AtomicFile.write(file, toJson().getBytes(StandardCharsets.UTF_8));
     }
 
     /** Reads a schema file written by {@link #write(Path)}. */

@@ -12,6 +12,7 @@ import ai.djl.util.PairList;
 import dev.braid.audio.encoder.SpectrogramEncoder;
 import dev.braid.fusion.Modality;
 import dev.braid.fusion.ModalityPlugins;
+import dev.braid.fusion.data.HeadSpec;
 import dev.braid.text.encoder.TransformerTextEncoder;
 import dev.braid.vision.encoder.CnnImageEncoder;
 import java.util.ArrayList;

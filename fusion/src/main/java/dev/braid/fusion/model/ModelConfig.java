@@ -3,6 +3,7 @@ package dev.braid.fusion.model;
 import dev.braid.audio.encoder.AudioEncoderConfig;
 import dev.braid.fusion.Modality;
 import dev.braid.fusion.ModalityPlugin;
+import dev.braid.fusion.data.HeadSpec;
 import dev.braid.text.encoder.TextEncoderConfig;
 import dev.braid.vision.encoder.ImageEncoderConfig;
 import java.util.ArrayList;

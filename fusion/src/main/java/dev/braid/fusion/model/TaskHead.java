@@ -9,6 +9,7 @@ import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import dev.braid.fusion.data.HeadSpec;
 import dev.braid.tensor.Scalars;
 import dev.braid.text.transformer.Norm;
 import dev.braid.text.transformer.NormKind;

@@ -9,6 +9,7 @@ import dev.braid.fusion.data.Batch;
 import dev.braid.fusion.data.Collator;
 import dev.braid.fusion.data.FeatureExtractor;
 import dev.braid.fusion.data.HeadKind;
+import dev.braid.fusion.data.HeadSpec;
 import dev.braid.fusion.data.ManifestEntry;
 import dev.braid.fusion.data.Sample;
 import dev.braid.fusion.data.SampleFeatures;
@@ -195,7 +196,7 @@ public final class FusionPredictor implements AutoCloseable {
         }
     }
 
-    private static Prediction.HeadPrediction answer(TaskSchema.Head head, float[] logits) {
+    private static Prediction.HeadPrediction answer(HeadSpec head, float[] logits) {
         if (head.kind() == HeadKind.REGRESSION) {
             return new Prediction.HeadPrediction(String.valueOf(logits[0]), List.of(), logits[0]);
         }

@@ -8,6 +8,7 @@ import dev.braid.fusion.data.Batch;
 import dev.braid.fusion.data.BatchLoader;
 import dev.braid.fusion.data.BatchLoaderConfig;
 import dev.braid.fusion.data.FeatureExtractor;
+import dev.braid.fusion.data.HeadSpec;
 import dev.braid.fusion.data.HeadTargets;
 import dev.braid.fusion.data.ManifestEntry;
 import dev.braid.fusion.data.Order;
@@ -103,7 +104,7 @@ public final class Evaluator {
         for (Map.Entry<String, HeadOutputs> e : outputs.entrySet()) {
             String name = e.getKey();
             HeadOutputs out = e.getValue();
-            TaskSchema.Head head = schema.head(name);
+            HeadSpec head = schema.head(name);
             if (out.rows.isEmpty()) {
                 continue;
             }

@@ -24,10 +24,10 @@ class CollatorTest {
     private static final Path MANIFEST = Path.of("/data/set/manifest.jsonl");
 
     private static TaskSchema schema() {
-        Map<String, TaskSchema.Head> heads = new TreeMap<>();
-        heads.put("label", new TaskSchema.Head(HeadKind.CLASSIFICATION, List.of("cat", "dog")));
-        heads.put("score", new TaskSchema.Head(HeadKind.REGRESSION, List.of()));
-        heads.put("tags", new TaskSchema.Head(HeadKind.MULTI_LABEL, List.of("x", "y", "z")));
+        Map<String, HeadSpec> heads = new TreeMap<>();
+        heads.put("label", new HeadSpec("label", HeadKind.CLASSIFICATION, List.of("cat", "dog")));
+        heads.put("score", new HeadSpec("score", HeadKind.REGRESSION, List.of()));
+        heads.put("tags", new HeadSpec("tags", HeadKind.MULTI_LABEL, List.of("x", "y", "z")));
         return new TaskSchema(new TreeMap<>(heads));
     }
 

@@ -36,12 +36,12 @@ class TaskSchemaTest {
 
         TaskSchema schema = TaskSchema.infer(List.of(first, second));
 
-        Map<String, TaskSchema.Head> expected = new TreeMap<>();
+        Map<String, HeadSpec> expected = new TreeMap<>();
         expected.put(
                 "label",
-                new TaskSchema.Head(HeadKind.CLASSIFICATION, List.of("ant", "cat", "dog")));
-        expected.put("score", new TaskSchema.Head(HeadKind.REGRESSION, List.of()));
-        expected.put("tags", new TaskSchema.Head(HeadKind.MULTI_LABEL, List.of("b", "c", "z")));
+                new HeadSpec("label", HeadKind.CLASSIFICATION, List.of("ant", "cat", "dog")));
+        expected.put("score", new HeadSpec("score", HeadKind.REGRESSION, List.of()));
+        expected.put("tags", new HeadSpec("tags", HeadKind.MULTI_LABEL, List.of("b", "c", "z")));
         assertEquals(expected, schema.heads());
         assertEquals(List.of("label", "score", "tags"), List.copyOf(schema.heads().keySet()));
         assertEquals(1, schema.head("label").indexOf("cat"));
@@ -88,11 +88,21 @@ class TaskSchemaTest {
     }
 
     @Test
+    void aSchemaSavedBeforeHeadsCarriedTheirNamesStillReads() {
+        TaskSchema schema =
+                TaskSchema.fromJson(
+                        "{\"heads\": {\"label\": {\"kind\": \"CLASSIFICATION\", \"classes\": [\"a\", \"b\"]}}}");
+        assertEquals(
+                new HeadSpec("label", HeadKind.CLASSIFICATION, List.of("a", "b")),
+                schema.head("label"));
+    }
+
+    @Test
     void jsonRoundTrip() throws Exception {
-        Map<String, TaskSchema.Head> heads = new TreeMap<>();
-        heads.put("label", new TaskSchema.Head(HeadKind.CLASSIFICATION, List.of("a", "b")));
-        heads.put("score", new TaskSchema.Head(HeadKind.REGRESSION, List.of()));
-        heads.put("tags", new TaskSchema.Head(HeadKind.MULTI_LABEL, List.of("x")));
+        Map<String, HeadSpec> heads = new TreeMap<>();
+        heads.put("label", new HeadSpec("label", HeadKind.CLASSIFICATION, List.of("a", "b")));
+        heads.put("score", new HeadSpec("score", HeadKind.REGRESSION, List.of()));
+        heads.put("tags", new HeadSpec("tags", HeadKind.MULTI_LABEL, List.of("x")));
         TaskSchema schema = new TaskSchema(new TreeMap<>(heads));
 
         Path file = tmp.resolve("schema.json");

@@ -14,6 +14,7 @@ import ai.djl.training.ParameterStore;
 import dev.braid.audio.encoder.AudioEncoderConfig;
 import dev.braid.fusion.Modality;
 import dev.braid.fusion.data.HeadKind;
+import dev.braid.fusion.data.HeadSpec;
 import dev.braid.text.encoder.TextEncoderConfig;
 import dev.braid.vision.encoder.ImageEncoderConfig;
 import java.io.ByteArrayInputStream;

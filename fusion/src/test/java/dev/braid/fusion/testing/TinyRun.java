@@ -13,6 +13,7 @@ import dev.braid.fusion.data.BatchLoaderConfig;
 import dev.braid.fusion.data.Dataset;
 import dev.braid.fusion.data.FeatureExtractor;
 import dev.braid.fusion.data.FeatureSettings;
+import dev.braid.fusion.data.HeadSpec;
 import dev.braid.fusion.data.Manifest;
 import dev.braid.fusion.data.ManifestEntry;
 import dev.braid.fusion.data.Order;
@@ -22,7 +23,6 @@ import dev.braid.fusion.data.TaskSchema;
 import dev.braid.fusion.model.FusionConfig;
 import dev.braid.fusion.model.FusionKind;
 import dev.braid.fusion.model.FusionModel;
-import dev.braid.fusion.model.HeadSpec;
 import dev.braid.fusion.model.ModelConfig;
 import dev.braid.text.encoder.TextEncoderConfig;
 import dev.braid.text.tokenize.BpeTrainer;
@@ -91,7 +91,7 @@ public final class TinyRun {
     }
 
     public ModelConfig modelConfig(FusionKind kind) {
-        TaskSchema.Head head = schema.head("label");
+        HeadSpec head = schema.head("label");
         return new ModelConfig(
                 TextEncoderConfig.tiny(tokenizer.vocabularySize()).toBuilder()
                         .maxLength(16)
@@ -99,7 +99,7 @@ public final class TinyRun {
                 ImageEncoderConfig.tiny(),
                 AudioEncoderConfig.tiny(),
                 new FusionConfig(kind, 32, 2, 1, 8, 0f),
-                List.of(new HeadSpec("label", head.kind(), head.classes())));
+                List.of(head));
     }
 
     /** A model with parameters initialised from {@code seed}. */
