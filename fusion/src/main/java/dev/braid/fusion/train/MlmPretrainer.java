@@ -1,4 +1,4 @@
-package dev.braid.text.pretrain;
+package dev.braid.fusion.train;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
@@ -7,13 +7,10 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
-import ai.djl.pytorch.engine.PtNDArray;
-import ai.djl.pytorch.jni.JniUtils;
-import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
-import ai.djl.training.optimizer.Optimizer;
-import ai.djl.training.tracker.Tracker;
 import dev.braid.tensor.NonFiniteGradientException;
+import dev.braid.text.pretrain.MaskedLanguageModel;
+import dev.braid.text.pretrain.MlmMasking;
 import dev.braid.text.tokenize.EncodedBatch;
 import dev.braid.text.tokenize.Tokenizer;
 import java.util.ArrayList;
@@ -22,7 +19,9 @@ import java.util.List;
 import java.util.Random;
 
 /**
- * Pre-trains a {@link MaskedLanguageModel} on unlabeled text with AdamW.
+ * Pre-trains a {@link MaskedLanguageModel} on unlabeled text, with the training core fusion
+ * training uses: Braid's {@link AdamW}, the global gradient norm that stops a run on a non-finite
+ * gradient, gradients recorded per thread ({@link GradientRecording}) and zeroed in place.
  *
  * <p>Each step takes the next {@code batchSize} texts of a shuffled pass over the corpus, masks
  * them with {@link MlmMasking} and takes one optimiser step. Every array of a step lives in a
@@ -104,13 +103,13 @@ public final class MlmPretrainer {
         int maxLength = model.encoder().config().maxLength();
         Shape shape = new Shape(config.batchSize(), maxLength);
         model.initialize(manager, DataType.FLOAT32, shape, shape);
-        Optimizer optimizer =
-                Optimizer.adamW()
-                        .optLearningRateTracker(Tracker.fixed(config.learningRate()))
-                        .optWeightDecays(config.weightDecay())
-                        .build();
         List<Parameter> parameters = new ArrayList<>();
         model.getParameters().forEach(p -> parameters.add(p.getValue()));
+        AdamW optimizer =
+                new AdamW(
+                        AdamWConfig.defaults().withWeightDecay(config.weightDecay()),
+                        manager,
+                        parameters);
         MlmMasking masking =
                 new MlmMasking(
                         config.maskProbability(),
@@ -143,48 +142,22 @@ public final class MlmPretrainer {
                                 stepManager.create(masked.inputIds(), batchShape),
                                 stepManager.create(batch.mask(), batchShape));
                 NDArray labels = stepManager.create(masked.labels(), batchShape);
-                try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+                try (GradientRecording recording = GradientRecording.start()) {
                     NDArray logits = model.forward(store, inputs, true).singletonOrThrow();
                     NDArray loss = MaskedLanguageModel.loss(logits, labels);
-                    collector.backward(loss);
+                    recording.backward(loss);
                     losses[step] = loss.getFloat();
                 }
-                if (!gradientsFinite(parameters, stepManager)) {
+                if (!Float.isFinite(Gradients.globalNorm(parameters, stepManager))) {
                     throw NonFiniteGradientException.at(step, losses[step], parameters);
                 }
-                update(parameters, optimizer);
+                optimizer.step(parameters, config.learningRate());
+                Gradients.zero(parameters);
             }
             if (listener != null) {
                 listener.onStep(step, config.steps(), losses[step]);
             }
         }
         return losses;
-    }
-
-    private static boolean gradientsFinite(List<Parameter> parameters, NDManager stepManager) {
-        NDArray sumOfSquares = stepManager.zeros(new Shape());
-        for (Parameter parameter : parameters) {
-            try (NDArray gradient = parameter.getArray().getGradient()) {
-                sumOfSquares = sumOfSquares.add(gradient.square().sum());
-            }
-        }
-        return Float.isFinite(sumOfSquares.getFloat());
-    }
-
-    private static void update(List<Parameter> parameters, Optimizer optimizer) {
-        for (Parameter parameter : parameters) {
-            NDArray weight = parameter.getArray();
-            try (NDArray gradient = weight.getGradient()) {
-                optimizer.update(parameter.getId(), weight, gradient);
-            }
-        }
-        zeroGradients(parameters);
-    }
-
-    private static void zeroGradients(List<Parameter> parameters) {
-        for (Parameter parameter : parameters) {
-            // zero_() in place: arithmetic such as g - g would keep NaN and turn inf into NaN
-            JniUtils.zeroGrad((PtNDArray) parameter.getArray());
-        }
     }
 }

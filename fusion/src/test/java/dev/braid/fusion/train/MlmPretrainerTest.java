@@ -1,4 +1,4 @@
-package dev.braid.text.pretrain;
+package dev.braid.fusion.train;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -13,6 +13,9 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import dev.braid.text.encoder.TextEncoderConfig;
 import dev.braid.text.encoder.TransformerTextEncoder;
+import dev.braid.text.pretrain.MaskedLanguageModel;
+import dev.braid.text.pretrain.MlmMasking;
+import dev.braid.text.pretrain.SavedTextEncoder;
 import dev.braid.text.tokenize.BpeTrainer;
 import dev.braid.text.tokenize.EncodedBatch;
 import dev.braid.text.tokenize.Tokenizer;
