@@ -37,17 +37,19 @@ import org.slf4j.LoggerFactory;
  * Braid's one training loop: trains any {@link FusionModel} (any modalities, any fusion, any heads)
  * on batches from a {@link BatchLoader}, read top to bottom as fit → epoch → step.
  *
- * <p>A step: per micro-batch, a fresh {@code NDManager} holds every array of the batch and is
- * closed when the micro-batch ends; forward, the heads' summed loss, backward. After {@code
- * accumulation} micro-batches: the global gradient norm (a non-finite one ends the run with a
- * {@link NonFiniteGradientException} naming the step and the parameter), clipping, the
- * warm-up/cosine learning rate, AdamW, zeroed gradients. After each epoch: evaluation on the
- * validation loader, early stopping, the best weights kept.
+ * <p>A step: {@code accumulation} micro-batches, computed at once on up to one thread a core
+ * ({@link MicroBatchThreads}: the thread count changes the speed, never the result); per
+ * micro-batch, a fresh {@code NDManager} holds every array of the batch and is closed when the
+ * micro-batch ends; forward, the heads' summed loss, backward. Then: the global gradient norm (a
+ * non-finite one ends the run with a {@link NonFiniteGradientException} naming the step and the
+ * parameter), clipping, the warm-up/cosine learning rate, AdamW, zeroed gradients. After each
+ * epoch: evaluation on the validation loader, early stopping, the best weights kept.
  *
- * <p>Everything random derives from the seed and a counter — dropout and modality dropout from
- * (seed, step), data order and augmentation from (seed, epoch) — so a checkpoint needs only the
- * counters, and a run stopped and resumed from its checkpoint equals one that never stopped.
- * Checkpoints are written at the end of every epoch and when {@code maxSteps} stops the run.
+ * <p>Everything random derives from the seed and a counter — modality dropout and each
+ * micro-batch's dropout stream ({@code dev.braid.tensor.ForwardRandom}) from (seed, step), data
+ * order and augmentation from (seed, epoch) — so a checkpoint needs only the counters, and a run
+ * stopped and resumed from its checkpoint equals one that never stopped. Checkpoints are written at
+ * the end of every epoch and when {@code maxSteps} stops the run.
  *
  * <p>A run is bit-for-bit repeatable: the same seed, data and configuration give the same weights.
  * (Braid's first version saw non-finite gradients at random steps and recomputed them; the cause

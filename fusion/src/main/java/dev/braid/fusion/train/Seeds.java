@@ -11,9 +11,10 @@ package dev.braid.fusion.train;
  *       resumed run reshuffles the same way and skips the {@code batchInEpoch} batches already
  *       seen;
  *   <li>at the start of step {@code s} (counted from 0) the loop calls {@code
- *       Engine.getInstance().setRandomSeed(forStep(seed, s))}, so dropout and any other engine
- *       randomness of that step are fixed by {@code (seed, s)} alone, and Java-side randomness of
- *       the step (masking, augmentation) uses {@code new Random(forStep(seed, s))}.
+ *       Engine.getInstance().setRandomSeed(forStep(seed, s))}, so any engine randomness of that
+ *       step is fixed by {@code (seed, s)} alone, and Java-side randomness of the step (modality
+ *       dropout, then one dropout seed per micro-batch, bound to the thread that computes it) comes
+ *       from {@code new SplittableRandom(forStep(seed, s))}.
  * </ul>
  *
  * <p>So the "random state" in a {@link TrainingState} is the seed plus the step, epoch and batch

@@ -10,7 +10,9 @@ import java.util.Set;
  *
  * @param epochs passes over the training data
  * @param batchSize samples per micro-batch
- * @param accumulation micro-batches whose gradients are summed before one optimiser step
+ * @param accumulation micro-batches whose gradients are summed before one optimiser step; they are
+ *     computed at once, one thread a core (batch norm normalises over each micro-batch, and its
+ *     running statistics become the mean of the micro-batches')
  * @param learningRate the peak learning rate
  * @param warmupFraction the share of all steps spent warming the learning rate up from 0
  * @param weightDecay AdamW's decoupled weight decay
