@@ -19,7 +19,13 @@ import java.util.List;
  * the plug-in is an error naming that class.
  *
  * <p>A manifest row gives the modality as the field {@link Modality#field()} (any JSON value); a
- * prediction gives it as raw bytes under that name. Features are not cached between runs.
+ * prediction gives it as raw bytes under that name.
+ *
+ * <p>Features are not cached between runs unless the plug-in opts in by overriding {@link
+ * #cacheInput} (the bytes one value's features depend on), {@link #encode} and {@link #decode},
+ * and, if anything besides those bytes shapes the features, {@link #cacheSettings}. Then rows read
+ * from a manifest go through the run's feature cache like images and audio do; a request's bytes
+ * never do.
  *
  * @param <F> one sample's features
  */
@@ -63,4 +69,47 @@ public interface ModalityPlugin<F> {
      * T])}, the mask false for absent samples and padding.
      */
     Block encoder(int width);
+
+    /**
+     * The bytes the features of one manifest value depend on, which key them in the feature cache:
+     * the contents of the file the value names, say, or the value's own JSON; so an edited file
+     * misses. Null (the default) keeps this value's features out of the cache.
+     *
+     * @param value the row's field, as {@link #fromManifest} gets it
+     * @param datasetDir the dataset's folder
+     * @throws IOException if a file the value names cannot be read; Braid adds the manifest line
+     *     and the modality
+     */
+    default byte[] cacheInput(JsonNode value, Path datasetDir) throws IOException {
+        return null;
+    }
+
+    /**
+     * Everything besides {@link #cacheInput} that shapes the features (the plug-in's settings, a
+     * version to change when {@link #fromManifest} computes differently); part of the cache key
+     * with the plug-in's class name. Empty by default.
+     */
+    default String cacheSettings() {
+        return "";
+    }
+
+    /**
+     * One sample's features as bytes, to store in the feature cache; {@link #decode} reads them
+     * back. Needed when {@link #cacheInput} gives bytes.
+     */
+    default byte[] encode(F features) {
+        throw new UnsupportedOperationException(
+                getClass().getName() + " gives a cacheInput but does not override encode");
+    }
+
+    /**
+     * The features {@link #encode} turned into {@code bytes}.
+     *
+     * @throws IOException if the bytes are not such features (a damaged cache entry, which is
+     *     recomputed)
+     */
+    default F decode(byte[] bytes) throws IOException {
+        throw new UnsupportedOperationException(
+                getClass().getName() + " gives a cacheInput but does not override decode");
+    }
 }

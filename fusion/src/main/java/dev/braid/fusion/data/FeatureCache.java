@@ -17,14 +17,16 @@ import java.util.HexFormat;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Where deterministic (non-augmented) image and audio features are kept between runs: either
- * nowhere ({@link #none()}) or in a folder ({@link #onDisk(Path)}).
+ * Where deterministic (non-augmented) features are kept between runs: either nowhere ({@link
+ * #none()}) or in a folder ({@link #onDisk(Path)}). Images and audio have their own entry points
+ * ({@link #pixels}, {@link #logMel}); any other kind of features (a plug-in modality's) goes
+ * through {@link #features} with a {@link Codec} of its own.
  *
- * <p>On disk, an entry's key is the SHA-256 of a format version, the modality, the settings that
- * produce it (as JSON) and the input file's bytes; so an edited file or changed settings miss, and
- * a renamed file hits. Writes go to a temporary file renamed into place, so a reader never sees a
- * half-written entry and several processes may share a folder. An unreadable entry counts as a miss
- * and is rewritten. Thread-safe.
+ * <p>On disk, an entry's key is the SHA-256 of a format version, the kind of entry, the settings
+ * that produce it (as JSON) and the input's bytes (an image's or a clip's file); so an edited file
+ * or changed settings miss, and a renamed file hits. Writes go to a temporary file renamed into
+ * place, so a reader never sees a half-written entry and several processes may share a folder. An
+ * unreadable entry counts as a miss and is rewritten. Thread-safe.
  */
 public sealed interface FeatureCache {
 
@@ -35,6 +37,47 @@ public sealed interface FeatureCache {
     }
 
     /**
+     * Reads the bytes that features depend on, or gives null if these features are not to be
+     * cached; called only by a cache that keeps entries.
+     */
+    @FunctionalInterface
+    interface Input {
+        byte[] read() throws IOException;
+    }
+
+    /** Computes features on a miss (every time, without a cache). */
+    @FunctionalInterface
+    interface Supply<T> {
+        T get() throws IOException;
+    }
+
+    /** How one kind of features is written into an entry and read back. */
+    interface Codec<T> {
+        void write(DataOutputStream out, T value) throws IOException;
+
+        /**
+         * Reads what {@link #write} wrote.
+         *
+         * @throws IOException if the bytes are not such an entry (the lookup then misses)
+         */
+        T read(DataInputStream in) throws IOException;
+    }
+
+    /**
+     * Features of one input: read from the cache, or computed and stored.
+     *
+     * @param kind the kind of features (a modality), part of the key
+     * @param settingsJson everything besides the input that shapes the result, as JSON
+     * @param input the bytes the result depends on, the rest of the key; null from it computes
+     *     without the cache (neither a hit nor a miss)
+     * @param codec writes and reads the entry
+     * @param compute computes the result on a miss
+     * @throws IOException if the input cannot be read or {@code compute} fails
+     */
+    <T> T features(String kind, String settingsJson, Input input, Codec<T> codec, Supply<T> compute)
+            throws IOException;
+
+    /**
      * The image features of {@code file}: read from the cache, or computed and stored.
      *
      * @param file the image file
@@ -42,10 +85,18 @@ public sealed interface FeatureCache {
      * @param compute turns the file's bytes into {@code [C, H, W]} floats
      * @throws IOException if the file cannot be read or {@code compute} fails
      */
-    float[] pixels(Path file, String settingsJson, Compute<float[]> compute) throws IOException;
+    default float[] pixels(Path file, String settingsJson, Compute<float[]> compute)
+            throws IOException {
+        byte[] bytes = Files.readAllBytes(file);
+        return features("image", settingsJson, () -> bytes, PIXELS, () -> compute.apply(bytes));
+    }
 
     /** As {@link #pixels}, for a log-mel spectrogram. */
-    Features logMel(Path file, String settingsJson, Compute<Features> compute) throws IOException;
+    default Features logMel(Path file, String settingsJson, Compute<Features> compute)
+            throws IOException {
+        byte[] bytes = Files.readAllBytes(file);
+        return features("audio", settingsJson, () -> bytes, LOG_MEL, () -> compute.apply(bytes));
+    }
 
     /** No cache: every call computes. */
     static FeatureCache none() {
@@ -62,6 +113,73 @@ public sealed interface FeatureCache {
         return new OnDisk(dir);
     }
 
+    /** An image entry: the length, then the floats. */
+    Codec<float[]> PIXELS =
+            new Codec<>() {
+                @Override
+                public void write(DataOutputStream out, float[] values) throws IOException {
+                    out.writeInt(values.length);
+                    writeFloats(out, values);
+                }
+
+                @Override
+                public float[] read(DataInputStream in) throws IOException {
+                    return readFloats(in, in.readInt());
+                }
+            };
+
+    /** An audio entry: rows, width, frames, then the rows' floats. */
+    Codec<Features> LOG_MEL =
+            new Codec<>() {
+                @Override
+                public void write(DataOutputStream out, Features features) throws IOException {
+                    out.writeInt(features.rows());
+                    out.writeInt(features.width());
+                    out.writeInt(features.frames());
+                    for (float[] row : features.values()) {
+                        writeFloats(out, row);
+                    }
+                }
+
+                @Override
+                public Features read(DataInputStream in) throws IOException {
+                    int rows = in.readInt();
+                    int width = in.readInt();
+                    int frames = in.readInt();
+                    if (rows < 0 || rows > (1 << 16)) {
+                        throw new IOException("bad row count " + rows);
+                    }
+                    float[][] values = new float[rows][];
+                    for (int r = 0; r < rows; r++) {
+                        values[r] = readFloats(in, width);
+                    }
+                    try {
+                        return new Features(values, frames);
+                    } catch (IllegalArgumentException e) {
+                        throw new IOException("not a log-mel entry: " + e.getMessage(), e);
+                    }
+                }
+            };
+
+    private static float[] readFloats(DataInputStream in, int n) throws IOException {
+        if (n < 0 || n > (1 << 28)) {
+            throw new IOException("bad length " + n);
+        }
+        // one bulk read: readFloat() per element made the loader threads the run's second
+        // biggest CPU user
+        byte[] bytes = new byte[n * Float.BYTES];
+        in.readFully(bytes);
+        float[] values = new float[n];
+        ByteBuffer.wrap(bytes).asFloatBuffer().get(values); // big-endian, as DataOutput
+        return values;
+    }
+
+    private static void writeFloats(DataOutputStream out, float[] values) throws IOException {
+        ByteBuffer bytes = ByteBuffer.allocate(values.length * Float.BYTES);
+        bytes.asFloatBuffer().put(values);
+        out.write(bytes.array());
+    }
+
     /** No cache. */
     final class None implements FeatureCache {
         private static final None INSTANCE = new None();
@@ -69,15 +187,10 @@ public sealed interface FeatureCache {
         private None() {}
 
         @Override
-        public float[] pixels(Path file, String settingsJson, Compute<float[]> compute)
+        public <T> T features(
+                String kind, String settingsJson, Input input, Codec<T> codec, Supply<T> compute)
                 throws IOException {
-            return compute.apply(Files.readAllBytes(file));
-        }
-
-        @Override
-        public Features logMel(Path file, String settingsJson, Compute<Features> compute)
-                throws IOException {
-            return compute.apply(Files.readAllBytes(file));
+            return compute.get();
         }
     }
 
@@ -110,66 +223,41 @@ public sealed interface FeatureCache {
         }
 
         @Override
-        public float[] pixels(Path file, String settingsJson, Compute<float[]> compute)
+        public <T> T features(
+                String kind, String settingsJson, Input input, Codec<T> codec, Supply<T> compute)
                 throws IOException {
-            byte[] bytes = Files.readAllBytes(file);
-            Path entry = entry("image", settingsJson, bytes);
-            try (DataInputStream in = open(entry)) {
-                if (in != null) {
-                    float[] values = readFloats(in, in.readInt());
-                    hits.incrementAndGet();
-                    return values;
-                }
-            } catch (IOException e) {
-                // unreadable or truncated entry: recompute and overwrite
+            byte[] bytes = input.read();
+            if (bytes == null) {
+                return compute.get();
             }
-            misses.incrementAndGet();
-            float[] values = compute.apply(bytes);
-            write(
-                    entry,
-                    out -> {
-                        out.writeInt(values.length);
-                        writeFloats(out, values);
-                    });
-            return values;
-        }
-
-        @Override
-        public Features logMel(Path file, String settingsJson, Compute<Features> compute)
-                throws IOException {
-            byte[] bytes = Files.readAllBytes(file);
-            Path entry = entry("audio", settingsJson, bytes);
+            Path entry = entry(kind, settingsJson, bytes);
             try (DataInputStream in = open(entry)) {
                 if (in != null) {
-                    int rows = in.readInt();
-                    int width = in.readInt();
-                    int frames = in.readInt();
-                    float[][] values = new float[rows][];
-                    for (int r = 0; r < rows; r++) {
-                        values[r] = readFloats(in, width);
+                    T value = codec.read(in);
+                    if (in.read() != -1) {
+                        throw new IOException("cache entry " + entry + " has trailing bytes");
                     }
                     hits.incrementAndGet();
-                    return new Features(values, frames);
+                    return value;
                 }
-            } catch (IOException | IllegalArgumentException e) {
-                // unreadable or truncated entry: recompute and overwrite
+            } catch (IOException e) {
+                // unreadable, truncated or overlong entry: recompute and overwrite
             }
             misses.incrementAndGet();
-            Features features = compute.apply(bytes);
-            write(
+            T value = compute.get();
+            AtomicFile.write(
                     entry,
-                    out -> {
-                        out.writeInt(features.rows());
-                        out.writeInt(features.width());
-                        out.writeInt(features.frames());
-                        for (float[] row : features.values()) {
-                            writeFloats(out, row);
-                        }
-                    });
-            return features;
+                    raw -> {
+                        DataOutputStream out = new DataOutputStream(raw);
+                        out.writeInt(FORMAT_VERSION);
+                        codec.write(out, value);
+                    },
+                    // an entry a power cut loses or truncates is unreadable, so recomputed
+                    AtomicFile.Durability.NOT_FORCED);
+            return value;
         }
 
-        private Path entry(String modality, String settingsJson, byte[] bytes) {
+        private Path entry(String kind, String settingsJson, byte[] bytes) {
             MessageDigest sha;
             try {
                 sha = MessageDigest.getInstance("SHA-256");
@@ -180,7 +268,7 @@ public sealed interface FeatureCache {
                     ("braid-feature-cache/"
                                     + FORMAT_VERSION
                                     + "\n"
-                                    + modality
+                                    + kind
                                     + "\n"
                                     + settingsJson
                                     + "\n")
@@ -202,41 +290,6 @@ public sealed interface FeatureCache {
                 throw new IOException("cache entry " + entry + " has another format version");
             }
             return in;
-        }
-
-        private interface Body {
-            void write(DataOutputStream out) throws IOException;
-        }
-
-        private static void write(Path entry, Body body) throws IOException {
-            AtomicFile.write(
-                    entry,
-                    raw -> {
-                        DataOutputStream out = new DataOutputStream(raw);
-                        out.writeInt(FORMAT_VERSION);
-                        body.write(out);
-                    },
-                    // an entry a power cut loses or truncates is unreadable, so recomputed
-                    AtomicFile.Durability.NOT_FORCED);
-        }
-
-        private static float[] readFloats(DataInputStream in, int n) throws IOException {
-            if (n < 0 || n > (1 << 28)) {
-                throw new IOException("bad length " + n);
-            }
-            // one bulk read: readFloat() per element made the loader threads the run's second
-            // biggest CPU user
-            byte[] bytes = new byte[n * Float.BYTES];
-            in.readFully(bytes);
-            float[] values = new float[n];
-            ByteBuffer.wrap(bytes).asFloatBuffer().get(values); // big-endian, as DataOutput
-            return values;
-        }
-
-        private static void writeFloats(DataOutputStream out, float[] values) throws IOException {
-            ByteBuffer bytes = ByteBuffer.allocate(values.length * Float.BYTES);
-            bytes.asFloatBuffer().put(values);
-            out.write(bytes.array());
         }
     }
 }

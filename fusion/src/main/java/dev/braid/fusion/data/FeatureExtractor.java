@@ -10,6 +10,7 @@ import dev.braid.audio.signal.AudioDecodeException;
 import dev.braid.audio.signal.AudioLoader;
 import dev.braid.audio.signal.Waveform;
 import dev.braid.fusion.Modality;
+import dev.braid.fusion.ModalityPlugin;
 import dev.braid.fusion.ModalityPlugins;
 import dev.braid.text.tokenize.SpecialTokens;
 import dev.braid.text.tokenize.Tokenizer;
@@ -19,6 +20,8 @@ import dev.braid.vision.image.ImageDecodeException;
 import dev.braid.vision.image.ImageDecoder;
 import dev.braid.vision.image.ImagePreprocessor;
 import dev.braid.vision.image.ImageSource;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,7 +40,8 @@ import java.util.TreeMap;
  * random draws come from a generator seeded with the {@code sampleSeed} argument, which the loader
  * derives from (seed, epoch, position) with {@link #sampleSeed}, so a sample's augmentation does
  * not depend on which thread prepares it. Deterministic features (all audio; images when not
- * augmented) go through the {@link FeatureCache}. Thread-safe.
+ * augmented; a plug-in modality's read from a manifest, when the plug-in gives a {@link
+ * ModalityPlugin#cacheInput}) go through the {@link FeatureCache}. Thread-safe.
  */
 public final class FeatureExtractor {
 
@@ -189,8 +193,11 @@ public final class FeatureExtractor {
         return new SampleFeatures(ids, pixels, audio, others(entry));
     }
 
-    /** The features of the row's plug-in modalities, each read by its plug-in. */
-    private static Map<Modality, Object> others(ManifestEntry entry) {
+    /**
+     * The features of the row's plug-in modalities, each read by its plug-in; through the cache
+     * where the plug-in gives a {@link ModalityPlugin#cacheInput}.
+     */
+    private Map<Modality, Object> others(ManifestEntry entry) {
         Map<Modality, Object> others = new TreeMap<>();
         for (Map.Entry<Modality, String> input : entry.inputs().entrySet()) {
             Modality m = input.getKey();
@@ -199,13 +206,47 @@ public final class FeatureExtractor {
             }
             try {
                 JsonNode value = JSON.readTree(input.getValue());
-                others.put(
-                        m, ModalityPlugins.of(m).fromManifest(value, entry.manifest().getParent()));
+                others.put(m, plugInFeatures(ModalityPlugins.of(m), value, entry));
             } catch (IOException | RuntimeException e) {
                 throw new FeatureException(entry, m, e);
             }
         }
         return others;
+    }
+
+    private <F> F plugInFeatures(ModalityPlugin<F> plugin, JsonNode value, ManifestEntry entry)
+            throws IOException {
+        // plug-ins have no training augmentation, so their manifest features are deterministic
+        Path dir = entry.manifest().getParent();
+        return cache.features(
+                plugin.modality().name(),
+                json(List.of(plugin.getClass().getName(), plugin.cacheSettings())),
+                () -> plugin.cacheInput(value, dir),
+                new PlugInCodec<>(plugin),
+                () -> plugin.fromManifest(value, dir));
+    }
+
+    /** A plug-in's cache entry: the length of its encoding, then the encoding. */
+    private record PlugInCodec<F>(ModalityPlugin<F> plugin) implements FeatureCache.Codec<F> {
+        @Override
+        public void write(DataOutputStream out, F features) throws IOException {
+            byte[] bytes = plugin.encode(features);
+            out.writeInt(bytes.length);
+            out.write(bytes);
+        }
+
+        @Override
+        public F read(DataInputStream in) throws IOException {
+            int n = in.readInt();
+            if (n < 0 || n > (1 << 30)) {
+                throw new IOException("bad length " + n);
+            }
+            byte[] bytes = in.readNBytes(n); // grows as it reads: a damaged length fails cheaply
+            if (bytes.length != n) {
+                throw new IOException("entry ends after " + bytes.length + " of " + n + " bytes");
+            }
+            return plugin.decode(bytes);
+        }
     }
 
     /**
