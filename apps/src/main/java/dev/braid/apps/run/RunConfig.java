@@ -12,6 +12,7 @@ import dev.braid.audio.augment.RandomGain;
 import dev.braid.audio.augment.TimeShift;
 import dev.braid.audio.augment.WaveformAugmentation;
 import dev.braid.fusion.Modality;
+import dev.braid.fusion.data.FeatureSettings;
 import dev.braid.fusion.model.FusionConfig;
 import dev.braid.fusion.train.TrainConfig;
 import dev.braid.vision.image.Augmentation;
@@ -90,6 +91,25 @@ public record RunConfig(
                         "features.imageMaxPixels",
                         "features.imageMaxBytes",
                         "features.imageMinSide");
+
+        /**
+         * The spec of {@code settings} (the library's feature defaults are the run
+         * configuration's), with a vocabulary size, the cache switch and the default image limits.
+         */
+        static FeatureSpec of(FeatureSettings settings, int vocabularySize, boolean cache) {
+            return new FeatureSpec(
+                    settings.textMaxLength(),
+                    vocabularySize,
+                    settings.image().height(),
+                    settings.image().channels(),
+                    settings.logMel().nMels(),
+                    settings.audioLoad().maxSeconds(),
+                    settings.audioMaxFrames(),
+                    cache,
+                    DecodeOptions.DEFAULT_MIN_SIDE,
+                    DecodeOptions.DEFAULT_MAX_PIXELS,
+                    DecodeOptions.DEFAULT_MAX_BYTES);
+        }
 
         /** Checks the image limits once, so a bad one fails when the file is read. */
         public FeatureSpec {
@@ -260,18 +280,7 @@ public record RunConfig(
         return new RunConfig(
                 "braid-run",
                 List.of(new DataSource("data/avmnist", 1)),
-                new FeatureSpec(
-                        32,
-                        2000,
-                        28,
-                        1,
-                        64,
-                        2.5,
-                        250,
-                        true,
-                        DecodeOptions.DEFAULT_MIN_SIDE,
-                        DecodeOptions.DEFAULT_MAX_PIXELS,
-                        DecodeOptions.DEFAULT_MAX_BYTES),
+                FeatureSpec.of(FeatureSettings.defaults(), 2000, true),
                 AugmentSpec.none(),
                 new ModelSpec(
                         List.of(Modality.IMAGE, Modality.AUDIO),

@@ -13,6 +13,13 @@ import org.junit.jupiter.api.Test;
 class RunConfigTest {
 
     @Test
+    void aRunWithNoFeatureSettingsUsesTheLibrarysDefaults() {
+        assertEquals(
+                dev.braid.fusion.data.FeatureSettings.defaults(),
+                new TrainingRun(RunConfig.defaults()).featureSettings());
+    }
+
+    @Test
     void aTrainingSectionThatWritesSomeFieldsKeepsTheDefaultsOfTheRest() throws Exception {
         RunConfig config =
                 RunConfig.parse(

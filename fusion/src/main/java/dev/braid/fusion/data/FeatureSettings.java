@@ -49,16 +49,16 @@ public record FeatureSettings(
     }
 
     /**
-     * 128 tokens; 224 x 224 ImageNet-normalised RGB; 16 kHz audio, at most 10 s read, 64 log-mels,
-     * at most 1001 frames (10 s at a 10 ms hop).
+     * The settings a run configuration starts from (Braid's one set of feature defaults): 32
+     * tokens; 28 x 28 gray images; 16 kHz audio, at most 2.5 s read, 64 log-mels, at most 250
+     * frames.
      */
     public static FeatureSettings defaults() {
-        LogMelConfig logMel = LogMelConfig.defaults();
         return new FeatureSettings(
-                128,
-                ImagePreprocessing.imagenet(224),
-                AudioLoadConfig.defaults().withMaxSeconds(10),
-                logMel,
-                logMel.frames(10.0));
+                32,
+                ImagePreprocessing.grayscale(28),
+                AudioLoadConfig.defaults().withMaxSeconds(2.5),
+                LogMelConfig.defaults(),
+                250);
     }
 }
