@@ -12,6 +12,8 @@ import java.io.IOException;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 
 /**
  * Adam with decoupled weight decay, exactly as PyTorch's {@code torch.optim.AdamW}, with state that
@@ -106,25 +108,41 @@ public final class AdamW implements AutoCloseable {
      * passes {@code maxNorm / norm} here rather than scaling each gradient in a call of its own.
      */
     public void step(List<Parameter> toUpdate, float learningRate, float gradientScale) {
+        step(toUpdate, learningRate, gradientScale, List::forEach);
+    }
+
+    /**
+     * As {@link #step(List, float, float)}, the parameters' updates run by {@code forEach}: each
+     * parameter's update touches only its own weight and moments, so running them on several
+     * threads at once gives the same result.
+     */
+    public void step(
+            List<Parameter> toUpdate,
+            float learningRate,
+            float gradientScale,
+            BiConsumer<List<Parameter>, Consumer<Parameter>> forEach) {
         for (Parameter parameter : toUpdate) {
-            Integer i = index.get(parameter);
-            if (i == null) {
+            if (!index.containsKey(parameter)) {
                 throw new IllegalArgumentException(
                         "parameter "
                                 + parameter.getName()
                                 + " is not one this optimiser was built over; build AdamW"
                                 + " over TrainableParameters.all()");
             }
-            update(i, parameter.getArray(), learningRate, gradientScale);
+            // the moments are made here, not in the threads: they go on the optimiser's manager
+            int i = index.get(parameter);
+            if (firstMoments[i] == null) {
+                NDArray weight = parameter.getArray();
+                firstMoments[i] = manager.zeros(weight.getShape(), weight.getDataType());
+                secondMoments[i] = manager.zeros(weight.getShape(), weight.getDataType());
+            }
         }
+        forEach.accept(
+                toUpdate, p -> update(index.get(p), p.getArray(), learningRate, gradientScale));
         steps++;
     }
 
     private void update(int i, NDArray weight, float lr, float gradientScale) {
-        if (firstMoments[i] == null) {
-            firstMoments[i] = manager.zeros(weight.getShape(), weight.getDataType());
-            secondMoments[i] = manager.zeros(weight.getShape(), weight.getDataType());
-        }
         int t = ++updates[i];
         double beta1 = config.beta1();
         double beta2 = config.beta2();

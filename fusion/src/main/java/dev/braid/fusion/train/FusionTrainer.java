@@ -211,7 +211,11 @@ public final class FusionTrainer {
                                     micro,
                                     step,
                                     microBatches);
-                    optimizer.step(parameters.trainable(), lr, outcome.gradientScale());
+                    optimizer.step(
+                            parameters.trainable(),
+                            lr,
+                            outcome.gradientScale(),
+                            microBatches::forEach);
                     lastLoss = outcome.loss();
                     Gradients.zero(parameters.all());
                     step++;

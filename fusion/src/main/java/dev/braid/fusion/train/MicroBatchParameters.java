@@ -74,20 +74,30 @@ final class MicroBatchParameters extends ParameterStore implements AutoCloseable
         }
     }
 
+    /** The weights this micro-batch has gradients of its own for. */
+    List<Parameter> weights() {
+        return weights;
+    }
+
+    /**
+     * Adds this micro-batch's gradient of {@code parameter} to the model's, then zeroes its own.
+     */
+    void addGradientTo(Parameter parameter) {
+        NDArray view = views.get(parameter.getId());
+        try (NDArray mine = view.getGradient();
+                NDArray model = JniUtils.getGradient((PtNDArray) parameter.getArray())) {
+            if (model == null) {
+                giveGradient(parameter.getArray(), mine);
+            } else {
+                model.addi(mine);
+            }
+        }
+        JniUtils.zeroGrad((PtNDArray) view);
+    }
+
     /** Adds this micro-batch's gradients to the model's, then zeroes its own. */
     void addGradientsTo() {
-        for (Parameter parameter : weights) {
-            NDArray view = views.get(parameter.getId());
-            try (NDArray mine = view.getGradient();
-                    NDArray model = JniUtils.getGradient((PtNDArray) parameter.getArray())) {
-                if (model == null) {
-                    giveGradient(parameter.getArray(), mine);
-                } else {
-                    model.addi(mine);
-                }
-            }
-            JniUtils.zeroGrad((PtNDArray) view);
-        }
+        weights.forEach(this::addGradientTo);
     }
 
     /**

@@ -10,6 +10,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 /**
  * Computes the micro-batches of one step at once, on up to {@code threads} threads, so a step of
@@ -30,6 +31,7 @@ final class MicroBatchThreads implements AutoCloseable {
     }
 
     private final ExecutorService pool;
+    private final int threads;
     private final List<MicroBatchParameters> others = new ArrayList<>();
 
     /** With {@code threads} of 1, micro-batches run on the calling thread, one after another. */
@@ -37,6 +39,7 @@ final class MicroBatchThreads implements AutoCloseable {
         if (threads < 1) {
             throw new IllegalArgumentException("threads (" + threads + ") must be positive");
         }
+        this.threads = threads;
         AtomicInteger made = new AtomicInteger();
         this.pool =
                 threads == 1
@@ -101,13 +104,61 @@ final class MicroBatchThreads implements AutoCloseable {
                 throw failed;
             }
         }
-        used.forEach(MicroBatchParameters::addGradientsTo);
+        for (MicroBatchParameters other : used) {
+            forEach(other.weights(), other::addGradientTo);
+        }
         MicroBatchParameters.averageStatistics(used);
         float sum = 0;
         for (float loss : losses) {
             sum += loss;
         }
         return sum;
+    }
+
+    /**
+     * Runs {@code work} on every parameter, the list split into one contiguous slice a thread, and
+     * returns when all are done: for per-parameter work between passes (the optimiser's update,
+     * adding gradients), which is independent from parameter to parameter and so gives the same
+     * result however it is split.
+     */
+    void forEach(List<Parameter> parameters, Consumer<Parameter> work) {
+        int slices = pool == null ? 1 : Math.min(threads, parameters.size());
+        if (slices <= 1) {
+            parameters.forEach(work);
+            return;
+        }
+        List<Future<?>> running = new ArrayList<>(slices);
+        for (int k = 0; k < slices; k++) {
+            List<Parameter> slice =
+                    parameters.subList(
+                            k * parameters.size() / slices, (k + 1) * parameters.size() / slices);
+            running.add(pool.submit(() -> slice.forEach(work)));
+        }
+        RuntimeException failed = null;
+        for (Future<?> f : running) {
+            try {
+                awaitDone(f);
+            } catch (RuntimeException e) {
+                failed = failed == null ? e : failed;
+            }
+        }
+        if (failed != null) {
+            throw failed;
+        }
+    }
+
+    private static void awaitDone(Future<?> task) {
+        try {
+            task.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while parameters were updated", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
     }
 
     private ParameterStore parameters(int index, ParameterStore own) {
