@@ -21,7 +21,8 @@ import java.util.TreeSet;
 /**
  * The task heads a model trains, derived from the training rows: for each head name its {@link
  * HeadKind} and, for classification kinds, the sorted class names (class index = position in that
- * list). Saved as JSON in the model directory so that predictions map back to names.
+ * list); a plug-in kind's classes are what its {@link HeadKindPlugin} says. Saved as JSON in the
+ * model directory so that predictions map back to names.
  *
  * <pre>{@code
  * {"heads": {"label": {"kind": "CLASSIFICATION", "classes": ["cat", "dog"]},
@@ -56,48 +57,85 @@ public record TaskSchema(SortedMap<String, HeadSpec> heads) {
 
     /**
      * Derives the schema from the {@link Split#TRAIN} rows of {@code datasets}: every head that
-     * labels at least one training row, with its kind and the classes seen.
+     * labels at least one training row, with the kind its labels' JSON type says and the classes
+     * seen.
      *
      * @throws ManifestException if a head has different kinds on different rows, naming the row
      *     (manifest and line) and the head
      * @throws IllegalArgumentException if no training row has a label
      */
     public static TaskSchema infer(List<Dataset> datasets) {
+        return infer(datasets, Map.of());
+    }
+
+    /**
+     * Like {@link #infer(List)}, with the kinds of some heads declared: a head declared with a
+     * plug-in kind reads its labels, classes and outputs through that kind's {@link
+     * HeadKindPlugin}; a head declared with a built-in kind must have labels of that kind.
+     *
+     * @param declared head name to kind; heads not in it get the kind their labels say
+     * @throws ManifestException if a label does not fit its head's kind, naming the row (manifest
+     *     and line) and the head
+     * @throws IllegalArgumentException if no training row has a label, or a declared head labels
+     *     none
+     */
+    public static TaskSchema infer(List<Dataset> datasets, Map<String, HeadKind> declared) {
         Map<String, HeadKind> kinds = new TreeMap<>();
         Map<String, String> firstSeen = new TreeMap<>();
         Map<String, TreeSet<String>> classes = new TreeMap<>();
+        Map<String, List<Label>> pluginLabels = new TreeMap<>();
         List<ManifestException.Problem> problems = new ArrayList<>();
         for (Dataset dataset : datasets) {
             for (ManifestEntry entry : dataset.entries(Split.TRAIN)) {
                 for (Map.Entry<String, Label> e : entry.labels().entrySet()) {
                     String head = e.getKey();
-                    HeadKind kind = e.getValue().kind();
-                    HeadKind known = kinds.putIfAbsent(head, kind);
-                    if (known == null) {
-                        firstSeen.put(head, entry.location());
-                    } else if (known != kind) {
-                        if (problems.size() < Manifest.MAX_ERRORS) {
-                            problems.add(
-                                    new ManifestException.Problem(
-                                            entry.manifest().toString(),
-                                            entry.line(),
-                                            field(head),
-                                            "head '"
-                                                    + head
-                                                    + "' is "
-                                                    + kind
-                                                    + " here but "
-                                                    + known
-                                                    + " at "
-                                                    + firstSeen.get(head)));
+                    String problem = null;
+                    HeadKind wanted = declared.get(head);
+                    if (wanted != null && !wanted.builtIn()) {
+                        try {
+                            HeadKindPlugins.of(wanted).check(e.getValue());
+                            kinds.putIfAbsent(head, wanted);
+                            pluginLabels
+                                    .computeIfAbsent(head, h -> new ArrayList<>())
+                                    .add(e.getValue());
+                        } catch (IllegalArgumentException bad) {
+                            problem = "head '" + head + "' (" + wanted + "): " + bad.getMessage();
                         }
-                        continue;
+                    } else {
+                        HeadKind kind = e.getValue().kind();
+                        HeadKind known = wanted != null ? wanted : kinds.putIfAbsent(head, kind);
+                        if (known == null || (wanted != null && known.equals(kind))) {
+                            kinds.putIfAbsent(head, kind);
+                            firstSeen.putIfAbsent(head, entry.location());
+                        } else if (!known.equals(kind)) {
+                            problem =
+                                    "head '"
+                                            + head
+                                            + "' is "
+                                            + kind
+                                            + " here but "
+                                            + known
+                                            + (wanted != null
+                                                    ? " as the run declares it"
+                                                    : " at " + firstSeen.get(head));
+                        }
+                        if (problem == null) {
+                            TreeSet<String> names =
+                                    classes.computeIfAbsent(head, h -> new TreeSet<>());
+                            if (e.getValue() instanceof Label.ClassLabel c) {
+                                names.add(c.name());
+                            } else if (e.getValue() instanceof Label.MultiLabel m) {
+                                names.addAll(m.names());
+                            }
+                        }
                     }
-                    TreeSet<String> names = classes.computeIfAbsent(head, h -> new TreeSet<>());
-                    if (e.getValue() instanceof Label.ClassLabel c) {
-                        names.add(c.name());
-                    } else if (e.getValue() instanceof Label.MultiLabel m) {
-                        names.addAll(m.names());
+                    if (problem != null && problems.size() < Manifest.MAX_ERRORS) {
+                        problems.add(
+                                new ManifestException.Problem(
+                                        entry.manifest().toString(),
+                                        entry.line(),
+                                        field(head),
+                                        problem));
                     }
                 }
             }
@@ -105,15 +143,32 @@ public record TaskSchema(SortedMap<String, HeadSpec> heads) {
         if (!problems.isEmpty()) {
             throw new ManifestException(problems);
         }
+        for (Map.Entry<String, HeadKind> d : declared.entrySet()) {
+            if (!kinds.containsKey(d.getKey())) {
+                throw new IllegalArgumentException(
+                        "head '"
+                                + d.getKey()
+                                + "' is declared "
+                                + d.getValue()
+                                + " but no training row of "
+                                + datasetNames(datasets)
+                                + " labels it; heads labelled: "
+                                + kinds.keySet());
+            }
+        }
         SortedMap<String, HeadSpec> heads = new TreeMap<>();
         for (Map.Entry<String, HeadKind> e : kinds.entrySet()) {
-            List<String> names = List.copyOf(classes.get(e.getKey()));
-            if (e.getValue() == HeadKind.MULTI_LABEL && names.isEmpty()) {
+            HeadKind kind = e.getValue();
+            if (kind.equals(HeadKind.MULTI_LABEL) && classes.get(e.getKey()).isEmpty()) {
                 throw new IllegalArgumentException(
                         "multi-label head '" + e.getKey() + "' has no class on any training row");
             }
             try {
-                heads.put(e.getKey(), new HeadSpec(e.getKey(), e.getValue(), names));
+                List<String> names =
+                        kind.builtIn()
+                                ? List.copyOf(classes.get(e.getKey()))
+                                : HeadKindPlugins.of(kind).classes(pluginLabels.get(e.getKey()));
+                heads.put(e.getKey(), new HeadSpec(e.getKey(), kind, names));
             } catch (IllegalArgumentException invalid) {
                 throw new IllegalArgumentException(
                         invalid.getMessage()
