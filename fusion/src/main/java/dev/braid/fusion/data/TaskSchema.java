@@ -80,55 +80,15 @@ public record TaskSchema(SortedMap<String, HeadSpec> heads) {
      *     none
      */
     public static TaskSchema infer(List<Dataset> datasets, Map<String, HeadKind> declared) {
-        Map<String, HeadKind> kinds = new TreeMap<>();
-        Map<String, String> firstSeen = new TreeMap<>();
-        Map<String, TreeSet<String>> classes = new TreeMap<>();
-        Map<String, List<Label>> pluginLabels = new TreeMap<>();
+        Map<String, HeadLabels> seen = new TreeMap<>();
         List<ManifestException.Problem> problems = new ArrayList<>();
         for (Dataset dataset : datasets) {
             for (ManifestEntry entry : dataset.entries(Split.TRAIN)) {
                 for (Map.Entry<String, Label> e : entry.labels().entrySet()) {
                     String head = e.getKey();
-                    String problem = null;
-                    HeadKind wanted = declared.get(head);
-                    if (wanted != null && !wanted.builtIn()) {
-                        try {
-                            HeadKindPlugins.of(wanted).check(e.getValue());
-                            kinds.putIfAbsent(head, wanted);
-                            pluginLabels
-                                    .computeIfAbsent(head, h -> new ArrayList<>())
-                                    .add(e.getValue());
-                        } catch (IllegalArgumentException bad) {
-                            problem = "head '" + head + "' (" + wanted + "): " + bad.getMessage();
-                        }
-                    } else {
-                        HeadKind kind = e.getValue().kind();
-                        HeadKind known = wanted != null ? wanted : kinds.putIfAbsent(head, kind);
-                        if (known == null || (wanted != null && known.equals(kind))) {
-                            kinds.putIfAbsent(head, kind);
-                            firstSeen.putIfAbsent(head, entry.location());
-                        } else if (!known.equals(kind)) {
-                            problem =
-                                    "head '"
-                                            + head
-                                            + "' is "
-                                            + kind
-                                            + " here but "
-                                            + known
-                                            + (wanted != null
-                                                    ? " as the run declares it"
-                                                    : " at " + firstSeen.get(head));
-                        }
-                        if (problem == null) {
-                            TreeSet<String> names =
-                                    classes.computeIfAbsent(head, h -> new TreeSet<>());
-                            if (e.getValue() instanceof Label.ClassLabel c) {
-                                names.add(c.name());
-                            } else if (e.getValue() instanceof Label.MultiLabel m) {
-                                names.addAll(m.names());
-                            }
-                        }
-                    }
+                    String problem =
+                            seen.computeIfAbsent(head, h -> new HeadLabels(h, declared.get(h)))
+                                    .add(e.getValue(), entry.location());
                     if (problem != null && problems.size() < Manifest.MAX_ERRORS) {
                         problems.add(
                                 new ManifestException.Problem(
@@ -144,7 +104,7 @@ public record TaskSchema(SortedMap<String, HeadSpec> heads) {
             throw new ManifestException(problems);
         }
         for (Map.Entry<String, HeadKind> d : declared.entrySet()) {
-            if (!kinds.containsKey(d.getKey())) {
+            if (!seen.containsKey(d.getKey())) {
                 throw new IllegalArgumentException(
                         "head '"
                                 + d.getKey()
@@ -153,22 +113,13 @@ public record TaskSchema(SortedMap<String, HeadSpec> heads) {
                                 + " but no training row of "
                                 + datasetNames(datasets)
                                 + " labels it; heads labelled: "
-                                + kinds.keySet());
+                                + seen.keySet());
             }
         }
         SortedMap<String, HeadSpec> heads = new TreeMap<>();
-        for (Map.Entry<String, HeadKind> e : kinds.entrySet()) {
-            HeadKind kind = e.getValue();
-            if (kind.equals(HeadKind.MULTI_LABEL) && classes.get(e.getKey()).isEmpty()) {
-                throw new IllegalArgumentException(
-                        "multi-label head '" + e.getKey() + "' has no class on any training row");
-            }
+        for (HeadLabels head : seen.values()) {
             try {
-                List<String> names =
-                        kind.builtIn()
-                                ? List.copyOf(classes.get(e.getKey()))
-                                : HeadKindPlugins.of(kind).classes(pluginLabels.get(e.getKey()));
-                heads.put(e.getKey(), new HeadSpec(e.getKey(), kind, names));
+                heads.put(head.name, head.spec());
             } catch (IllegalArgumentException invalid) {
                 throw new IllegalArgumentException(
                         invalid.getMessage()
@@ -178,6 +129,67 @@ public record TaskSchema(SortedMap<String, HeadSpec> heads) {
             }
         }
         return new TaskSchema(heads);
+    }
+
+    /** One head's training labels as they are read: its kind, where first seen, its classes. */
+    private static final class HeadLabels {
+        final String name;
+        final boolean declared;
+        HeadKind kind;
+        String firstSeen;
+        final TreeSet<String> classes = new TreeSet<>();
+        final List<Label> pluginLabels = new ArrayList<>();
+
+        /** A head whose kind is {@code declared}, or its first label's if that is null. */
+        HeadLabels(String name, HeadKind declared) {
+            this.name = name;
+            this.declared = declared != null;
+            this.kind = declared;
+        }
+
+        /** Adds one row's label; returns why it does not fit the head, or null. */
+        String add(Label label, String location) {
+            if (kind != null && !kind.builtIn()) {
+                try {
+                    HeadKindPlugins.of(kind).check(label);
+                } catch (IllegalArgumentException bad) {
+                    return "head '" + name + "' (" + kind + "): " + bad.getMessage();
+                }
+                pluginLabels.add(label);
+                return null;
+            }
+            if (kind == null) {
+                kind = label.kind();
+                firstSeen = location;
+            } else if (!kind.equals(label.kind())) {
+                return "head '"
+                        + name
+                        + "' is "
+                        + label.kind()
+                        + " here but "
+                        + kind
+                        + (declared ? " as the run declares it" : " at " + firstSeen);
+            }
+            if (label instanceof Label.ClassLabel c) {
+                classes.add(c.name());
+            } else if (label instanceof Label.MultiLabel m) {
+                classes.addAll(m.names());
+            }
+            return null;
+        }
+
+        /** The head, once every training label is added. */
+        HeadSpec spec() {
+            if (kind.equals(HeadKind.MULTI_LABEL) && classes.isEmpty()) {
+                throw new IllegalArgumentException(
+                        "multi-label head '" + name + "' has no class on any training row");
+            }
+            List<String> names =
+                    kind.builtIn()
+                            ? List.copyOf(classes)
+                            : HeadKindPlugins.of(kind).classes(pluginLabels);
+            return new HeadSpec(name, kind, names);
+        }
     }
 
     private static List<String> datasetNames(List<Dataset> datasets) {
