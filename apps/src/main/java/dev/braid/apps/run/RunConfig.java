@@ -1,10 +1,12 @@
 package dev.braid.apps.run;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.braid.audio.augment.AdditiveNoise;
@@ -13,6 +15,7 @@ import dev.braid.audio.augment.TimeShift;
 import dev.braid.audio.augment.WaveformAugmentation;
 import dev.braid.fusion.Modality;
 import dev.braid.fusion.data.FeatureSettings;
+import dev.braid.fusion.data.HeadKind;
 import dev.braid.fusion.model.FusionConfig;
 import dev.braid.fusion.train.TrainConfig;
 import dev.braid.vision.image.Augmentation;
@@ -23,9 +26,11 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 
 /**
@@ -227,6 +232,9 @@ public record RunConfig(
      * @param fusion the fusion block
      * @param pretrainedText a text encoder saved by pre-training ({@code braid text-demo}, {@code
      *     SavedTextEncoder}) to fine-tune instead of a new one, with its tokenizer; null for none
+     * @param heads the kind of each head that does not take the kind its labels' JSON type says, by
+     *     head name, e.g. {@code {severity: ORDINAL}} for a plug-in kind ({@code HeadKindPlugin});
+     *     empty for none
      */
     public record ModelSpec(
             List<Modality> modalities,
@@ -234,7 +242,27 @@ public record RunConfig(
             ImageSpec image,
             AudioSpec audio,
             FusionConfig fusion,
-            String pretrainedText) {}
+            String pretrainedText,
+            Map<String, HeadKind> heads) {
+
+        /** Copies the heads, checking each has a name and a kind. */
+        public ModelSpec {
+            heads = heads == null ? Map.of() : new TreeMap<>(heads);
+            heads.forEach(
+                    (name, kind) -> {
+                        if (name.isBlank() || kind == null) {
+                            throw new IllegalArgumentException(
+                                    "model.heads: '"
+                                            + name
+                                            + "': "
+                                            + kind
+                                            + " must be a head name and a head kind; known kinds: "
+                                            + HeadKind.values());
+                        }
+                    });
+            heads = Collections.unmodifiableMap(heads);
+        }
+    }
 
     /**
      * The CNN image encoder's shape ({@code ImageEncoderConfig}): a 3 x 3 stem, then one stage of
@@ -288,22 +316,15 @@ public record RunConfig(
                         ImageSpec.defaults(),
                         AudioSpec.defaults(),
                         FusionConfig.defaults(),
-                        null),
+                        null,
+                        Map.of()),
                 TrainConfig.defaults(),
                 "runs/braid-run");
     }
 
     /** {@code training.epochs: 'many' is not a valid int}, one line. */
     private static String wrongType(MismatchedInputException e) {
-        String field =
-                e.getPath().stream()
-                        .map(
-                                r ->
-                                        r.getFieldName() != null
-                                                ? r.getFieldName()
-                                                : "[" + r.getIndex() + "]")
-                        .collect(Collectors.joining("."))
-                        .replace(".[", "[");
+        String field = fieldPath(e);
         Class<?> type = e.getTargetType();
         String found =
                 e instanceof InvalidFormatException f ? "'" + f.getValue() + "'" : "the value";
@@ -319,6 +340,14 @@ public record RunConfig(
                 + found
                 + " is not a valid "
                 + (type == null ? "value" : type.getSimpleName());
+    }
+
+    /** The field a mapping error is about: {@code model.heads.severity}, {@code data[0].path}. */
+    private static String fieldPath(JsonMappingException e) {
+        return e.getPath().stream()
+                .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
+                .collect(Collectors.joining("."))
+                .replace(".[", "[");
     }
 
     /**
@@ -358,6 +387,11 @@ public record RunConfig(
             return YAML.treeToValue(tree, RunConfig.class);
         } catch (MismatchedInputException e) {
             throw new IllegalArgumentException(source + ": " + wrongType(e), e);
+        } catch (ValueInstantiationException e) {
+            // a value type's factory (a head kind, a modality) does not know the field it is in
+            String field = e.getType().isRecordType() ? "" : fieldPath(e) + ": ";
+            throw new IllegalArgumentException(
+                    source + ": " + field + e.getCause().getMessage(), e);
         } catch (IOException | IllegalArgumentException e) {
             Throwable cause = e.getCause() instanceof IllegalArgumentException ? e.getCause() : e;
             throw new IllegalArgumentException(source + ": " + cause.getMessage(), e);
@@ -379,7 +413,9 @@ public record RunConfig(
                                 + "'; known here: "
                                 + fieldNames(into));
             }
-            if (current.isObject() && e.getValue().isObject()) {
+            if (current.isObject() && current.isEmpty()) {
+                into.set(e.getKey(), e.getValue()); // an empty map by default is open: replaced
+            } else if (current.isObject() && e.getValue().isObject()) {
                 merge((ObjectNode) current, (ObjectNode) e.getValue(), path + e.getKey() + ".");
             } else {
                 into.set(e.getKey(), e.getValue());

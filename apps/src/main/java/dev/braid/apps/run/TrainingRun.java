@@ -194,7 +194,7 @@ public final class TrainingRun {
             long started,
             NDManager manager)
             throws IOException {
-        TaskSchema schema = TaskSchema.infer(datasets);
+        TaskSchema schema = TaskSchema.infer(datasets, config.model().heads());
         SavedTextEncoder pretrained = pretrainedText(manager);
         Tokenizer tokenizer = pretrained != null ? pretrained.tokenizer() : tokenizer(datasets);
         FeatureSettings settings = featureSettings();

@@ -161,18 +161,21 @@ public final class Collator {
     }
 
     private static HeadTargets targets(String name, HeadSpec head, List<Sample> samples) {
+        if (!head.kind().builtIn()) {
+            return pluginTargets(name, head, samples);
+        }
         int b = samples.size();
         boolean[] present = new boolean[b];
         int k = head.outputs();
         long[] classIndex = new long[b];
-        float[] values = new float[head.kind() == HeadKind.MULTI_LABEL ? b * k : b];
+        float[] values = new float[head.kind().equals(HeadKind.MULTI_LABEL) ? b * k : b];
         for (int i = 0; i < b; i++) {
             ManifestEntry entry = samples.get(i).entry();
             Label label = entry.labels().get(name);
             if (label == null) {
                 continue;
             }
-            if (label.kind() != head.kind()) {
+            if (!label.kind().equals(head.kind())) {
                 throw new IllegalArgumentException(
                         entry.location()
                                 + ": head '"
@@ -194,11 +197,57 @@ public final class Collator {
                 values[i] = (float) l.value();
             }
         }
-        return switch (head.kind()) {
-            case CLASSIFICATION -> new HeadTargets.Classes(classIndex, present);
-            case MULTI_LABEL -> new HeadTargets.MultiHot(k, values, present);
-            case REGRESSION -> new HeadTargets.Values(values, present);
-        };
+        if (head.kind().equals(HeadKind.CLASSIFICATION)) {
+            return new HeadTargets.Classes(classIndex, present);
+        }
+        return head.kind().equals(HeadKind.MULTI_LABEL)
+                ? new HeadTargets.MultiHot(k, values, present)
+                : new HeadTargets.Values(values, present);
+    }
+
+    /** A plug-in kind's targets; a label that does not fit is named by its manifest line. */
+    private static HeadTargets pluginTargets(String name, HeadSpec head, List<Sample> samples) {
+        HeadKindPlugin plugin = HeadKindPlugins.of(head.kind());
+        List<Label> labels = new ArrayList<>(samples.size());
+        for (Sample sample : samples) {
+            Label label = sample.entry().labels().get(name);
+            if (label != null) {
+                try {
+                    plugin.check(label);
+                } catch (IllegalArgumentException bad) {
+                    throw misfit(sample.entry(), name, head, bad);
+                }
+            }
+            labels.add(label);
+        }
+        try {
+            return plugin.targets(head, labels);
+        } catch (IllegalArgumentException bad) {
+            // find the row: only on this error path, one label at a time
+            for (int i = 0; i < labels.size(); i++) {
+                if (labels.get(i) != null) {
+                    try {
+                        plugin.targets(head, List.of(labels.get(i)));
+                    } catch (IllegalArgumentException rowBad) {
+                        throw misfit(samples.get(i).entry(), name, head, rowBad);
+                    }
+                }
+            }
+            throw bad;
+        }
+    }
+
+    private static IllegalArgumentException misfit(
+            ManifestEntry entry, String name, HeadSpec head, IllegalArgumentException cause) {
+        return new IllegalArgumentException(
+                entry.location()
+                        + ": head '"
+                        + name
+                        + "' ("
+                        + head.kind()
+                        + "): "
+                        + cause.getMessage(),
+                cause);
     }
 
     private static int index(String name, HeadSpec head, String label, ManifestEntry entry) {

@@ -9,9 +9,10 @@ import java.util.List;
  *
  * @param name the head's name, the label's key in a multi-task manifest ({@code "label"} for a
  *     plain label)
- * @param kind classification, multi-label or regression
- * @param classes the sorted, distinct class names in output order: at least 2 for classification,
- *     at least 1 for multi-label, none for regression
+ * @param kind classification, multi-label, regression, or a plug-in's kind ({@link HeadKindPlugin})
+ * @param classes the distinct class names in output order: for the built-in kinds sorted, at least
+ *     2 for classification, at least 1 for multi-label, none for regression; for a plug-in kind
+ *     what its {@link HeadKindPlugin#classes} gave
  */
 public record HeadSpec(String name, HeadKind kind, List<String> classes) {
 
@@ -24,13 +25,20 @@ public record HeadSpec(String name, HeadKind kind, List<String> classes) {
             throw new IllegalArgumentException("head '" + name + "': kind must be set");
         }
         classes = List.copyOf(classes);
+        if (kind.builtIn()) {
+            checkBuiltIn(name, kind, classes);
+        } else if (classes.stream().distinct().count() != classes.size()) {
+            throw new IllegalArgumentException(
+                    "head '" + name + "': classes " + classes + " must be distinct");
+        }
+    }
+
+    private static void checkBuiltIn(String name, HeadKind kind, List<String> classes) {
         int least =
-                switch (kind) {
-                    case CLASSIFICATION -> 2;
-                    case MULTI_LABEL -> 1;
-                    case REGRESSION -> 0;
-                };
-        if (kind == HeadKind.REGRESSION ? !classes.isEmpty() : classes.size() < least) {
+                kind.equals(HeadKind.CLASSIFICATION)
+                        ? 2
+                        : kind.equals(HeadKind.MULTI_LABEL) ? 1 : 0;
+        if (kind.equals(HeadKind.REGRESSION) ? !classes.isEmpty() : classes.size() < least) {
             throw new IllegalArgumentException(
                     "head '"
                             + name
@@ -49,13 +57,21 @@ public record HeadSpec(String name, HeadKind kind, List<String> classes) {
         }
     }
 
-    /** The number of outputs: the class count, or 1 for regression. */
+    /**
+     * The number of outputs: the class count, 1 for regression, or what the kind's plug-in says.
+     */
     public int outputs() {
-        return kind == HeadKind.REGRESSION ? 1 : classes.size();
+        if (!kind.builtIn()) {
+            return HeadKindPlugins.of(kind).outputs(classes);
+        }
+        return kind.equals(HeadKind.REGRESSION) ? 1 : classes.size();
     }
 
     /** The index of class {@code className}, or -1 if it is not one of the classes. */
     public int indexOf(String className) {
+        if (!kind.builtIn()) {
+            return classes.indexOf(className);
+        }
         int i = Collections.binarySearch(classes, className);
         return i >= 0 ? i : -1;
     }

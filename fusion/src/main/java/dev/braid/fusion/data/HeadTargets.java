@@ -3,6 +3,7 @@ package dev.braid.fusion.data;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import java.util.Arrays;
 import java.util.Objects;
 
 /**
@@ -12,9 +13,9 @@ import java.util.Objects;
  *
  * <p>{@link #toNDList} gives {@code NDList(values, present)}: values int64 {@code [B]} (class
  * indices), float32 {@code [B, K]} (multi-hot) or float32 {@code [B]} (regression); present boolean
- * {@code [B]}.
+ * {@code [B]}; a plug-in kind's {@link Rows} give float32 {@code [B, W]}.
  */
-public sealed interface HeadTargets {
+public interface HeadTargets {
 
     /** The head's kind, which says which record this is. */
     HeadKind kind();
@@ -29,6 +30,9 @@ public sealed interface HeadTargets {
 
     /** {@code NDList(values, present)} in {@code manager}; shapes in the interface doc. */
     NDList toNDList(NDManager manager);
+
+    /** Sample {@code b}'s target as numbers: its class index, multi-hot row, value or row. */
+    float[] row(int b);
 
     /**
      * Class indices for a CLASSIFICATION head.
@@ -50,6 +54,11 @@ public sealed interface HeadTargets {
         @Override
         public NDList toNDList(NDManager manager) {
             return new NDList(manager.create(classIndex), manager.create(present));
+        }
+
+        @Override
+        public float[] row(int b) {
+            return new float[] {classIndex[b]};
         }
     }
 
@@ -81,6 +90,11 @@ public sealed interface HeadTargets {
                     manager.create(multiHot, new Shape(present.length, classes)), // (B, K)
                     manager.create(present));
         }
+
+        @Override
+        public float[] row(int b) {
+            return Arrays.copyOfRange(multiHot, b * classes, (b + 1) * classes);
+        }
     }
 
     /**
@@ -103,6 +117,44 @@ public sealed interface HeadTargets {
         @Override
         public NDList toNDList(NDManager manager) {
             return new NDList(manager.create(values), manager.create(present));
+        }
+
+        @Override
+        public float[] row(int b) {
+            return new float[] {values[b]};
+        }
+    }
+
+    /**
+     * W numbers per sample for a head of a plug-in kind.
+     *
+     * @param kind the head's kind
+     * @param width the numbers per sample W
+     * @param values {@code [B, W]} row-major; all 0 if absent
+     * @param present {@code [B]}
+     */
+    record Rows(HeadKind kind, int width, float[] values, boolean[] present)
+            implements HeadTargets {
+        /** Checks the lengths agree. */
+        public Rows {
+            Objects.requireNonNull(kind, "kind");
+            if (width < 1) {
+                throw new IllegalArgumentException("width (" + width + ") must be positive");
+            }
+            Objects.requireNonNull(present, "present");
+            checkLength(values.length, present.length * width);
+        }
+
+        @Override
+        public NDList toNDList(NDManager manager) {
+            return new NDList(
+                    manager.create(values, new Shape(present.length, width)), // (B, W)
+                    manager.create(present));
+        }
+
+        @Override
+        public float[] row(int b) {
+            return Arrays.copyOfRange(values, b * width, (b + 1) * width);
         }
     }
 

@@ -16,7 +16,10 @@ public sealed interface Label {
     /** The head a plain (non-object) label belongs to. */
     String DEFAULT_HEAD = "label";
 
-    /** The kind of head this label trains; {@link NamedLabels} has none. */
+    /**
+     * The built-in kind of head this label trains unless the run declares the head's kind (then a
+     * {@link HeadKindPlugin} reads it); {@link NamedLabels} has none.
+     */
     HeadKind kind();
 
     /** One class out of several, e.g. {@code "label": "cat"}. */

@@ -21,7 +21,8 @@ import java.util.TreeSet;
 /**
  * The task heads a model trains, derived from the training rows: for each head name its {@link
  * HeadKind} and, for classification kinds, the sorted class names (class index = position in that
- * list). Saved as JSON in the model directory so that predictions map back to names.
+ * list); a plug-in kind's classes are what its {@link HeadKindPlugin} says. Saved as JSON in the
+ * model directory so that predictions map back to names.
  *
  * <pre>{@code
  * {"heads": {"label": {"kind": "CLASSIFICATION", "classes": ["cat", "dog"]},
@@ -56,48 +57,45 @@ public record TaskSchema(SortedMap<String, HeadSpec> heads) {
 
     /**
      * Derives the schema from the {@link Split#TRAIN} rows of {@code datasets}: every head that
-     * labels at least one training row, with its kind and the classes seen.
+     * labels at least one training row, with the kind its labels' JSON type says and the classes
+     * seen.
      *
      * @throws ManifestException if a head has different kinds on different rows, naming the row
      *     (manifest and line) and the head
      * @throws IllegalArgumentException if no training row has a label
      */
     public static TaskSchema infer(List<Dataset> datasets) {
-        Map<String, HeadKind> kinds = new TreeMap<>();
-        Map<String, String> firstSeen = new TreeMap<>();
-        Map<String, TreeSet<String>> classes = new TreeMap<>();
+        return infer(datasets, Map.of());
+    }
+
+    /**
+     * Like {@link #infer(List)}, with the kinds of some heads declared: a head declared with a
+     * plug-in kind reads its labels, classes and outputs through that kind's {@link
+     * HeadKindPlugin}; a head declared with a built-in kind must have labels of that kind.
+     *
+     * @param declared head name to kind; heads not in it get the kind their labels say
+     * @throws ManifestException if a label does not fit its head's kind, naming the row (manifest
+     *     and line) and the head
+     * @throws IllegalArgumentException if no training row has a label, or a declared head labels
+     *     none
+     */
+    public static TaskSchema infer(List<Dataset> datasets, Map<String, HeadKind> declared) {
+        Map<String, HeadLabels> seen = new TreeMap<>();
         List<ManifestException.Problem> problems = new ArrayList<>();
         for (Dataset dataset : datasets) {
             for (ManifestEntry entry : dataset.entries(Split.TRAIN)) {
                 for (Map.Entry<String, Label> e : entry.labels().entrySet()) {
                     String head = e.getKey();
-                    HeadKind kind = e.getValue().kind();
-                    HeadKind known = kinds.putIfAbsent(head, kind);
-                    if (known == null) {
-                        firstSeen.put(head, entry.location());
-                    } else if (known != kind) {
-                        if (problems.size() < Manifest.MAX_ERRORS) {
-                            problems.add(
-                                    new ManifestException.Problem(
-                                            entry.manifest().toString(),
-                                            entry.line(),
-                                            field(head),
-                                            "head '"
-                                                    + head
-                                                    + "' is "
-                                                    + kind
-                                                    + " here but "
-                                                    + known
-                                                    + " at "
-                                                    + firstSeen.get(head)));
-                        }
-                        continue;
-                    }
-                    TreeSet<String> names = classes.computeIfAbsent(head, h -> new TreeSet<>());
-                    if (e.getValue() instanceof Label.ClassLabel c) {
-                        names.add(c.name());
-                    } else if (e.getValue() instanceof Label.MultiLabel m) {
-                        names.addAll(m.names());
+                    String problem =
+                            seen.computeIfAbsent(head, h -> new HeadLabels(h, declared.get(h)))
+                                    .add(e.getValue(), entry.location());
+                    if (problem != null && problems.size() < Manifest.MAX_ERRORS) {
+                        problems.add(
+                                new ManifestException.Problem(
+                                        entry.manifest().toString(),
+                                        entry.line(),
+                                        field(head),
+                                        problem));
                     }
                 }
             }
@@ -105,15 +103,23 @@ public record TaskSchema(SortedMap<String, HeadSpec> heads) {
         if (!problems.isEmpty()) {
             throw new ManifestException(problems);
         }
-        SortedMap<String, HeadSpec> heads = new TreeMap<>();
-        for (Map.Entry<String, HeadKind> e : kinds.entrySet()) {
-            List<String> names = List.copyOf(classes.get(e.getKey()));
-            if (e.getValue() == HeadKind.MULTI_LABEL && names.isEmpty()) {
+        for (Map.Entry<String, HeadKind> d : declared.entrySet()) {
+            if (!seen.containsKey(d.getKey())) {
                 throw new IllegalArgumentException(
-                        "multi-label head '" + e.getKey() + "' has no class on any training row");
+                        "head '"
+                                + d.getKey()
+                                + "' is declared "
+                                + d.getValue()
+                                + " but no training row of "
+                                + datasetNames(datasets)
+                                + " labels it; heads labelled: "
+                                + seen.keySet());
             }
+        }
+        SortedMap<String, HeadSpec> heads = new TreeMap<>();
+        for (HeadLabels head : seen.values()) {
             try {
-                heads.put(e.getKey(), new HeadSpec(e.getKey(), e.getValue(), names));
+                heads.put(head.name, head.spec());
             } catch (IllegalArgumentException invalid) {
                 throw new IllegalArgumentException(
                         invalid.getMessage()
@@ -123,6 +129,67 @@ public record TaskSchema(SortedMap<String, HeadSpec> heads) {
             }
         }
         return new TaskSchema(heads);
+    }
+
+    /** One head's training labels as they are read: its kind, where first seen, its classes. */
+    private static final class HeadLabels {
+        final String name;
+        final boolean declared;
+        HeadKind kind;
+        String firstSeen;
+        final TreeSet<String> classes = new TreeSet<>();
+        final List<Label> pluginLabels = new ArrayList<>();
+
+        /** A head whose kind is {@code declared}, or its first label's if that is null. */
+        HeadLabels(String name, HeadKind declared) {
+            this.name = name;
+            this.declared = declared != null;
+            this.kind = declared;
+        }
+
+        /** Adds one row's label; returns why it does not fit the head, or null. */
+        String add(Label label, String location) {
+            if (kind != null && !kind.builtIn()) {
+                try {
+                    HeadKindPlugins.of(kind).check(label);
+                } catch (IllegalArgumentException bad) {
+                    return "head '" + name + "' (" + kind + "): " + bad.getMessage();
+                }
+                pluginLabels.add(label);
+                return null;
+            }
+            if (kind == null) {
+                kind = label.kind();
+                firstSeen = location;
+            } else if (!kind.equals(label.kind())) {
+                return "head '"
+                        + name
+                        + "' is "
+                        + label.kind()
+                        + " here but "
+                        + kind
+                        + (declared ? " as the run declares it" : " at " + firstSeen);
+            }
+            if (label instanceof Label.ClassLabel c) {
+                classes.add(c.name());
+            } else if (label instanceof Label.MultiLabel m) {
+                classes.addAll(m.names());
+            }
+            return null;
+        }
+
+        /** The head, once every training label is added. */
+        HeadSpec spec() {
+            if (kind.equals(HeadKind.MULTI_LABEL) && classes.isEmpty()) {
+                throw new IllegalArgumentException(
+                        "multi-label head '" + name + "' has no class on any training row");
+            }
+            List<String> names =
+                    kind.builtIn()
+                            ? List.copyOf(classes)
+                            : HeadKindPlugins.of(kind).classes(pluginLabels);
+            return new HeadSpec(name, kind, names);
+        }
     }
 
     private static List<String> datasetNames(List<Dataset> datasets) {

@@ -9,6 +9,7 @@ import dev.braid.fusion.data.Batch;
 import dev.braid.fusion.data.Collator;
 import dev.braid.fusion.data.FeatureExtractor;
 import dev.braid.fusion.data.HeadKind;
+import dev.braid.fusion.data.HeadKindPlugins;
 import dev.braid.fusion.data.HeadSpec;
 import dev.braid.fusion.data.ManifestEntry;
 import dev.braid.fusion.data.Sample;
@@ -197,11 +198,14 @@ public final class FusionPredictor implements AutoCloseable {
     }
 
     private static Prediction.HeadPrediction answer(HeadSpec head, float[] logits) {
-        if (head.kind() == HeadKind.REGRESSION) {
+        if (!head.kind().builtIn()) {
+            return HeadKindPlugins.of(head.kind()).answer(head, logits);
+        }
+        if (head.kind().equals(HeadKind.REGRESSION)) {
             return new Prediction.HeadPrediction(String.valueOf(logits[0]), List.of(), logits[0]);
         }
         double[] p = new double[logits.length];
-        if (head.kind() == HeadKind.CLASSIFICATION) {
+        if (head.kind().equals(HeadKind.CLASSIFICATION)) {
             double max = Double.NEGATIVE_INFINITY;
             for (float v : logits) {
                 max = Math.max(max, v);
@@ -225,7 +229,7 @@ public final class FusionPredictor implements AutoCloseable {
         }
         scores.sort(Comparator.comparingDouble(Prediction.Scored::probability).reversed());
         String label =
-                head.kind() == HeadKind.CLASSIFICATION
+                head.kind().equals(HeadKind.CLASSIFICATION)
                         ? scores.get(0).label()
                         : String.join(
                                 ",",

@@ -11,6 +11,8 @@ import dev.braid.files.AtomicFile;
 import dev.braid.fusion.Modality;
 import dev.braid.fusion.ModalityPlugins;
 import dev.braid.fusion.data.FeatureSettings;
+import dev.braid.fusion.data.HeadKindPlugins;
+import dev.braid.fusion.data.HeadSpec;
 import dev.braid.fusion.data.TaskSchema;
 import dev.braid.fusion.model.FusionModel;
 import dev.braid.fusion.model.ModelConfig;
@@ -23,15 +25,17 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
 
 /**
- * A trained model on disk: {@code model.json} (model configuration, task schema, preprocessing
- * settings and provenance: how the model was made), {@code model.params} (the weights) and {@code
- * tokenizer.json} (when the model reads text). Every file is written to a temporary name and
- * renamed.
+ * A trained model on disk: {@code model.json} (model configuration, task schema, the class of each
+ * plug-in head kind's plug-in, preprocessing settings and provenance: how the model was made),
+ * {@code model.params} (the weights) and {@code tokenizer.json} (when the model reads text). Every
+ * file is written to a temporary name and renamed.
  *
  * @param config the model's shape
  * @param schema the heads and their class names
@@ -44,6 +48,9 @@ public record ModelDirectory(
     public static final String MANIFEST = "model.json";
     public static final String PARAMETERS = "model.params";
     public static final String TOKENIZER = "tokenizer.json";
+
+    /** The field of {@code model.json} naming each plug-in head kind's plug-in class. */
+    private static final String HEAD_PLUGINS = "headPlugins";
 
     /** The version written into every model: the build's, from {@code version.properties}. */
     public static final String BRAID_VERSION = buildVersion();
@@ -70,6 +77,16 @@ public record ModelDirectory(
         root.put("braidVersion", BRAID_VERSION);
         root.set("model", JSON.valueToTree(config));
         root.set("schema", JSON.readTree(schema.toJson()));
+        ObjectNode headPlugins = JSON.createObjectNode();
+        for (HeadSpec head : schema.heads().values()) {
+            if (!head.kind().builtIn()) {
+                headPlugins.put(
+                        head.kind().name(), HeadKindPlugins.of(head.kind()).getClass().getName());
+            }
+        }
+        if (!headPlugins.isEmpty()) {
+            root.set(HEAD_PLUGINS, headPlugins);
+        }
         root.set("features", JSON.valueToTree(features));
         root.set("provenance", provenance);
         AtomicFile.write(dir.resolve(MANIFEST), JSON.writeValueAsBytes(root));
@@ -95,6 +112,12 @@ public record ModelDirectory(
         }
         try {
             JsonNode root = JSON.readTree(file.toFile());
+            // before the kinds are read: a missing head plug-in is named by its class
+            for (Iterator<Map.Entry<String, JsonNode>> it = root.path(HEAD_PLUGINS).fields();
+                    it.hasNext(); ) {
+                Map.Entry<String, JsonNode> e = it.next();
+                HeadKindPlugins.of(e.getKey(), e.getValue().asText());
+            }
             ModelConfig config = JSON.treeToValue(require(root, "model", file), ModelConfig.class);
             TaskSchema schema = TaskSchema.fromJson(require(root, "schema", file).toString());
             FeatureSettings features =

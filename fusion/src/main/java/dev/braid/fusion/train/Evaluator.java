@@ -8,6 +8,8 @@ import dev.braid.fusion.data.Batch;
 import dev.braid.fusion.data.BatchLoader;
 import dev.braid.fusion.data.BatchLoaderConfig;
 import dev.braid.fusion.data.FeatureExtractor;
+import dev.braid.fusion.data.HeadKind;
+import dev.braid.fusion.data.HeadKindPlugins;
 import dev.braid.fusion.data.HeadSpec;
 import dev.braid.fusion.data.HeadTargets;
 import dev.braid.fusion.data.ManifestEntry;
@@ -29,7 +31,7 @@ import java.util.TreeMap;
 /**
  * Runs a model over batches without training and scores every head on the samples labelled for it:
  * accuracy, macro-F1, per-class scores and ROC-AUC (two classes) for classification; macro ROC-AUC
- * and exact-match accuracy for multi-label; MAE and RMSE for regression.
+ * and exact-match accuracy for multi-label; MAE and RMSE for regression; a plug-in kind's own.
  */
 public final class Evaluator {
 
@@ -108,29 +110,28 @@ public final class Evaluator {
             if (out.rows.isEmpty()) {
                 continue;
             }
-            switch (head.kind()) {
-                case CLASSIFICATION -> {
-                    ClassificationMetrics m =
-                            ClassificationMetrics.of(
-                                    out.truthClasses(), out.argmax(), head.classes());
-                    classification.put(name, m);
-                    m.toMap().forEach((k, v) -> metrics.put(name + "/" + k, v));
-                    if (head.classes().size() == 2) {
-                        metrics.put(
-                                name + "/roc_auc",
-                                RocAuc.binary(out.softmaxColumn(1), out.truthIs(1)));
-                    }
-                }
-                case MULTI_LABEL -> {
+            HeadKind kind = head.kind();
+            if (kind.equals(HeadKind.CLASSIFICATION)) {
+                ClassificationMetrics m =
+                        ClassificationMetrics.of(out.truthClasses(), out.argmax(), head.classes());
+                classification.put(name, m);
+                m.toMap().forEach((k, v) -> metrics.put(name + "/" + k, v));
+                if (head.classes().size() == 2) {
                     metrics.put(
-                            name + "/roc_auc_macro",
-                            RocAuc.macro(out.sigmoid(), out.truthMultiHot()));
-                    metrics.put(name + "/exact_match", out.exactMatch());
+                            name + "/roc_auc", RocAuc.binary(out.softmaxColumn(1), out.truthIs(1)));
                 }
-                case REGRESSION ->
-                        RegressionMetrics.of(out.truthValues(), out.values())
-                                .toMap()
-                                .forEach((k, v) -> metrics.put(name + "/" + k, v));
+            } else if (kind.equals(HeadKind.MULTI_LABEL)) {
+                metrics.put(
+                        name + "/roc_auc_macro", RocAuc.macro(out.sigmoid(), out.truthMultiHot()));
+                metrics.put(name + "/exact_match", out.exactMatch());
+            } else if (kind.equals(HeadKind.REGRESSION)) {
+                RegressionMetrics.of(out.truthValues(), out.values())
+                        .toMap()
+                        .forEach((k, v) -> metrics.put(name + "/" + k, v));
+            } else {
+                HeadKindPlugins.of(kind)
+                        .metrics(head, List.copyOf(out.rows), List.copyOf(out.truth))
+                        .forEach((k, v) -> metrics.put(name + "/" + k, v));
             }
         }
         return new Evaluation(metrics, classification, samples);
@@ -152,15 +153,7 @@ public final class Evaluator {
                 float[] row = new float[width];
                 System.arraycopy(values, b * width, row, 0, width);
                 rows.add(row);
-                if (target instanceof HeadTargets.Classes c) {
-                    truth.add(new float[] {c.classIndex()[b]});
-                } else if (target instanceof HeadTargets.MultiHot h) {
-                    truth.add(
-                            java.util.Arrays.copyOfRange(
-                                    h.multiHot(), b * h.classes(), (b + 1) * h.classes()));
-                } else if (target instanceof HeadTargets.Values v) {
-                    truth.add(new float[] {v.values()[b]});
-                }
+                truth.add(target.row(b));
             }
         }
 

@@ -3,6 +3,8 @@ package dev.braid.fusion.train;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import dev.braid.fusion.data.HeadKind;
+import dev.braid.fusion.data.HeadKindPlugins;
 import dev.braid.fusion.data.HeadTargets;
 import dev.braid.fusion.model.Losses;
 import java.util.Map;
@@ -15,7 +17,7 @@ final class HeadLosses {
     /**
      * @param logits each head's output, by name
      * @param targets each head's targets, by name
-     * @param labelSmoothing applied to classification heads
+     * @param labelSmoothing applied to classification heads (a plug-in kind's loss has its own)
      * @return a scalar; 0 if no head has targets (e.g. contrastive pre-training on unlabeled data)
      */
     static NDArray total(
@@ -30,16 +32,19 @@ final class HeadLosses {
                 continue; // no dataset in this run labels this head
             }
             NDList t = target.toNDList(manager);
-            NDArray loss =
-                    switch (target.kind()) {
-                        case CLASSIFICATION ->
-                                Losses.crossEntropy(
-                                        head.getValue(), t.get(0), t.get(1), labelSmoothing, null);
-                        case MULTI_LABEL ->
-                                Losses.binaryCrossEntropy(head.getValue(), t.get(0), t.get(1));
-                        case REGRESSION ->
-                                Losses.meanSquaredError(head.getValue(), t.get(0), t.get(1));
-                    };
+            HeadKind kind = target.kind();
+            NDArray loss;
+            if (kind.equals(HeadKind.CLASSIFICATION)) {
+                loss =
+                        Losses.crossEntropy(
+                                head.getValue(), t.get(0), t.get(1), labelSmoothing, null);
+            } else if (kind.equals(HeadKind.MULTI_LABEL)) {
+                loss = Losses.binaryCrossEntropy(head.getValue(), t.get(0), t.get(1));
+            } else if (kind.equals(HeadKind.REGRESSION)) {
+                loss = Losses.meanSquaredError(head.getValue(), t.get(0), t.get(1));
+            } else {
+                loss = HeadKindPlugins.of(kind).loss(head.getValue(), t);
+            }
             total = total == null ? loss : total.add(loss);
         }
         if (total == null) {
