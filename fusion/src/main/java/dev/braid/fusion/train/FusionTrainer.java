@@ -4,7 +4,6 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -202,22 +201,18 @@ public final class FusionTrainer {
                     }
                     batchIndex += micro.size();
                     float lr = schedule.at(step);
-                    StepOutcome outcome =
-                            step(
-                                    model,
-                                    store,
-                                    manager,
-                                    parameters.trainable(),
-                                    micro,
-                                    step,
-                                    microBatches);
-                    optimizer.step(
-                            parameters.trainable(),
-                            lr,
-                            outcome.gradientScale(),
-                            microBatches::forEach);
+                    float loss = backward(model, store, manager, micro, step, microBatches);
+                    OptimiserStep.Outcome outcome =
+                            new OptimiserStep(optimizer, config.clipNorm())
+                                    .take(
+                                            step,
+                                            loss,
+                                            lr,
+                                            parameters.trainable(),
+                                            parameters.all(),
+                                            manager,
+                                            microBatches::forEach);
                     lastLoss = outcome.loss();
-                    Gradients.zero(parameters.all());
                     step++;
                     for (Batch b : micro) {
                         samplesSeen += b.size();
@@ -231,7 +226,7 @@ public final class FusionTrainer {
                                     totalSteps,
                                     outcome.loss(),
                                     lr,
-                                    outcome.gradNorm(),
+                                    outcome.gradientNorm(),
                                     samplesSeen / Math.max(seconds, 1e-9));
                     all.forEach(l -> l.onStep(event));
                     if (config.maxSteps() > 0 && step >= config.maxSteps()) {
@@ -369,21 +364,14 @@ public final class FusionTrainer {
                 provenance);
     }
 
-    /** What one optimiser step's gradient computation gave. */
-    private record StepOutcome(float loss, float gradNorm, float gradientScale) {}
-
     /**
-     * Accumulates the gradients of the micro-batches and gives the factor that clips them by global
-     * norm.
-     *
-     * @throws NonFiniteGradientException if a gradient is not finite; the loss, the step and the
-     *     first such parameter are named
+     * The step's micro-batches, forward and backward, on the micro-batch threads: their gradients
+     * summed in the model's, their summed loss returned.
      */
-    private StepOutcome step(
+    private float backward(
             FusionModel model,
             ParameterStore store,
             NDManager manager,
-            List<Parameter> trainable,
             List<Batch> micro,
             int step,
             MicroBatchThreads microBatches) {
@@ -408,14 +396,7 @@ public final class FusionTrainer {
                                         dropped.get(k),
                                         forwardSeeds[k],
                                         micro.size()));
-        float norm = Gradients.globalNorm(trainable, manager);
-        if (!Float.isFinite(norm)) {
-            throw NonFiniteGradientException.at(step, loss, trainable);
-        }
-        // clipping: AdamW scales the gradients as it reads them, not a call per gradient here
-        float scale =
-                config.clipNorm() > 0 && norm > config.clipNorm() ? config.clipNorm() / norm : 1f;
-        return new StepOutcome(loss, norm, scale);
+        return loss;
     }
 
     /** One micro-batch: forward, loss, backward; returns its share of the step's loss. */

@@ -8,7 +8,6 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
-import dev.braid.tensor.NonFiniteGradientException;
 import dev.braid.text.pretrain.MaskedLanguageModel;
 import dev.braid.text.pretrain.MlmMasking;
 import dev.braid.text.tokenize.EncodedBatch;
@@ -19,9 +18,10 @@ import java.util.List;
 import java.util.Random;
 
 /**
- * Pre-trains a {@link MaskedLanguageModel} on unlabeled text, with the training core fusion
- * training uses: Braid's {@link AdamW}, the global gradient norm that stops a run on a non-finite
- * gradient, gradients recorded per thread ({@link GradientRecording}) and zeroed in place.
+ * Pre-trains a {@link MaskedLanguageModel} on unlabeled text, each step taken through the same
+ * {@link OptimiserStep} as fusion training: Braid's {@link AdamW}, the global gradient norm that
+ * stops a run on a non-finite gradient, gradients zeroed in place; the backward pass is recorded
+ * per thread ({@link GradientRecording}), as a fusion micro-batch's is.
  *
  * <p>Each step takes the next {@code batchSize} texts of a shuffled pass over the corpus, masks
  * them with {@link MlmMasking} and takes one optimiser step. Every array of a step lives in a
@@ -110,6 +110,7 @@ public final class MlmPretrainer {
                         AdamWConfig.defaults().withWeightDecay(config.weightDecay()),
                         manager,
                         parameters);
+        OptimiserStep update = new OptimiserStep(optimizer, 0); // no clipping
         MlmMasking masking =
                 new MlmMasking(
                         config.maskProbability(),
@@ -148,11 +149,14 @@ public final class MlmPretrainer {
                     recording.backward(loss);
                     losses[step] = loss.getFloat();
                 }
-                if (!Float.isFinite(Gradients.globalNorm(parameters, stepManager))) {
-                    throw NonFiniteGradientException.at(step, losses[step], parameters);
-                }
-                optimizer.step(parameters, config.learningRate());
-                Gradients.zero(parameters);
+                update.take(
+                        step,
+                        losses[step],
+                        config.learningRate(),
+                        parameters,
+                        parameters,
+                        stepManager,
+                        List::forEach);
             }
             if (listener != null) {
                 listener.onStep(step, config.steps(), losses[step]);
