@@ -67,6 +67,28 @@ class MlmPretrainerTest {
     }
 
     @Test
+    void aNonFiniteGradientStopsPretrainingNamingTheStepAndTheParameter() {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            MaskedLanguageModel model = model();
+            Shape shape = new Shape(8, 16);
+            model.initialize(manager, ai.djl.ndarray.types.DataType.FLOAT32, shape, shape);
+            Parameter poisoned = model.getParameters().get(0).getValue();
+            NDArray weights = poisoned.getArray();
+            float[] values = weights.toFloatArray();
+            java.util.Arrays.fill(values, Float.NaN);
+            weights.set(values);
+            MlmPretrainer.Config config = new MlmPretrainer.Config(3, 8, 1e-3f, 0.01f, 0.15, 3);
+            dev.braid.tensor.NonFiniteGradientException e =
+                    assertThrows(
+                            dev.braid.tensor.NonFiniteGradientException.class,
+                            () ->
+                                    new MlmPretrainer(config)
+                                            .train(model, tokenizer, corpus, manager, null));
+            assertTrue(e.getMessage().contains("step 0"), e.getMessage());
+        }
+    }
+
+    @Test
     void pretrainingLowersTheMlmLossWellBelowItsStart() {
         try (NDManager manager = NDManager.newBaseManager()) {
             MlmPretrainer.Config config = new MlmPretrainer.Config(150, 32, 3e-3f, 0.01f, 0.15, 5);
