@@ -1,11 +1,9 @@
 package dev.braid.fusion;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
-import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.regex.Pattern;
 
 /**
  * A kind of input Braid fuses: the three built in ({@link #TEXT}, {@link #IMAGE}, {@link #AUDIO})
@@ -16,21 +14,20 @@ import java.util.regex.Pattern;
  * name. Braid keeps maps and sets of modalities in that order ({@code TreeMap}, {@code TreeSet}),
  * so every component sees them the same way.
  */
-public final class Modality implements Comparable<Modality> {
+public final class Modality extends OpenName<Modality> {
 
     public static final Modality TEXT = new Modality("TEXT", 0);
     public static final Modality IMAGE = new Modality("IMAGE", 1);
     public static final Modality AUDIO = new Modality("AUDIO", 2);
 
     private static final List<Modality> BUILT_IN = List.of(TEXT, IMAGE, AUDIO);
-    private static final Pattern NAME = Pattern.compile("[A-Z][A-Z0-9_]{0,31}");
-
-    private final String name;
-    private final int rank;
 
     private Modality(String name, int rank) {
-        this.name = name;
-        this.rank = rank;
+        super(name, rank);
+    }
+
+    private Modality(String name) {
+        super(name);
     }
 
     /**
@@ -40,19 +37,7 @@ public final class Modality implements Comparable<Modality> {
      * @throws IllegalArgumentException if the name is malformed or a built-in one's
      */
     public static Modality custom(String name) {
-        String upper = name == null ? "" : name.toUpperCase(Locale.ROOT);
-        if (!NAME.matcher(upper).matches()) {
-            throw new IllegalArgumentException(
-                    "modality name '"
-                            + name
-                            + "' must be a letter followed by up to 31 letters, digits or _");
-        }
-        for (Modality m : BUILT_IN) {
-            if (m.name.equals(upper)) {
-                throw new IllegalArgumentException("'" + name + "' is a built-in modality");
-            }
-        }
-        return new Modality(upper, BUILT_IN.size());
+        return new Modality(pluginName(name, "modality", BUILT_IN));
     }
 
     /**
@@ -62,21 +47,13 @@ public final class Modality implements Comparable<Modality> {
      */
     @JsonCreator
     public static Modality valueOf(String name) {
-        String upper = name == null ? "" : name.toUpperCase(Locale.ROOT);
-        for (Modality m : values()) {
-            if (m.name.equals(upper)) {
-                return m;
-            }
-        }
-        throw new IllegalArgumentException(
-                "unknown modality '"
-                        + name
-                        + "'; known: "
-                        + values()
-                        + " (a plug-in modality must be registered: ModalityPlugins.register, or"
-                        + " its jar on the class path with META-INF/services/"
-                        + ModalityPlugin.class.getName()
-                        + ")");
+        return find(
+                name,
+                values(),
+                "modality",
+                "a plug-in modality must be registered: ModalityPlugins.register, or its jar on the"
+                        + " class path with META-INF/services/"
+                        + ModalityPlugin.class.getName());
     }
 
     /** The built-in modalities, then the registered plug-in ones, in order. */
@@ -86,39 +63,8 @@ public final class Modality implements Comparable<Modality> {
         return all;
     }
 
-    /** Whether this is one of Braid's own three. */
-    public boolean builtIn() {
-        return rank < BUILT_IN.size();
-    }
-
-    /** The upper-case name, as configurations write it. */
-    @JsonValue
-    public String name() {
-        return name;
-    }
-
     /** The lower-case name: the manifest field and the request part. */
     public String field() {
-        return name.toLowerCase(Locale.ROOT);
-    }
-
-    @Override
-    public int compareTo(Modality other) {
-        return rank != other.rank ? Integer.compare(rank, other.rank) : name.compareTo(other.name);
-    }
-
-    @Override
-    public boolean equals(Object o) {
-        return o instanceof Modality m && m.name.equals(name);
-    }
-
-    @Override
-    public int hashCode() {
-        return name.hashCode();
-    }
-
-    @Override
-    public String toString() {
-        return name;
+        return name().toLowerCase(Locale.ROOT);
     }
 }

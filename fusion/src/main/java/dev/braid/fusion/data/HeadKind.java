@@ -1,11 +1,9 @@
 package dev.braid.fusion.data;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
-import com.fasterxml.jackson.annotation.JsonValue;
+import dev.braid.fusion.OpenName;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
-import java.util.regex.Pattern;
 
 /**
  * What a task head predicts, and so which targets, loss, metrics and answer it gets: the three
@@ -16,7 +14,7 @@ import java.util.regex.Pattern;
  *
  * <p>Kinds are ordered: the built-in ones first, in the order above, then plug-in ones by name.
  */
-public final class HeadKind implements Comparable<HeadKind> {
+public final class HeadKind extends OpenName<HeadKind> {
 
     /** One class out of K; targets are class indices. */
     public static final HeadKind CLASSIFICATION = new HeadKind("CLASSIFICATION", 0);
@@ -28,14 +26,13 @@ public final class HeadKind implements Comparable<HeadKind> {
     public static final HeadKind REGRESSION = new HeadKind("REGRESSION", 2);
 
     private static final List<HeadKind> BUILT_IN = List.of(CLASSIFICATION, MULTI_LABEL, REGRESSION);
-    private static final Pattern NAME = Pattern.compile("[A-Z][A-Z0-9_]{0,31}");
-
-    private final String name;
-    private final int rank;
 
     private HeadKind(String name, int rank) {
-        this.name = name;
-        this.rank = rank;
+        super(name, rank);
+    }
+
+    private HeadKind(String name) {
+        super(name);
     }
 
     /**
@@ -45,19 +42,7 @@ public final class HeadKind implements Comparable<HeadKind> {
      * @throws IllegalArgumentException if the name is malformed or a built-in one's
      */
     public static HeadKind custom(String name) {
-        String upper = name == null ? "" : name.toUpperCase(Locale.ROOT);
-        if (!NAME.matcher(upper).matches()) {
-            throw new IllegalArgumentException(
-                    "head kind name '"
-                            + name
-                            + "' must be a letter followed by up to 31 letters, digits or _");
-        }
-        for (HeadKind k : BUILT_IN) {
-            if (k.name.equals(upper)) {
-                throw new IllegalArgumentException("'" + name + "' is a built-in head kind");
-            }
-        }
-        return new HeadKind(upper, BUILT_IN.size());
+        return new HeadKind(pluginName(name, "head kind", BUILT_IN));
     }
 
     /**
@@ -67,21 +52,13 @@ public final class HeadKind implements Comparable<HeadKind> {
      */
     @JsonCreator
     public static HeadKind valueOf(String name) {
-        String upper = name == null ? "" : name.toUpperCase(Locale.ROOT);
-        for (HeadKind k : values()) {
-            if (k.name.equals(upper)) {
-                return k;
-            }
-        }
-        throw new IllegalArgumentException(
-                "unknown head kind '"
-                        + name
-                        + "'; known: "
-                        + values()
-                        + " (a plug-in head kind must be registered: HeadKindPlugins.register, or"
-                        + " its jar on the class path with META-INF/services/"
-                        + HeadKindPlugin.class.getName()
-                        + ")");
+        return find(
+                name,
+                values(),
+                "head kind",
+                "a plug-in head kind must be registered: HeadKindPlugins.register, or its jar on"
+                        + " the class path with META-INF/services/"
+                        + HeadKindPlugin.class.getName());
     }
 
     /** The built-in kinds, then the registered plug-in ones, in order. */
@@ -89,36 +66,5 @@ public final class HeadKind implements Comparable<HeadKind> {
         List<HeadKind> all = new ArrayList<>(BUILT_IN);
         all.addAll(HeadKindPlugins.kinds());
         return all;
-    }
-
-    /** Whether this is one of Braid's own three. */
-    public boolean builtIn() {
-        return rank < BUILT_IN.size();
-    }
-
-    /** The upper-case name, as configurations write it. */
-    @JsonValue
-    public String name() {
-        return name;
-    }
-
-    @Override
-    public int compareTo(HeadKind other) {
-        return rank != other.rank ? Integer.compare(rank, other.rank) : name.compareTo(other.name);
-    }
-
-    @Override
-    public boolean equals(Object o) {
-        return o instanceof HeadKind k && k.name.equals(name);
-    }
-
-    @Override
-    public int hashCode() {
-        return name.hashCode();
-    }
-
-    @Override
-    public String toString() {
-        return name;
     }
 }
