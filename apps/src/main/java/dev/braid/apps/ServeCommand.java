@@ -78,6 +78,14 @@ final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        // checked before anything else: a first run trains the model for minutes before serving
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("--port " + port + ": must be in 0..65535");
+        }
+        if (!(maxPartMb * 1024 * 1024 >= 1024)) {
+            throw new IllegalArgumentException(
+                    "--max-part-mb " + maxPartMb + ": must be at least 1 KiB (0.001)");
+        }
         Path modelDir =
                 model != null
                         ? model

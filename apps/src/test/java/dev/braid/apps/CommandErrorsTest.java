@@ -325,6 +325,13 @@ class CommandErrorsTest {
                 "serve",
                 "--port",
                 "eighty");
+        // refused before the model is loaded or trained
+        fails("braid serve: --port 70000: must be in 0..65535", "serve", "--port", "70000");
+        fails(
+                "braid serve: --max-part-mb 0.0: must be at least 1 KiB (0.001)",
+                "serve",
+                "--max-part-mb",
+                "0");
     }
 
     @Test
