@@ -13,11 +13,13 @@ import dev.braid.audio.augment.AdditiveNoise;
 import dev.braid.audio.augment.RandomGain;
 import dev.braid.audio.augment.TimeShift;
 import dev.braid.audio.augment.WaveformAugmentation;
+import dev.braid.audio.encoder.AudioFrontEnd;
 import dev.braid.fusion.Modality;
 import dev.braid.fusion.data.FeatureSettings;
 import dev.braid.fusion.data.HeadKind;
 import dev.braid.fusion.model.FusionConfig;
 import dev.braid.fusion.train.TrainConfig;
+import dev.braid.vision.encoder.StageBlock;
 import dev.braid.vision.image.Augmentation;
 import dev.braid.vision.image.DecodeOptions;
 import dev.braid.vision.image.ImageAugmentation;
@@ -272,14 +274,20 @@ public record RunConfig(
      * @param stemChannels channels after the stem
      * @param stemStride 1 or 2
      * @param stages channels of each stage
-     * @param blocks residual blocks of each stage, one entry per stage
+     * @param blocks blocks of each stage, one entry per stage
+     * @param stageBlock RESIDUAL blocks, or PLAIN single convolutions (then every stage halves the
+     *     feature map, the first too)
      */
     public record ImageSpec(
-            int stemChannels, int stemStride, List<Integer> stages, List<Integer> blocks) {
+            int stemChannels,
+            int stemStride,
+            List<Integer> stages,
+            List<Integer> blocks,
+            StageBlock stageBlock) {
 
         /** 28x28 -> 14x14 -> 7x7: 49 tokens keep attention cheap. */
         static ImageSpec defaults() {
-            return new ImageSpec(16, 2, List.of(16, 32), List.of(1, 1));
+            return new ImageSpec(16, 2, List.of(16, 32), List.of(1, 1), StageBlock.RESIDUAL);
         }
     }
 
@@ -291,11 +299,17 @@ public record RunConfig(
      * @param convLayers how many stride-2 convolutions (each halves the frames)
      * @param temporalBlocks residual temporal convolution blocks after the projection
      * @param temporalKernel their kernel size, odd
+     * @param frontEnd CONV2D over (mel, time), or CONV1D over time with the mels as channels
      */
-    public record AudioSpec(int channels, int convLayers, int temporalBlocks, int temporalKernel) {
+    public record AudioSpec(
+            int channels,
+            int convLayers,
+            int temporalBlocks,
+            int temporalKernel,
+            AudioFrontEnd frontEnd) {
 
         static AudioSpec defaults() {
-            return new AudioSpec(32, 2, 2, 3);
+            return new AudioSpec(32, 2, 2, 3, AudioFrontEnd.CONV2D);
         }
     }
 

@@ -147,7 +147,8 @@ public final class TrainingRun {
                     spec.stages(),
                     spec.blocks(),
                     width,
-                    Nonlinearity.RELU);
+                    Nonlinearity.RELU,
+                    spec.stageBlock());
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("model.image: " + e.getMessage(), e);
         }
@@ -161,7 +162,8 @@ public final class TrainingRun {
                     spec.convLayers(),
                     width,
                     spec.temporalBlocks(),
-                    spec.temporalKernel());
+                    spec.temporalKernel(),
+                    spec.frontEnd());
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("model.audio: " + e.getMessage(), e);
         }

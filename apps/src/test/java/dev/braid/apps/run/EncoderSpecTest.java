@@ -77,7 +77,13 @@ class EncoderSpecTest {
     void thePeerShapeTurnsA64PixelImageInto64Tokens() throws Exception {
         RunConfig config = ReadyConfigs.load("peer-shape", List.of());
         ModelConfig model = model(config);
-        assertEquals(new AudioEncoderConfig(64, 16, 2, 64, 0, 3), model.audio());
+        // the peer's shape: mels as the channels of two 1-D convolutions, plain strided
+        // convolutions
+        assertEquals(
+                new AudioEncoderConfig(
+                        64, 64, 2, 64, 0, 3, dev.braid.audio.encoder.AudioFrontEnd.CONV1D),
+                model.audio());
+        assertEquals(dev.braid.vision.encoder.StageBlock.PLAIN, model.image().stageBlock());
         try (NDManager manager = NDManager.newBaseManager()) {
             CnnImageEncoder encoder = new CnnImageEncoder(model.image());
             Shape[] out = encoder.getOutputShapes(new Shape[] {new Shape(2, 3, 64, 64)});

@@ -10,9 +10,35 @@ package dev.braid.audio.encoder;
  * @param width output token width D
  * @param temporalBlocks residual 1D convolution blocks over time after the projection (0 for none)
  * @param temporalKernel kernel size of those blocks, odd
+ * @param frontEnd 2-D convolutions over (mel, time), the default, or 1-D ones over time with the
+ *     mels as channels
  */
 public record AudioEncoderConfig(
-        int mels, int channels, int convLayers, int width, int temporalBlocks, int temporalKernel) {
+        int mels,
+        int channels,
+        int convLayers,
+        int width,
+        int temporalBlocks,
+        int temporalKernel,
+        AudioFrontEnd frontEnd) {
+
+    /** An encoder with the 2-D front end. */
+    public AudioEncoderConfig(
+            int mels,
+            int channels,
+            int convLayers,
+            int width,
+            int temporalBlocks,
+            int temporalKernel) {
+        this(
+                mels,
+                channels,
+                convLayers,
+                width,
+                temporalBlocks,
+                temporalKernel,
+                AudioFrontEnd.CONV2D);
+    }
 
     /** Checks every field; messages name the field and the value found. */
     public AudioEncoderConfig {
@@ -29,6 +55,9 @@ public record AudioEncoderConfig(
         if (temporalKernel < 1 || temporalKernel % 2 == 0) {
             throw new IllegalArgumentException(
                     "temporalKernel (" + temporalKernel + ") must be odd and positive");
+        }
+        if (frontEnd == null) {
+            frontEnd = AudioFrontEnd.CONV2D; // a configuration saved before the 1-D front end
         }
     }
 
@@ -51,28 +80,35 @@ public record AudioEncoderConfig(
     /** Returns a copy with another input mel count. */
     public AudioEncoderConfig withMels(int value) {
         return new AudioEncoderConfig(
-                value, channels, convLayers, width, temporalBlocks, temporalKernel);
+                value, channels, convLayers, width, temporalBlocks, temporalKernel, frontEnd);
     }
 
     /** Returns a copy with another token width. */
     public AudioEncoderConfig withWidth(int value) {
         return new AudioEncoderConfig(
-                mels, channels, convLayers, value, temporalBlocks, temporalKernel);
+                mels, channels, convLayers, value, temporalBlocks, temporalKernel, frontEnd);
     }
 
     /** Returns a copy with another number of convolution layers. */
     public AudioEncoderConfig withConvLayers(int value) {
-        return new AudioEncoderConfig(mels, channels, value, width, temporalBlocks, temporalKernel);
+        return new AudioEncoderConfig(
+                mels, channels, value, width, temporalBlocks, temporalKernel, frontEnd);
     }
 
     /** Returns a copy with another number of temporal blocks. */
     public AudioEncoderConfig withTemporalBlocks(int value) {
-        return new AudioEncoderConfig(mels, channels, convLayers, width, value, temporalKernel);
+        return new AudioEncoderConfig(
+                mels, channels, convLayers, width, value, temporalKernel, frontEnd);
     }
 
-    /** Returns the number of mel rows left after the convolutions, {@code ceil(M / 2^L)}. */
+    /**
+     * Returns the number of mel rows left after the convolutions: {@code ceil(M / 2^L)} with the
+     * 2-D front end, 1 with the 1-D one (the mels are its channels).
+     */
     public int reducedMels() {
-        return SpectrogramEncoder.downsample(mels, convLayers);
+        return frontEnd == AudioFrontEnd.CONV1D
+                ? 1
+                : SpectrogramEncoder.downsample(mels, convLayers);
     }
 
     private static void requirePositive(String name, int value) {

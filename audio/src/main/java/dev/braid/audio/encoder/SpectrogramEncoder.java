@@ -7,6 +7,8 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Activation;
+import ai.djl.nn.Block;
+import ai.djl.nn.convolutional.Conv1d;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.LayerNorm;
@@ -20,10 +22,11 @@ import java.util.List;
  * Encodes a batch of log-mel spectrograms into time tokens and a mask (the Braid encoder contract).
  *
  * <p>Layers: {@code convLayers} × (zero the padded frames, 3×3 convolution with stride 2 over (mel,
- * time), GELU); each time step's {@code C × M'} features projected to D and layer-normalised;
- * {@code temporalBlocks} × {@link TemporalConvBlock}; padded tokens set to zero. There is no batch
- * normalisation and every convolution sees padded frames as zeros, so a real token depends only on
- * its clip's real frames: changing or removing padding never changes it.
+ * time), or with the {@link AudioFrontEnd#CONV1D} front end a kernel-3 stride-2 convolution over
+ * time with the mels as channels, GELU); each time step's {@code C × M'} features projected to D
+ * and layer-normalised; {@code temporalBlocks} × {@link TemporalConvBlock}; padded tokens set to
+ * zero. There is no batch normalisation and every convolution sees padded frames as zeros, so a
+ * real token depends only on its clip's real frames: changing or removing padding never changes it.
  *
  * <p>Shapes (B batch, M mels, F frames, C channels, T' = {@link #outputFrames(int, int)
  * outputFrames(F, L)} tokens, D width):
@@ -46,7 +49,7 @@ public final class SpectrogramEncoder extends AbstractBlock {
     private static final byte VERSION = 1;
 
     private final AudioEncoderConfig config;
-    private final List<Conv2d> convolutions = new ArrayList<>();
+    private final List<Block> convolutions = new ArrayList<>();
     private final Linear projection;
     private final LayerNorm norm;
     private final List<TemporalConvBlock> temporal = new ArrayList<>();
@@ -59,16 +62,24 @@ public final class SpectrogramEncoder extends AbstractBlock {
     public SpectrogramEncoder(AudioEncoderConfig config) {
         super(VERSION);
         this.config = config;
+        boolean oneD = config.frontEnd() == AudioFrontEnd.CONV1D;
         for (int i = 0; i < config.convLayers(); i++) {
             convolutions.add(
                     addChildBlock(
                             "conv" + i,
-                            Conv2d.builder()
-                                    .setKernelShape(new Shape(3, 3))
-                                    .optStride(new Shape(2, 2))
-                                    .optPadding(new Shape(1, 1))
-                                    .setFilters(config.channels())
-                                    .build()));
+                            oneD
+                                    ? Conv1d.builder()
+                                            .setKernelShape(new Shape(3))
+                                            .optStride(new Shape(2))
+                                            .optPadding(new Shape(1))
+                                            .setFilters(config.channels())
+                                            .build()
+                                    : Conv2d.builder()
+                                            .setKernelShape(new Shape(3, 3))
+                                            .optStride(new Shape(2, 2))
+                                            .optPadding(new Shape(1, 1))
+                                            .setFilters(config.channels())
+                                            .build()));
         }
         projection = addChildBlock("projection", Linear.builder().setUnits(config.width()).build());
         norm = addChildBlock("norm", LayerNorm.builder().axis(2).build());
@@ -123,26 +134,35 @@ public final class SpectrogramEncoder extends AbstractBlock {
             boolean training,
             PairList<String, Object> params) {
         checkInputs(inputs.get(0).getShape(), inputs.get(1).getShape());
-        NDArray x = inputs.get(0).expandDims(1); // (B, 1, M, F)
+        boolean oneD = config.frontEnd() == AudioFrontEnd.CONV1D;
+        // 2-D: (B, 1, M, F), one channel; 1-D: (B, M, F), the mels as channels
+        NDArray x = oneD ? inputs.get(0) : inputs.get(0).expandDims(1);
         // Clamped in the graph rather than checked: a check would read the lengths back every
         // step, and the batches Braid builds (SpectrogramBatch, the fusion Collator) cannot break
         // it.
-        long frames = x.getShape().get(3);
+        int time = x.getShape().dimension() - 1; // the frames are the last axis either way
+        long frames = x.getShape().get(time);
         NDArray lengths = inputs.get(1).toType(DataType.FLOAT32, false).clip(0, frames); // (B)
-        for (Conv2d conv : convolutions) {
-            NDArray keep = keep(lengths, x.getShape().get(3)); // (B, F)
-            x = x.mul(keep.reshape(keep.getShape().get(0), 1, 1, -1)); // (B, C, M, F)
+        for (Block conv : convolutions) {
+            NDArray keep = keep(lengths, x.getShape().get(time)); // (B, F)
+            x =
+                    oneD
+                            ? x.mul(keep.reshape(keep.getShape().get(0), 1, -1)) // (B, C, F)
+                            : x.mul(keep.reshape(keep.getShape().get(0), 1, 1, -1)); // (B, C, M, F)
             x = conv.forward(parameterStore, new NDList(x), training).singletonOrThrow();
-            x = Activation.gelu(x); // (B, C, ceil(M/2), ceil(F/2))
+            x = Activation.gelu(x); // (B, C, [ceil(M/2),] ceil(F/2))
             lengths = Scalars.div(lengths.add(1), 2).floor();
         }
-        Shape s = x.getShape(); // (B, C, M', T')
+        Shape s = x.getShape(); // (B, C, M', T') or (B, C, T')
+        long steps = s.get(time);
         x =
-                x.transpose(0, 3, 1, 2)
-                        .reshape(s.get(0), s.get(3), s.get(1) * s.get(2)); // (B, T', C·M')
+                oneD
+                        ? x.transpose(0, 2, 1) // (B, T', C)
+                        : x.transpose(0, 3, 1, 2)
+                                .reshape(s.get(0), steps, s.get(1) * s.get(2)); // (B, T', C·M')
         x = projection.forward(parameterStore, new NDList(x), training).singletonOrThrow();
         x = norm.forward(parameterStore, new NDList(x), training).singletonOrThrow(); // (B, T', D)
-        NDArray keep = keep(lengths, s.get(3)); // (B, T')
+        NDArray keep = keep(lengths, steps); // (B, T')
         for (TemporalConvBlock block : temporal) {
             x = block.forward(parameterStore, new NDList(x, keep), training).singletonOrThrow();
         }
@@ -183,17 +203,21 @@ public final class SpectrogramEncoder extends AbstractBlock {
     protected void initializeChildBlocks(
             NDManager manager, DataType dataType, Shape... inputShapes) {
         checkInputs(inputShapes[0], inputShapes[1]);
-        Shape x = new Shape(inputShapes[0].get(0), 1, inputShapes[0].get(1), inputShapes[0].get(2));
-        for (Conv2d conv : convolutions) {
+        boolean oneD = config.frontEnd() == AudioFrontEnd.CONV1D;
+        Shape in = inputShapes[0]; // (B, M, F)
+        Shape x = oneD ? in : new Shape(in.get(0), 1, in.get(1), in.get(2));
+        for (Block conv : convolutions) {
             conv.initialize(manager, dataType, x);
-            x = conv.getOutputShapes(new Shape[] {x})[0]; // (B, C, M', T')
+            x = conv.getOutputShapes(new Shape[] {x})[0]; // (B, C, M', T') or (B, C, T')
         }
-        Shape tokens = new Shape(x.get(0), x.get(3), x.get(1) * x.get(2)); // (B, T', C·M')
-        projection.initialize(manager, dataType, tokens);
-        Shape projected = new Shape(x.get(0), x.get(3), config.width()); // (B, T', D)
+        long batch = x.get(0);
+        long steps = x.get(x.dimension() - 1);
+        long features = oneD ? x.get(1) : x.get(1) * x.get(2);
+        projection.initialize(manager, dataType, new Shape(batch, steps, features)); // (B, T', ·)
+        Shape projected = new Shape(batch, steps, config.width()); // (B, T', D)
         norm.initialize(manager, dataType, projected);
         for (TemporalConvBlock block : temporal) {
-            block.initialize(manager, dataType, projected, new Shape(x.get(0), x.get(3)));
+            block.initialize(manager, dataType, projected, new Shape(batch, steps));
         }
     }
 }

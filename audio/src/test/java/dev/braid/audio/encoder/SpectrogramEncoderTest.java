@@ -74,7 +74,15 @@ class SpectrogramEncoderTest {
                 Arguments.of(tiny, 1, new int[] {1}),
                 Arguments.of(tiny.withConvLayers(3).withTemporalBlocks(0), 33, new int[] {33, 9}),
                 Arguments.of(tiny.withMels(20).withWidth(24), 101, new int[] {101, 50, 0}),
-                Arguments.of(new AudioEncoderConfig(8, 4, 1, 12, 2, 5), 7, new int[] {7, 6}));
+                Arguments.of(new AudioEncoderConfig(8, 4, 1, 12, 2, 5), 7, new int[] {7, 6}),
+                Arguments.of(
+                        new AudioEncoderConfig(16, 16, 2, 32, 0, 3, AudioFrontEnd.CONV1D),
+                        40,
+                        new int[] {40, 17, 1}),
+                Arguments.of(
+                        new AudioEncoderConfig(8, 4, 3, 12, 1, 3, AudioFrontEnd.CONV1D),
+                        33,
+                        new int[] {33, 9, 0}));
     }
 
     @ParameterizedTest
@@ -126,7 +134,16 @@ class SpectrogramEncoderTest {
 
     @Test
     void paddingNeverInfluencesARealToken() {
-        AudioEncoderConfig config = AudioEncoderConfig.tiny().withTemporalBlocks(2);
+        paddingNeverInfluencesARealToken(AudioEncoderConfig.tiny().withTemporalBlocks(2));
+    }
+
+    @Test
+    void paddingNeverInfluencesARealTokenOfTheOneDimensionalFrontEnd() {
+        paddingNeverInfluencesARealToken(
+                new AudioEncoderConfig(16, 8, 2, 32, 2, 3, AudioFrontEnd.CONV1D));
+    }
+
+    private void paddingNeverInfluencesARealToken(AudioEncoderConfig config) {
         int[] lengths = {37, 20, 0};
         SpectrogramEncoder e = encoder(config, 3, 64);
         NDList clean = input(config.mels(), 64, lengths, 3);

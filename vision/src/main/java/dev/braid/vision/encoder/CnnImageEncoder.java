@@ -18,8 +18,9 @@ import java.util.Objects;
  * A residual CNN that turns images into a grid of tokens, per the Braid encoder contract.
  *
  * <p>stem (3 x 3 conv, BatchNorm, activation) → stages of {@link ResidualBlock}s (stride 2 at the
- * start of every stage but the first) → 1 x 1 conv to width D → flatten the {@code H' x W'} grid
- * into tokens → add the fixed {@link SinCosPositionEmbedding}. See {@link ImageEncoderConfig}.
+ * start of every stage but the first) or of {@link PlainConvBlock}s (stride 2 at the start of every
+ * stage) → 1 x 1 conv to width D → flatten the {@code H' x W'} grid into tokens → add the fixed
+ * {@link SinCosPositionEmbedding}. See {@link ImageEncoderConfig}.
  *
  * <p>Shapes (B batch, C input channels, H height, W width, H' W' the feature grid with {@code H' =
  * ceil(H / config.downsampling())}, L = H'W', D token width):
@@ -62,14 +63,18 @@ public final class CnnImageEncoder extends AbstractBlock {
         int channels = config.stemChannels();
         for (int s = 0; s < config.stageChannels().size(); s++) {
             int stageChannels = config.stageChannels().get(s);
+            boolean plain = config.stageBlock() == StageBlock.PLAIN;
             for (int b = 0; b < config.stageBlocks().get(s); b++) {
+                int stride = b == 0 && (s > 0 || plain) ? 2 : 1;
                 blocks.add(
-                        ResidualBlock.builder()
-                                .setInputChannels(channels)
-                                .setOutputChannels(stageChannels)
-                                .optStride(s > 0 && b == 0 ? 2 : 1)
-                                .optNonlinearity(config.nonlinearity())
-                                .build());
+                        plain
+                                ? new PlainConvBlock(stageChannels, stride, config.nonlinearity())
+                                : ResidualBlock.builder()
+                                        .setInputChannels(channels)
+                                        .setOutputChannels(stageChannels)
+                                        .optStride(stride)
+                                        .optNonlinearity(config.nonlinearity())
+                                        .build());
                 channels = stageChannels;
             }
         }

@@ -8,8 +8,9 @@ import java.util.Objects;
  *
  * <p>The image passes a 3 x 3 stem convolution with stride {@code stemStride}, then one stage per
  * entry of {@code stageChannels}, each of {@code stageBlocks[i]} residual blocks; every stage but
- * the first starts with a stride-2 block. The feature map is therefore {@code stemStride * 2^(S -
- * 1)} times smaller than the image on each side (rounded up), S the number of stages.
+ * the first starts with a stride-2 block (with {@link StageBlock#PLAIN} blocks, every stage does).
+ * The feature map is therefore {@code stemStride * 2^(S - 1)} (plain: {@code 2^S}) times smaller
+ * than the image on each side (rounded up), S the number of stages.
  *
  * @param inputChannels image channels, 1 (gray) or 3 (RGB)
  * @param stemChannels channels after the stem
@@ -18,6 +19,8 @@ import java.util.Objects;
  * @param stageBlocks residual blocks in each stage, one entry per stage
  * @param width D, the width of each output token
  * @param nonlinearity the activation after each BatchNorm
+ * @param stageBlock what each block is: residual (the default), or one plain convolution, in which
+ *     case every stage, the first too, halves the feature map
  */
 public record ImageEncoderConfig(
         int inputChannels,
@@ -26,7 +29,28 @@ public record ImageEncoderConfig(
         List<Integer> stageChannels,
         List<Integer> stageBlocks,
         int width,
-        Nonlinearity nonlinearity) {
+        Nonlinearity nonlinearity,
+        StageBlock stageBlock) {
+
+    /** An encoder of residual blocks. */
+    public ImageEncoderConfig(
+            int inputChannels,
+            int stemChannels,
+            int stemStride,
+            List<Integer> stageChannels,
+            List<Integer> stageBlocks,
+            int width,
+            Nonlinearity nonlinearity) {
+        this(
+                inputChannels,
+                stemChannels,
+                stemStride,
+                stageChannels,
+                stageBlocks,
+                width,
+                nonlinearity,
+                StageBlock.RESIDUAL);
+    }
 
     /** Checks every field; messages name the field and the value found. */
     public ImageEncoderConfig {
@@ -73,6 +97,9 @@ public record ImageEncoderConfig(
                             + " code splits it into row and column sine-cosine pairs)");
         }
         Objects.requireNonNull(nonlinearity, "nonlinearity");
+        if (stageBlock == null) {
+            stageBlock = StageBlock.RESIDUAL; // a configuration saved before plain stacks
+        }
     }
 
     /** Gray, stem 8 stride 1, stages 8 and 16 of one block, D = 16: for tests and toy data. */
@@ -105,7 +132,8 @@ public record ImageEncoderConfig(
                 stageChannels,
                 stageBlocks,
                 width,
-                nonlinearity);
+                nonlinearity,
+                stageBlock);
     }
 
     /** A copy with another token width D. */
@@ -117,7 +145,8 @@ public record ImageEncoderConfig(
                 stageChannels,
                 stageBlocks,
                 tokenWidth,
-                nonlinearity);
+                nonlinearity,
+                stageBlock);
     }
 
     /** A copy with another activation. */
@@ -129,13 +158,16 @@ public record ImageEncoderConfig(
                 stageChannels,
                 stageBlocks,
                 width,
-                activation);
+                activation,
+                stageBlock);
     }
 
     /**
      * How many times smaller each side of the token grid is than the image (before rounding up).
      */
     public int downsampling() {
-        return stemStride << (stageChannels.size() - 1);
+        int halvings =
+                stageBlock == StageBlock.PLAIN ? stageChannels.size() : stageChannels.size() - 1;
+        return stemStride << halvings;
     }
 }

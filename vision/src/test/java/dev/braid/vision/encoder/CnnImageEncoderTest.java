@@ -31,12 +31,25 @@ class CnnImageEncoderTest {
         ImageEncoderConfig strided =
                 new ImageEncoderConfig(
                         3, 4, 2, List.of(4, 8, 8), List.of(1, 2, 1), 8, Nonlinearity.GELU);
+        ImageEncoderConfig plain =
+                new ImageEncoderConfig(
+                        3,
+                        32,
+                        2,
+                        List.of(64, 64),
+                        List.of(1, 1),
+                        16,
+                        Nonlinearity.RELU,
+                        StageBlock.PLAIN);
         // Expected token counts by hand: conv 3x3 pad 1 stride s maps n to ceil(n / s).
         return Stream.of(
                 Arguments.of(tiny, 16, 16, 8 * 8), // 16 -> stem 16 -> stage2 8
                 Arguments.of(tiny, 15, 9, 8 * 5), // 15 -> 8, 9 -> 5
                 Arguments.of(strided, 32, 32, 4 * 4), // 32 -> 16 -> 8 -> 4
-                Arguments.of(strided, 20, 12, 3 * 2)); // 20 -> 10 -> 5 -> 3; 12 -> 6 -> 3 -> 2
+                Arguments.of(strided, 20, 12, 3 * 2), // 20 -> 10 -> 5 -> 3; 12 -> 6 -> 3 -> 2
+                // plain: every stage halves, the first too: 64 -> stem 32 -> 16 -> 8
+                Arguments.of(plain, 64, 64, 8 * 8),
+                Arguments.of(plain, 20, 12, 3 * 2)); // 20 -> 10 -> 5 -> 3; 12 -> 6 -> 3 -> 2
     }
 
     @ParameterizedTest

@@ -57,5 +57,17 @@ class ImageEncoderConfigTest {
         assertEquals(2, ImageEncoderConfig.tiny().downsampling());
         assertEquals(16, ImageEncoderConfig.small().downsampling()); // 224 px -> 14 x 14 tokens
         assertEquals(16, ImageEncoderConfig.base().downsampling());
+        assertEquals( // plain stacks halve at every stage: the peer's three strided convolutions
+                8,
+                new ImageEncoderConfig(
+                                3,
+                                32,
+                                2,
+                                List.of(64, 64),
+                                List.of(1, 1),
+                                64,
+                                Nonlinearity.RELU,
+                                StageBlock.PLAIN)
+                        .downsampling());
     }
 }
