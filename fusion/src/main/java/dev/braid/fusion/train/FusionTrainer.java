@@ -170,6 +170,7 @@ public final class FusionTrainer {
             optimizer = new AdamW(adamW, manager, parameters.all());
             tracker = stopping.start();
         }
+        OptimiserStep update = new OptimiserStep(optimizer, config.clipNorm());
         Evaluation best = null;
         JsonlLog log = JsonlLog.open(runDir.resolve("log.jsonl"));
         log.truncateAfterStep(startStep);
@@ -203,15 +204,14 @@ public final class FusionTrainer {
                     float lr = schedule.at(step);
                     float loss = backward(model, store, manager, micro, step, microBatches);
                     OptimiserStep.Outcome outcome =
-                            new OptimiserStep(optimizer, config.clipNorm())
-                                    .take(
-                                            step,
-                                            loss,
-                                            lr,
-                                            parameters.trainable(),
-                                            parameters.all(),
-                                            manager,
-                                            microBatches::forEach);
+                            update.take(
+                                    step,
+                                    loss,
+                                    lr,
+                                    parameters.trainable(),
+                                    parameters.all(),
+                                    manager,
+                                    microBatches::forEach);
                     lastLoss = outcome.loss();
                     step++;
                     for (Batch b : micro) {

@@ -20,8 +20,8 @@ import java.util.Map;
  * <p>A weight is a view of the model's tensor ({@code detach()}: the same storage, a gradient of
  * its own), so nothing is copied and the optimiser's update is seen at once. Running statistics,
  * which the forward pass updates in place, are a copy taken from the model's before the step. After
- * the step, {@link #addGradientsTo} adds the gradients to the model's and {@link #statistics} gives
- * the copies, which the step averages with the model's own.
+ * the step, {@link #addGradientTo} adds each gradient to the model's, and {@link
+ * #averageStatistics} averages the copies with the model's own.
  */
 final class MicroBatchParameters extends ParameterStore implements AutoCloseable {
 
@@ -95,11 +95,6 @@ final class MicroBatchParameters extends ParameterStore implements AutoCloseable
         JniUtils.zeroGrad((PtNDArray) view);
     }
 
-    /** Adds this micro-batch's gradients to the model's, then zeroes its own. */
-    void addGradientsTo() {
-        weights.forEach(this::addGradientTo);
-    }
-
     /**
      * Gives {@code weight}, which has no gradient yet (micro-batch 0 did not reach it), the
      * gradient {@code gradient}, exactly: that of {@code sum(weight * gradient)}. libtorch
@@ -116,11 +111,6 @@ final class MicroBatchParameters extends ParameterStore implements AutoCloseable
     /** This micro-batch's running statistics, after its forward pass. */
     NDArray statistic(Parameter parameter) {
         return views.get(parameter.getId());
-    }
-
-    /** The parameters whose statistics are kept per micro-batch. */
-    List<Parameter> statistics() {
-        return statistics;
     }
 
     @Override

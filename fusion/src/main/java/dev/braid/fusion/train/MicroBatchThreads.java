@@ -92,16 +92,9 @@ final class MicroBatchThreads implements AutoCloseable {
                 int index = k;
                 running.add(pool.submit(() -> pass.run(index, parameters(index, own))));
             }
-            RuntimeException failed = null;
+            List<Float> results = awaitAll(running);
             for (int k = 0; k < count; k++) {
-                try {
-                    losses[k] = await(running.get(k));
-                } catch (RuntimeException e) {
-                    failed = failed == null ? e : failed; // the others finish before it is thrown
-                }
-            }
-            if (failed != null) {
-                throw failed;
+                losses[k] = results.get(k);
             }
         }
         for (MicroBatchParameters other : used) {
@@ -134,49 +127,38 @@ final class MicroBatchThreads implements AutoCloseable {
                             k * parameters.size() / slices, (k + 1) * parameters.size() / slices);
             running.add(pool.submit(() -> slice.forEach(work)));
         }
-        RuntimeException failed = null;
-        for (Future<?> f : running) {
-            try {
-                awaitDone(f);
-            } catch (RuntimeException e) {
-                failed = failed == null ? e : failed;
-            }
-        }
-        if (failed != null) {
-            throw failed;
-        }
-    }
-
-    private static void awaitDone(Future<?> task) {
-        try {
-            task.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while parameters were updated", e);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException runtime) {
-                throw runtime;
-            }
-            throw new IllegalStateException(e.getCause());
-        }
+        awaitAll(running);
     }
 
     private ParameterStore parameters(int index, ParameterStore own) {
         return index == 0 ? own : others.get(index - 1);
     }
 
-    private static float await(Future<Float> pass) {
-        try {
-            return pass.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while a micro-batch ran", e);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException runtime) {
-                throw runtime;
+    /**
+     * Waits for every task, in order, and gives their results; if some failed, throws the first
+     * failure once all are done, so no task still touches the model when the caller goes on.
+     */
+    private static <T> List<T> awaitAll(List<? extends Future<? extends T>> tasks) {
+        List<T> results = new ArrayList<>(tasks.size());
+        RuntimeException failed = null;
+        for (Future<? extends T> task : tasks) {
+            try {
+                results.add(task.get());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                failed = failed != null ? failed : new IllegalStateException("interrupted", e);
+            } catch (ExecutionException e) {
+                RuntimeException cause =
+                        e.getCause() instanceof RuntimeException runtime
+                                ? runtime
+                                : new IllegalStateException(e.getCause());
+                failed = failed != null ? failed : cause;
             }
-            throw new IllegalStateException(e.getCause());
         }
+        if (failed != null) {
+            throw failed;
+        }
+        return results;
     }
 
     private void closeOthers() {
