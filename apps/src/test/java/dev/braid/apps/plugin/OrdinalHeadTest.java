@@ -102,18 +102,12 @@ class OrdinalHeadTest {
 
     @Test
     void aModelWhoseHeadPluginIsMissingIsRefusedNamingTheClass() throws IOException {
-        Path copy = dir.resolve("moved-model");
-        Files.createDirectories(copy);
-        try (var files = Files.list(trained.modelDir())) {
-            for (Path f : files.toList()) {
-                Files.copy(f, copy.resolve(f.getFileName()));
-            }
-        }
-        Path manifest = copy.resolve(ModelDirectory.MANIFEST);
-        Files.writeString(
-                manifest,
-                Files.readString(manifest)
-                        .replace(OrdinalHead.class.getName(), "com.example.GoneHead"));
+        Path copy =
+                MovedModel.withoutPlugin(
+                        trained.modelDir(),
+                        dir.resolve("moved-model"),
+                        OrdinalHead.class,
+                        "com.example.GoneHead");
         IOException e = assertThrows(IOException.class, () -> FusionPredictor.load(copy));
         assertTrue(e.getMessage().contains("com.example.GoneHead"), e.getMessage());
     }

@@ -128,18 +128,12 @@ class TabularModalityTest {
 
     @Test
     void aModelWhosePluginIsMissingIsRefusedNamingTheClass() throws IOException {
-        Path copy = dir.resolve("moved-model");
-        Files.createDirectories(copy);
-        try (var files = Files.list(trained.modelDir())) {
-            for (Path f : files.toList()) {
-                Files.copy(f, copy.resolve(f.getFileName()));
-            }
-        }
-        Path manifest = copy.resolve(ModelDirectory.MANIFEST);
-        Files.writeString(
-                manifest,
-                Files.readString(manifest)
-                        .replace(TabularModality.class.getName(), "com.example.GoneModality"));
+        Path copy =
+                MovedModel.withoutPlugin(
+                        trained.modelDir(),
+                        dir.resolve("moved-model"),
+                        TabularModality.class,
+                        "com.example.GoneModality");
         ModelDirectory description = ModelDirectory.read(copy);
         try (NDManager manager = NDManager.newBaseManager()) {
             IOException e =
