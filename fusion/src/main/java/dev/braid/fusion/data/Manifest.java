@@ -38,7 +38,7 @@ public final class Manifest {
     /** The manifest's file name inside a dataset folder. */
     public static final String FILE_NAME = "manifest.jsonl";
 
-    /** At most this many problems are reported in one {@link ManifestException}. */
+    /** At most this many problems are listed in one {@link ManifestException}. */
     public static final int MAX_ERRORS = 20;
 
     private static final Set<String> FIELDS =
@@ -71,13 +71,17 @@ public final class Manifest {
      *     or the manifest has no rows
      */
     public static Dataset read(Path datasetDir) {
-        Path dir;
-        try {
-            dir = datasetDir.toRealPath();
-        } catch (IOException e) {
-            throw new ManifestException(
-                    "dataset folder " + datasetDir + " cannot be read: " + e, e);
-        }
+        return check(datasetDir).dataset();
+    }
+
+    /**
+     * Reads {@code datasetDir/manifest.jsonl} and finds every problem in it, not only the first
+     * {@link #MAX_ERRORS}.
+     *
+     * @throws ManifestException if the folder or the manifest cannot be read at all
+     */
+    public static ManifestCheck check(Path datasetDir) {
+        Path dir = realFolder(datasetDir);
         Path file = dir.resolve(FILE_NAME);
         List<String> lines;
         try {
@@ -90,25 +94,59 @@ public final class Manifest {
         }
         RowParser parser = new RowParser(dir, file);
         List<ManifestEntry> entries = new ArrayList<>();
-        for (int i = 0; i < lines.size() && parser.problems.size() < MAX_ERRORS; i++) {
+        for (int i = 0; i < lines.size(); i++) {
             if (!lines.get(i).isBlank()) {
                 parser.parse(i + 1, lines.get(i)).ifPresent(entries::add);
             }
         }
-        if (!parser.problems.isEmpty()) {
-            throw new ManifestException(parser.problems);
+        return new ManifestCheck(dir.getFileName().toString(), dir, file, entries, parser.problems);
+    }
+
+    /**
+     * Checks rows that another layout (a CSV table, a folder per class) made, exactly as if they
+     * were lines of a manifest.
+     *
+     * @param name the dataset's name
+     * @param datasetDir the folder the rows' paths are relative to
+     * @param source the file the rows came from as a whole (the CSV file, the folder)
+     * @param rows the rows, each with the file and line problems name
+     * @throws ManifestException if the folder cannot be read
+     */
+    public static ManifestCheck check(
+            String name, Path datasetDir, Path source, List<SourceRow> rows) {
+        Path dir = realFolder(datasetDir);
+        RowParser parser = new RowParser(dir, source);
+        List<ManifestEntry> entries = new ArrayList<>();
+        for (SourceRow row : rows) {
+            parser.file = row.file();
+            parser.parse(row.line(), row.json()).ifPresent(entries::add);
         }
-        if (entries.isEmpty()) {
+        return new ManifestCheck(name, dir, source, entries, parser.problems);
+    }
+
+    /**
+     * One row from another layout, as the JSON object a manifest line would hold.
+     *
+     * @param file where it came from, for messages and the model's provenance (the CSV file, the
+     *     class folder)
+     * @param line where in {@code file}, for messages (a CSV line, a running number)
+     * @param json the row's fields
+     */
+    public record SourceRow(Path file, int line, JsonNode json) {}
+
+    private static Path realFolder(Path datasetDir) {
+        try {
+            return datasetDir.toRealPath();
+        } catch (IOException e) {
             throw new ManifestException(
-                    "manifest " + file + " has no rows; write one JSON object per line", null);
+                    "dataset folder " + datasetDir + " cannot be read: " + e, e);
         }
-        return new Dataset(dir.getFileName().toString(), dir, entries);
     }
 
     /** Parses rows one at a time, collecting problems and the ids seen so far. */
     private static final class RowParser {
         private final Path dir;
-        private final Path file;
+        private Path file;
         private final List<ManifestException.Problem> problems = new ArrayList<>();
         private final Map<String, Integer> idLines = new HashMap<>();
         private int line;
@@ -120,15 +158,20 @@ public final class Manifest {
         }
 
         Optional<ManifestEntry> parse(int lineNumber, String text) {
-            line = lineNumber;
-            rowFailed = false;
             JsonNode row;
             try {
                 row = JSON.readTree(text);
             } catch (JsonProcessingException e) {
+                line = lineNumber;
                 fail("(json)", "bad JSON: " + e.getOriginalMessage());
                 return Optional.empty();
             }
+            return parse(lineNumber, row);
+        }
+
+        Optional<ManifestEntry> parse(int lineNumber, JsonNode row) {
+            line = lineNumber;
+            rowFailed = false;
             if (row == null || !row.isObject()) {
                 fail("(json)", "a line must be one JSON object, found " + describe(row));
                 return Optional.empty();
@@ -335,9 +378,7 @@ public final class Manifest {
 
         private void fail(String field, String reason) {
             rowFailed = true;
-            if (problems.size() < MAX_ERRORS) {
-                problems.add(new ManifestException.Problem(file.toString(), line, field, reason));
-            }
+            problems.add(new ManifestException.Problem(file.toString(), line, field, reason));
         }
 
         private static boolean present(JsonNode node) {

@@ -3,8 +3,9 @@ package dev.braid.fusion.data;
 import java.util.List;
 
 /**
- * A manifest is invalid. The message has one line per problem found (at most {@link
- * Manifest#MAX_ERRORS}), each {@code /path/manifest.jsonl:LINE: field 'FIELD': reason}.
+ * A manifest is invalid. The message has one line per problem found (the first {@link
+ * Manifest#MAX_ERRORS}, then how many more there are), each {@code /path/manifest.jsonl:LINE: field
+ * 'FIELD': reason}.
  */
 public final class ManifestException extends RuntimeException {
 
@@ -20,10 +21,14 @@ public final class ManifestException extends RuntimeException {
 
     private final List<Problem> problems;
 
-    /** An exception listing {@code problems} (not empty), first one first. */
+    /**
+     * An exception listing {@code problems} (not empty), first one first; it keeps the first {@link
+     * Manifest#MAX_ERRORS}.
+     */
     public ManifestException(List<Problem> problems) {
         super(message(problems));
-        this.problems = List.copyOf(problems);
+        this.problems =
+                List.copyOf(problems.subList(0, Math.min(problems.size(), Manifest.MAX_ERRORS)));
     }
 
     /** An exception for a problem with the manifest as a whole (missing, unreadable, empty). */
@@ -36,9 +41,15 @@ public final class ManifestException extends RuntimeException {
         if (problems.isEmpty()) {
             throw new IllegalArgumentException("problems must not be empty");
         }
+        int shown = Math.min(problems.size(), Manifest.MAX_ERRORS);
         StringBuilder out = new StringBuilder(problems.get(0).toString());
-        for (Problem p : problems.subList(1, problems.size())) {
+        for (Problem p : problems.subList(1, shown)) {
             out.append('\n').append(p);
+        }
+        if (problems.size() > shown) {
+            out.append("\n... and ")
+                    .append(problems.size() - shown)
+                    .append(" more problems; braid inspect lists them all");
         }
         return out.toString();
     }

@@ -201,7 +201,12 @@ class ManifestTest {
         assertEquals("text", e.problems().get(0).field());
         assertEquals(2, e.problems().get(1).line());
         assertEquals("split", e.problems().get(1).field());
-        assertEquals(Manifest.MAX_ERRORS, e.getMessage().split("\n").length);
+        String[] message = e.getMessage().split("\n");
+        assertEquals(Manifest.MAX_ERRORS + 1, message.length);
+        assertEquals(
+                "... and 10 more problems; braid inspect lists them all",
+                message[message.length - 1]);
+        assertEquals(30, Manifest.check(dir).problems().size());
     }
 
     @Test

@@ -20,7 +20,7 @@ import org.opencv.core.Scalar;
 import org.opencv.imgcodecs.Imgcodecs;
 
 /** Tiny datasets written on the spot: manifests, solid-colour PNGs, WAVs, a character tokenizer. */
-final class TestData {
+public final class TestData {
 
     private TestData() {}
 
@@ -44,7 +44,7 @@ final class TestData {
     }
 
     /** Writes the manifest lines (joined by newlines) into {@code dir}. */
-    static Path manifest(Path dir, String... lines) throws IOException {
+    public static Path manifest(Path dir, String... lines) throws IOException {
         Files.createDirectories(dir);
         Files.writeString(
                 dir.resolve(Manifest.FILE_NAME),
@@ -54,7 +54,7 @@ final class TestData {
     }
 
     /** Writes an 8 x 8 PNG of one RGB colour to {@code dir/relative}. */
-    static void png(Path dir, String relative, int r, int g, int b) throws IOException {
+    public static void png(Path dir, String relative, int r, int g, int b) throws IOException {
         nu.pattern.OpenCV.loadLocally();
         Mat image = new Mat(8, 8, CvType.CV_8UC3, new Scalar(b, g, r)); // OpenCV is BGR
         MatOfByte out = new MatOfByte();
@@ -68,13 +68,32 @@ final class TestData {
         out.release();
     }
 
+    /** Writes a {@code width x height} PNG: one gray level, or one RGB colour. */
+    public static void png(Path dir, String relative, int width, int height, boolean gray)
+            throws IOException {
+        nu.pattern.OpenCV.loadLocally();
+        Mat image =
+                gray
+                        ? new Mat(height, width, CvType.CV_8UC1, new Scalar(128))
+                        : new Mat(height, width, CvType.CV_8UC3, new Scalar(30, 90, 200));
+        MatOfByte out = new MatOfByte();
+        if (!Imgcodecs.imencode(".png", image, out)) {
+            throw new IOException("cannot encode PNG");
+        }
+        Path file = dir.resolve(relative);
+        Files.createDirectories(file.getParent());
+        Files.write(file, out.toArray());
+        image.release();
+        out.release();
+    }
+
     /** Writes a 16-bit mono WAV at 8 kHz of {@code samples} silent samples. */
-    static void silentWav(Path dir, String relative, int samples) throws IOException {
+    public static void silentWav(Path dir, String relative, int samples) throws IOException {
         wav(dir, relative, new short[samples], 8000);
     }
 
     /** Writes a 16-bit mono PCM WAV. */
-    static void wav(Path dir, String relative, short[] pcm, int rate) throws IOException {
+    public static void wav(Path dir, String relative, short[] pcm, int rate) throws IOException {
         ByteBuffer buf = ByteBuffer.allocate(44 + 2 * pcm.length).order(ByteOrder.LITTLE_ENDIAN);
         buf.put("RIFF".getBytes(StandardCharsets.US_ASCII)).putInt(36 + 2 * pcm.length);
         buf.put("WAVE".getBytes(StandardCharsets.US_ASCII));

@@ -1,0 +1,90 @@
+package dev.braid.fusion.data.layout;
+
+import dev.braid.fusion.data.Dataset;
+import dev.braid.fusion.data.Manifest;
+import dev.braid.fusion.data.ManifestCheck;
+import dev.braid.fusion.data.ManifestException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Reads a dataset in any of the layouts Braid knows, told apart by what {@code path} is:
+ *
+ * <ul>
+ *   <li>a folder with a {@code manifest.jsonl}: the manifest ({@link Manifest});
+ *   <li>a {@code .csv} or {@code .tsv} file: a table, paths relative to its folder ({@link
+ *       CsvTable});
+ *   <li>a folder of folders: a folder per class, optionally inside {@code train/ val/ test/}
+ *       ({@link ClassFolders}).
+ * </ul>
+ *
+ * Rows of a table or of class folders that have no split get one from the {@link StratifiedSplit}.
+ */
+public final class DatasetLayout {
+
+    private DatasetLayout() {}
+
+    /** Reads {@code path} with the default split ({@link StratifiedSplit#defaults()}). */
+    public static Dataset read(Path path) {
+        return check(path, StratifiedSplit.defaults()).dataset();
+    }
+
+    /**
+     * Reads {@code path} and finds every problem in it.
+     *
+     * @throws ManifestException if {@code path} is none of the layouts, or cannot be read
+     */
+    public static ManifestCheck check(Path path, StratifiedSplit split) {
+        if (Files.isDirectory(path) && Files.exists(path.resolve(Manifest.FILE_NAME))) {
+            return Manifest.check(path);
+        }
+        try {
+            if (Files.isRegularFile(path) && isTable(path)) {
+                LayoutRows rows = CsvTable.read(path);
+                String file = path.getFileName().toString();
+                return check(
+                        file.substring(0, file.lastIndexOf('.')),
+                        path.getParent(),
+                        path,
+                        rows,
+                        split);
+            }
+            if (Files.isDirectory(path) && ClassFolders.looksLike(path)) {
+                Path dir = path.toRealPath();
+                return check(dir.getFileName().toString(), dir, dir, ClassFolders.read(dir), split);
+            }
+        } catch (IOException e) {
+            throw new ManifestException(path + " cannot be read: " + e, e);
+        }
+        throw new ManifestException(
+                path
+                        + " is not a dataset: give a folder with a "
+                        + Manifest.FILE_NAME
+                        + ", a .csv or .tsv table, or a folder with a folder per class",
+                null);
+    }
+
+    /** Whether {@code file} is read as a table. */
+    public static boolean isTable(Path file) {
+        String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
+        return name.endsWith(".csv") || name.endsWith(".tsv");
+    }
+
+    private static ManifestCheck check(
+            String name, Path dir, Path source, LayoutRows rows, StratifiedSplit split) {
+        split.assign(rows.rows());
+        ManifestCheck check =
+                Manifest.check(name, dir == null ? Path.of(".") : dir, source, rows.rows());
+        List<ManifestException.Problem> problems = new ArrayList<>(rows.problems());
+        problems.addAll(check.problems());
+        problems.sort(
+                Comparator.comparing(ManifestException.Problem::manifest)
+                        .thenComparingInt(ManifestException.Problem::line));
+        return new ManifestCheck(check.name(), check.dir(), source, check.entries(), problems);
+    }
+}
