@@ -27,6 +27,7 @@ import picocli.CommandLine.ScopeType;
             SupportDemoCommand.class,
             BenchCommand.class,
             TrainCommand.class,
+            InspectCommand.class,
             EvalCommand.class,
             PredictCommand.class,
             ServeCommand.class,

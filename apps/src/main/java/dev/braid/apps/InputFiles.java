@@ -49,4 +49,17 @@ final class InputFiles {
         }
         return path;
     }
+
+    /**
+     * Returns {@code path} if it exists: a dataset is a folder, or a CSV/TSV file.
+     *
+     * @param option the flag or argument that gave it, named in the message
+     * @throws IllegalArgumentException naming the flag and the path if there is nothing there
+     */
+    static Path dataset(String option, Path path) {
+        if (!Files.exists(path)) {
+            throw new IllegalArgumentException(option + " " + path + ": no such file or directory");
+        }
+        return path;
+    }
 }

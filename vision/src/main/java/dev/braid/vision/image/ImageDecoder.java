@@ -1,6 +1,9 @@
 package dev.braid.vision.image;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
+import org.opencv.core.Core;
 import org.opencv.core.CvType;
 import org.opencv.core.Mat;
 import org.opencv.core.MatOfByte;
@@ -58,6 +61,56 @@ public final class ImageDecoder {
      *     outside the limits
      */
     Mat decode(ImageSource source) {
+        Mat decoded = decodeAsStored(source);
+        try {
+            return toRgb8(decoded, source.name());
+        } finally {
+            decoded.release();
+        }
+    }
+
+    /**
+     * Decodes an image to learn what it holds: its header, the channels it stores (1 gray, 2 gray
+     * with alpha, 3 colour, 4 colour with alpha) and whether its pixels, as RGB, show colour: the
+     * mean difference between neighbouring channels is above one level in 255, so a gray scan saved
+     * as RGB, or with JPEG's faint chroma noise, counts as gray.
+     *
+     * @throws ImageDecodeException as {@link #decode} does
+     */
+    public ImageFacts facts(ImageSource source) {
+        byte[] bytes = source.readBytes(options);
+        ImageHeader header = checkedHeader(bytes, source.name());
+        Mat decoded = decodeAsStored(ImageSource.of(source.name(), bytes));
+        Mat rgb = null;
+        try {
+            rgb = toRgb8(decoded, source.name());
+            return new ImageFacts(header, decoded.channels(), meanChannelDifference(rgb) > 1.0);
+        } finally {
+            decoded.release();
+            if (rgb != null) {
+                rgb.release();
+            }
+        }
+    }
+
+    /** The mean over pixels of |R - G| + |G - B|, in 8-bit levels. */
+    private static double meanChannelDifference(Mat rgb) {
+        List<Mat> channels = new ArrayList<>();
+        Core.split(rgb, channels);
+        Mat diff = new Mat();
+        try {
+            Core.absdiff(channels.get(0), channels.get(1), diff);
+            double rg = Core.mean(diff).val[0];
+            Core.absdiff(channels.get(1), channels.get(2), diff);
+            return rg + Core.mean(diff).val[0];
+        } finally {
+            diff.release();
+            channels.forEach(Mat::release);
+        }
+    }
+
+    /** The image as stored: its own channels and sample depth. The caller releases it. */
+    private Mat decodeAsStored(ImageSource source) {
         byte[] bytes = source.readBytes(options);
         ImageHeader header = checkedHeader(bytes, source.name());
         if (header.format() == ImageFormat.PNG) {
@@ -82,11 +135,7 @@ public final class ImageDecoder {
             throw new ImageDecodeException(
                     source.name(), header.format() + " data is corrupt or truncated");
         }
-        try {
-            return toRgb8(decoded, source.name());
-        } finally {
-            decoded.release();
-        }
+        return decoded;
     }
 
     private ImageHeader checkedHeader(byte[] bytes, String name) {
