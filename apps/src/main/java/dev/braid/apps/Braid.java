@@ -2,6 +2,7 @@ package dev.braid.apps;
 
 import dev.braid.apps.logging.Logging;
 import dev.braid.audio.signal.AudioDecodeException;
+import dev.braid.fusion.Modality;
 import dev.braid.fusion.data.ManifestException;
 import dev.braid.fusion.predict.ModelDirectory;
 import dev.braid.vision.image.ImageDecodeException;
@@ -28,6 +29,8 @@ import picocli.CommandLine.ScopeType;
             BenchCommand.class,
             TrainCommand.class,
             InspectCommand.class,
+            InitCommand.class,
+            ImportCommand.class,
             EvalCommand.class,
             PredictCommand.class,
             ServeCommand.class,
@@ -80,6 +83,8 @@ public final class Braid {
     public static CommandLine commandLine() {
         Braid braid = new Braid();
         CommandLine cli = new CommandLine(braid).setCaseInsensitiveEnumValuesAllowed(true);
+        // TEXT or text, or a plug-in's name; an unknown one names the known ones
+        cli.registerConverter(Modality.class, Modality::valueOf);
         cli.setExecutionStrategy(
                 parsed -> {
                     Logging.setVerbose(braid.verbose);

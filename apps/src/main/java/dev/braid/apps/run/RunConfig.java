@@ -17,6 +17,7 @@ import dev.braid.audio.encoder.AudioFrontEnd;
 import dev.braid.fusion.Modality;
 import dev.braid.fusion.data.FeatureSettings;
 import dev.braid.fusion.data.HeadKind;
+import dev.braid.fusion.data.inspect.FittedFeatures;
 import dev.braid.fusion.model.FusionConfig;
 import dev.braid.fusion.train.TrainConfig;
 import dev.braid.vision.encoder.StageBlock;
@@ -66,28 +67,30 @@ public record RunConfig(
     public record DataSource(String path, double weight) {}
 
     /**
-     * Preprocessing.
+     * Preprocessing. A setting left out (null) is derived from the training split when the run
+     * starts ({@code FeatureFit}): the run prints what it chose and why, and the model's provenance
+     * records it.
      *
-     * @param textMaxLength tokens per text, [CLS] and [SEP] included
-     * @param vocabularySize the BPE vocabulary trained on the training texts
-     * @param imageSize images are resized to this square size
-     * @param imageChannels 1 (gray) or 3 (RGB)
+     * @param textMaxLength tokens per text, [CLS] and [SEP] included; null: derived
+     * @param vocabularySize the BPE vocabulary trained on the training texts; null: derived
+     * @param imageSize images are resized to this square size; null: derived
+     * @param imageChannels 1 (gray) or 3 (RGB); null: derived
      * @param mels log-mel bands
-     * @param audioMaxSeconds audio read per clip at most
-     * @param audioMaxFrames log-mel frames kept at most (100 per second)
+     * @param audioMaxSeconds audio read per clip at most; null: derived
+     * @param audioMaxFrames log-mel frames kept at most (100 per second); null: derived
      * @param cache whether to cache decoded images and log-mels under the output folder
      * @param imageMinSide images narrower or shorter than this are refused
      * @param imageMaxPixels images whose header claims more pixels are refused before decoding
      * @param imageMaxBytes image files larger than this are refused
      */
     public record FeatureSpec(
-            int textMaxLength,
-            int vocabularySize,
-            int imageSize,
-            int imageChannels,
+            Integer textMaxLength,
+            Integer vocabularySize,
+            Integer imageSize,
+            Integer imageChannels,
             int mels,
-            double audioMaxSeconds,
-            int audioMaxFrames,
+            Double audioMaxSeconds,
+            Integer audioMaxFrames,
             boolean cache,
             int imageMinSide,
             long imageMaxPixels,
@@ -100,8 +103,8 @@ public record RunConfig(
                         "features.imageMinSide");
 
         /**
-         * The spec of {@code settings} (the library's feature defaults are the run
-         * configuration's), with a vocabulary size, the cache switch and the default image limits.
+         * The spec giving every setting of {@code settings}, with a vocabulary size, the cache
+         * switch and the default image limits.
          */
         static FeatureSpec of(FeatureSettings settings, int vocabularySize, boolean cache) {
             return new FeatureSpec(
@@ -118,9 +121,92 @@ public record RunConfig(
                     DecodeOptions.DEFAULT_MAX_BYTES);
         }
 
-        /** Checks the image limits once, so a bad one fails when the file is read. */
+        /** Every derivable setting left out: 64 mels, the cache on, the default image limits. */
+        static FeatureSpec derived() {
+            return new FeatureSpec(
+                    null,
+                    null,
+                    null,
+                    null,
+                    FeatureSettings.defaults().logMel().nMels(),
+                    null,
+                    null,
+                    true,
+                    DecodeOptions.DEFAULT_MIN_SIDE,
+                    DecodeOptions.DEFAULT_MAX_PIXELS,
+                    DecodeOptions.DEFAULT_MAX_BYTES);
+        }
+
+        /** This spec with every setting left out taken from {@code fitted}. */
+        public FeatureSpec filledFrom(FittedFeatures fitted) {
+            return new FeatureSpec(
+                    textMaxLength != null ? textMaxLength : fitted.textMaxLength(),
+                    vocabularySize != null ? vocabularySize : fitted.vocabularySize(),
+                    imageSize != null ? imageSize : fitted.imageSize(),
+                    imageChannels != null ? imageChannels : fitted.imageChannels(),
+                    mels,
+                    audioMaxSeconds != null ? audioMaxSeconds : fitted.audioMaxSeconds(),
+                    audioMaxFrames != null ? audioMaxFrames : fitted.audioMaxFrames(),
+                    cache,
+                    imageMinSide,
+                    imageMaxPixels,
+                    imageMaxBytes);
+        }
+
+        /** The fields ({@code features.imageSize}) this spec leaves out. */
+        public List<String> leftOut() {
+            List<String> out = new java.util.ArrayList<>();
+            String[] names = {
+                "textMaxLength",
+                "vocabularySize",
+                "imageSize",
+                "imageChannels",
+                "audioMaxSeconds",
+                "audioMaxFrames"
+            };
+            Object[] values = {
+                textMaxLength,
+                vocabularySize,
+                imageSize,
+                imageChannels,
+                audioMaxSeconds,
+                audioMaxFrames
+            };
+            for (int i = 0; i < names.length; i++) {
+                if (values[i] == null) {
+                    out.add("features." + names[i]);
+                }
+            }
+            return out;
+        }
+
+        /**
+         * Checks the given settings and the image limits once, so a bad one fails when the file is
+         * read.
+         */
         public FeatureSpec {
+            positive("textMaxLength", textMaxLength);
+            positive("vocabularySize", vocabularySize);
+            positive("imageSize", imageSize);
+            positive("audioMaxFrames", audioMaxFrames);
+            if (imageChannels != null && imageChannels != 1 && imageChannels != 3) {
+                throw new IllegalArgumentException(
+                        "features.imageChannels ("
+                                + imageChannels
+                                + ") must be 1 (gray) or 3 (RGB)");
+            }
+            if (audioMaxSeconds != null && !(audioMaxSeconds > 0)) {
+                throw new IllegalArgumentException(
+                        "features.audioMaxSeconds (" + audioMaxSeconds + ") must be positive");
+            }
             decoding(imageMinSide, imageMaxPixels, imageMaxBytes);
+        }
+
+        private static void positive(String field, Integer value) {
+            if (value != null && value < 1) {
+                throw new IllegalArgumentException(
+                        "features." + field + " (" + value + ") must be positive");
+            }
         }
 
         /** How images are decoded: these limits, which a refused image names by their fields. */
@@ -322,7 +408,7 @@ public record RunConfig(
         return new RunConfig(
                 "braid-run",
                 List.of(new DataSource("data/avmnist", 1)),
-                FeatureSpec.of(FeatureSettings.defaults(), 2000, true),
+                FeatureSpec.derived(),
                 AugmentSpec.none(),
                 new ModelSpec(
                         List.of(Modality.IMAGE, Modality.AUDIO),

@@ -20,12 +20,15 @@ import dev.braid.fusion.data.FeatureCache;
 import dev.braid.fusion.data.FeatureExtractor;
 import dev.braid.fusion.data.FeatureSettings;
 import dev.braid.fusion.data.HeadSpec;
-import dev.braid.fusion.data.Manifest;
 import dev.braid.fusion.data.ManifestEntry;
 import dev.braid.fusion.data.Order;
 import dev.braid.fusion.data.SampleSource;
 import dev.braid.fusion.data.Split;
 import dev.braid.fusion.data.TaskSchema;
+import dev.braid.fusion.data.inspect.DatasetInspector;
+import dev.braid.fusion.data.inspect.FeatureChoice;
+import dev.braid.fusion.data.inspect.FittedFeatures;
+import dev.braid.fusion.data.layout.DatasetLayout;
 import dev.braid.fusion.model.FusionModel;
 import dev.braid.fusion.model.ModelConfig;
 import dev.braid.fusion.predict.ModelDirectory;
@@ -78,22 +81,78 @@ public final class TrainingRun {
 
     private final RunConfig config;
 
+    private List<Dataset> datasets;
+    private RunConfig.FeatureSpec features;
+    private List<FeatureChoice> derived;
+
     public TrainingRun(RunConfig config) {
         this.config = config;
     }
 
-    /** The datasets of the run, read and validated. */
-    public List<Dataset> datasets() {
-        List<Dataset> datasets = new ArrayList<>();
-        for (RunConfig.DataSource source : config.data()) {
-            datasets.add(Manifest.read(Path.of(source.path())));
+    /**
+     * The datasets of the run, read and validated (a folder with a manifest, a CSV/TSV table, or a
+     * folder per class; {@code DatasetLayout}); read once.
+     */
+    public synchronized List<Dataset> datasets() {
+        if (datasets == null) {
+            List<Dataset> read = new ArrayList<>();
+            for (RunConfig.DataSource source : config.data()) {
+                read.add(DatasetLayout.read(Path.of(source.path())));
+            }
+            datasets = List.copyOf(read);
         }
         return datasets;
     }
 
+    /**
+     * The run's feature settings: those the configuration gives, and the ones it leaves out derived
+     * from the training split ({@link #derivedFeatures()}).
+     */
+    public synchronized RunConfig.FeatureSpec features() {
+        if (features == null) {
+            RunConfig.FeatureSpec given = config.features();
+            List<String> leftOut = given.leftOut();
+            if (leftOut.isEmpty()) {
+                features = given;
+                derived = List.of();
+            } else {
+                List<ManifestEntry> train = new ArrayList<>();
+                datasets().forEach(d -> train.addAll(d.entries(Split.TRAIN)));
+                int vocabulary = given.vocabularySize() == null ? 0 : given.vocabularySize();
+                FittedFeatures fitted =
+                        new DatasetInspector(given.imageDecoding()).fit(train, vocabulary);
+                features = given.filledFrom(fitted);
+                derived =
+                        fitted.choices().stream()
+                                .filter(c -> leftOut.contains(c.field()) && readsWhatItSets(c))
+                                .toList();
+            }
+        }
+        return features;
+    }
+
+    /** Whether the model reads the modality {@code choice} is a setting of. */
+    private boolean readsWhatItSets(FeatureChoice choice) {
+        String field = choice.field();
+        Modality modality =
+                field.contains("image")
+                        ? Modality.IMAGE
+                        : field.contains("audio") ? Modality.AUDIO : Modality.TEXT;
+        return config.model().modalities().contains(modality);
+    }
+
+    /**
+     * The feature settings the configuration left out, as derived, and why, for the modalities the
+     * model reads; empty if none.
+     */
+    public List<FeatureChoice> derivedFeatures() {
+        features();
+        return derived;
+    }
+
     /** How raw inputs become model inputs. */
     public FeatureSettings featureSettings() {
-        RunConfig.FeatureSpec f = config.features();
+        RunConfig.FeatureSpec f = features();
         ImagePreprocessing image =
                 f.imageChannels() == 1
                         ? ImagePreprocessing.grayscale(f.imageSize())
@@ -109,7 +168,7 @@ public final class TrainingRun {
     /** The model configuration for this run's modalities, schema and tokenizer. */
     public ModelConfig modelConfig(TaskSchema schema, Tokenizer tokenizer) {
         RunConfig.ModelSpec m = config.model();
-        RunConfig.FeatureSpec f = config.features();
+        RunConfig.FeatureSpec f = features();
         int width = m.width();
         TextEncoderConfig text =
                 m.modalities().contains(Modality.TEXT)
@@ -201,10 +260,10 @@ public final class TrainingRun {
         Tokenizer tokenizer = pretrained != null ? pretrained.tokenizer() : tokenizer(datasets);
         FeatureSettings settings = featureSettings();
         FeatureCache cache =
-                config.features().cache()
+                features().cache()
                         ? FeatureCache.onDisk(output.resolveSibling(".feature-cache"))
                         : FeatureCache.none();
-        DecodeOptions decoding = config.features().imageDecoding();
+        DecodeOptions decoding = features().imageDecoding();
         FeatureExtractor trainFeatures =
                 new FeatureExtractor(
                                 tokenizer,
@@ -293,10 +352,10 @@ public final class TrainingRun {
                             + "; set model.width to "
                             + text.width());
         }
-        if (config.features().textMaxLength() > text.maxLength()) {
+        if (features().textMaxLength() > text.maxLength()) {
             throw new IllegalArgumentException(
                     "features.textMaxLength ("
-                            + config.features().textMaxLength()
+                            + features().textMaxLength()
                             + ") is longer than the pre-trained encoder in "
                             + dir
                             + " reads ("
@@ -319,8 +378,7 @@ public final class TrainingRun {
                 }
             }
         }
-        return new BpeTrainer(new BpeTrainer.Config(config.features().vocabularySize(), 2))
-                .train(texts);
+        return new BpeTrainer(new BpeTrainer.Config(features().vocabularySize(), 2)).train(texts);
     }
 
     private SampleSource trainSource(List<Dataset> datasets) {
@@ -346,6 +404,17 @@ public final class TrainingRun {
         return SampleSource.of(entries, Order.SEQUENTIAL);
     }
 
+    private RunConfig withFeatures(RunConfig.FeatureSpec spec) {
+        return new RunConfig(
+                config.name(),
+                config.data(),
+                spec,
+                config.augment(),
+                config.model(),
+                config.training(),
+                config.output());
+    }
+
     /** How the model was made: configuration, data fingerprints, seed, version, results. */
     private ObjectNode provenance(
             List<Dataset> datasets, FusionTrainer.Result trained, Evaluation test) {
@@ -353,7 +422,8 @@ public final class TrainingRun {
         // only the run knows: its name, its whole configuration, the datasets' names, the test
         ObjectNode p = JSON.valueToTree(trained.provenance());
         p.put("name", config.name());
-        p.set("run", JSON.valueToTree(config));
+        p.set("run", JSON.valueToTree(withFeatures(features())));
+        p.set("derivedFeatures", JSON.valueToTree(derivedFeatures()));
         ArrayNode names = p.putArray("datasetNames");
         datasets.forEach(d -> names.add(d.name()));
         p.set("testMetrics", JSON.valueToTree(test.metrics()));

@@ -39,7 +39,15 @@ class EncoderSpecTest {
                                                 "label",
                                                 HeadKind.CLASSIFICATION,
                                                 List.of("a", "b")))));
-        return new TrainingRun(config).modelConfig(schema, ByteLevelBpeTokenizer.bytesOnly());
+        // the library's feature settings, given, so that no dataset is read to derive them
+        RunConfig given =
+                RunConfigTest.withFeatures(
+                        config,
+                        RunConfig.FeatureSpec.of(
+                                dev.braid.fusion.data.FeatureSettings.defaults(),
+                                2000,
+                                config.features().cache()));
+        return new TrainingRun(given).modelConfig(schema, ByteLevelBpeTokenizer.bytesOnly());
     }
 
     @Test

@@ -13,10 +13,49 @@ import org.junit.jupiter.api.Test;
 class RunConfigTest {
 
     @Test
-    void aRunWithNoFeatureSettingsUsesTheLibrarysDefaults() {
+    void aRunThatGivesEveryFeatureSettingUsesThemAndDerivesNothing() {
+        RunConfig given =
+                withFeatures(
+                        RunConfig.defaults(),
+                        RunConfig.FeatureSpec.of(
+                                dev.braid.fusion.data.FeatureSettings.defaults(), 2000, true));
+        TrainingRun run = new TrainingRun(given);
+        assertEquals(dev.braid.fusion.data.FeatureSettings.defaults(), run.featureSettings());
+        assertEquals(List.of(), run.derivedFeatures());
+    }
+
+    @Test
+    void byDefaultEveryDerivableFeatureSettingIsLeftOut() {
         assertEquals(
-                dev.braid.fusion.data.FeatureSettings.defaults(),
-                new TrainingRun(RunConfig.defaults()).featureSettings());
+                List.of(
+                        "features.textMaxLength",
+                        "features.vocabularySize",
+                        "features.imageSize",
+                        "features.imageChannels",
+                        "features.audioMaxSeconds",
+                        "features.audioMaxFrames"),
+                RunConfig.defaults().features().leftOut());
+    }
+
+    @Test
+    void aBadFeatureSettingIsNamed() {
+        IllegalArgumentException e =
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () -> RunConfig.parse("features: {imageChannels: 2}", List.of(), "f.yaml"));
+        assertTrue(e.getMessage().contains("features.imageChannels (2) must be 1"), e.getMessage());
+    }
+
+    /** {@code config} with its features replaced. */
+    static RunConfig withFeatures(RunConfig config, RunConfig.FeatureSpec features) {
+        return new RunConfig(
+                config.name(),
+                config.data(),
+                features,
+                config.augment(),
+                config.model(),
+                config.training(),
+                config.output());
     }
 
     @Test

@@ -40,23 +40,64 @@ public final class DatasetLayout {
      * @throws ManifestException if {@code path} is none of the layouts, or cannot be read
      */
     public static ManifestCheck check(Path path, StratifiedSplit split) {
-        if (Files.isDirectory(path) && Files.exists(path.resolve(Manifest.FILE_NAME))) {
+        if (isManifestFolder(path)) {
             return Manifest.check(path);
         }
+        Imported imported = imported(path);
+        split.assign(imported.rows().rows());
+        ManifestCheck check =
+                Manifest.check(
+                        imported.name(), imported.dir(), imported.source(), imported.rows().rows());
+        List<ManifestException.Problem> problems = new ArrayList<>(imported.rows().problems());
+        problems.addAll(check.problems());
+        problems.sort(
+                Comparator.comparing(ManifestException.Problem::manifest)
+                        .thenComparingInt(ManifestException.Problem::line));
+        return new ManifestCheck(
+                check.name(), check.dir(), imported.source(), check.entries(), problems);
+    }
+
+    /**
+     * The {@code manifest.jsonl} a table or class folders make: one JSON object a line, splits
+     * assigned, paths relative to {@link #manifestFolder}.
+     *
+     * @throws ManifestException if {@code path} already is a manifest folder, or is no layout
+     */
+    public static List<String> asManifest(Path path, StratifiedSplit split) {
+        if (isManifestFolder(path)) {
+            throw new ManifestException(path + " already has a " + Manifest.FILE_NAME, null);
+        }
+        List<Manifest.SourceRow> rows = imported(path).rows().rows();
+        split.assign(rows);
+        return rows.stream().map(r -> r.json().toString()).toList();
+    }
+
+    /** The folder a table's or class folders' manifest belongs in: the one its paths start from. */
+    public static Path manifestFolder(Path path) {
+        Path absolute = path.toAbsolutePath();
+        return Files.isDirectory(absolute) ? absolute : absolute.getParent();
+    }
+
+    private static boolean isManifestFolder(Path path) {
+        return Files.isDirectory(path) && Files.exists(path.resolve(Manifest.FILE_NAME));
+    }
+
+    /** A table's or class folders' rows, with what to call them and where their paths start. */
+    private record Imported(String name, Path dir, Path source, LayoutRows rows) {}
+
+    private static Imported imported(Path path) {
         try {
             if (Files.isRegularFile(path) && isTable(path)) {
-                LayoutRows rows = CsvTable.read(path);
                 String file = path.getFileName().toString();
-                return check(
+                return new Imported(
                         file.substring(0, file.lastIndexOf('.')),
-                        path.getParent(),
+                        manifestFolder(path),
                         path,
-                        rows,
-                        split);
+                        CsvTable.read(path));
             }
             if (Files.isDirectory(path) && ClassFolders.looksLike(path)) {
                 Path dir = path.toRealPath();
-                return check(dir.getFileName().toString(), dir, dir, ClassFolders.read(dir), split);
+                return new Imported(dir.getFileName().toString(), dir, dir, ClassFolders.read(dir));
             }
         } catch (IOException e) {
             throw new ManifestException(path + " cannot be read: " + e, e);
@@ -73,18 +114,5 @@ public final class DatasetLayout {
     public static boolean isTable(Path file) {
         String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
         return name.endsWith(".csv") || name.endsWith(".tsv");
-    }
-
-    private static ManifestCheck check(
-            String name, Path dir, Path source, LayoutRows rows, StratifiedSplit split) {
-        split.assign(rows.rows());
-        ManifestCheck check =
-                Manifest.check(name, dir == null ? Path.of(".") : dir, source, rows.rows());
-        List<ManifestException.Problem> problems = new ArrayList<>(rows.problems());
-        problems.addAll(check.problems());
-        problems.sort(
-                Comparator.comparing(ManifestException.Problem::manifest)
-                        .thenComparingInt(ManifestException.Problem::line));
-        return new ManifestCheck(check.name(), check.dir(), source, check.entries(), problems);
     }
 }
