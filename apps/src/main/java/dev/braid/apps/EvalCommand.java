@@ -3,8 +3,8 @@ package dev.braid.apps;
 import ai.djl.ndarray.NDManager;
 import dev.braid.fusion.data.Dataset;
 import dev.braid.fusion.data.FeatureExtractor;
-import dev.braid.fusion.data.Manifest;
 import dev.braid.fusion.data.Split;
+import dev.braid.fusion.data.layout.DatasetLayout;
 import dev.braid.fusion.model.FusionModel;
 import dev.braid.fusion.predict.ModelDirectory;
 import dev.braid.fusion.train.Evaluation;
@@ -33,7 +33,8 @@ final class EvalCommand implements Callable<Integer> {
     @Option(
             names = "--data",
             required = true,
-            description = "A dataset folder with manifest.jsonl.")
+            description =
+                    "A dataset: a folder with manifest.jsonl, a CSV/TSV table, or a folder per class.")
     Path data;
 
     @Option(
@@ -47,7 +48,7 @@ final class EvalCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         ModelDirectory description = ModelDirectory.read(InputFiles.directory("--model", model));
-        Dataset dataset = Manifest.read(InputFiles.directory("--data", data));
+        Dataset dataset = DatasetLayout.read(InputFiles.dataset("--data", data));
         Tokenizer tokenizer = description.tokenizer(model);
         FeatureExtractor extractor =
                 FeatureExtractor.of(tokenizer, description.features())

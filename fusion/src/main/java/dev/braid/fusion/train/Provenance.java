@@ -48,17 +48,25 @@ public record Provenance(
             new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     /**
-     * One manifest training read, identified by content.
+     * One manifest training read, identified by content: a manifest or table file, or a class
+     * folder, whose content here is the list of its files' names and sizes (hashing every photo of
+     * a large dataset would cost more than it tells).
      *
      * @param manifest its path
-     * @param bytes its size
-     * @param sha256 the SHA-256 of its bytes, hex
+     * @param bytes its size (a folder's: the bytes of its files)
+     * @param sha256 the SHA-256 of its bytes (a folder's: of its listing), hex
      */
     public record DatasetFingerprint(String manifest, long bytes, String sha256) {
 
         /** The fingerprint of {@code manifest} as it is on disk now. */
         public static DatasetFingerprint of(Path manifest) throws IOException {
-            byte[] content = Files.readAllBytes(manifest);
+            if (Files.isDirectory(manifest)) {
+                return ofFolder(manifest);
+            }
+            return of(Files.readAllBytes(manifest), manifest);
+        }
+
+        private static DatasetFingerprint of(byte[] content, Path manifest) {
             try {
                 String hash =
                         HexFormat.of()
@@ -67,6 +75,23 @@ public record Provenance(
             } catch (NoSuchAlgorithmException e) {
                 throw new IllegalStateException("SHA-256 is missing from this JVM", e);
             }
+        }
+
+        private static DatasetFingerprint ofFolder(Path folder) throws IOException {
+            StringBuilder listing = new StringBuilder();
+            long bytes = 0;
+            try (java.util.stream.Stream<Path> files = Files.list(folder)) {
+                for (Path f : files.filter(Files::isRegularFile).sorted().toList()) {
+                    long size = Files.size(f);
+                    bytes += size;
+                    listing.append(f.getFileName()).append('\t').append(size).append('\n');
+                }
+            }
+            DatasetFingerprint hashed =
+                    of(
+                            listing.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                            folder);
+            return new DatasetFingerprint(folder.toString(), bytes, hashed.sha256());
         }
     }
 
