@@ -152,6 +152,28 @@ class DataCommandsTest {
                 model.at("/provenance/derivedFeatures/0/field").asText());
     }
 
+    @Test
+    void mistakesAreOneLineNamingWhatToChange() {
+        Run missing = braid("inspect", tmp.resolve("nowhere").toString());
+        assertEquals(2, missing.code());
+        assertTrue(
+                missing.out()
+                        .contains("DATA " + tmp.resolve("nowhere") + ": no such file or directory"),
+                missing.out());
+
+        Run both = braid("train", "--config", "avmnist-gated", "--data", data.toString());
+        assertEquals(2, both.code());
+        assertTrue(both.out().contains("mutually exclusive"), both.out());
+
+        Run modalities = braid("train", "--config", "avmnist-gated", "--modalities", "TEXT");
+        assertEquals(2, modalities.code());
+        assertTrue(modalities.out().contains("--modalities goes with --data"), modalities.out());
+
+        Run unknown = braid("train", "--data", data.toString(), "--modalities", "smell");
+        assertEquals(2, unknown.code());
+        assertTrue(unknown.out().contains("smell"), unknown.out());
+    }
+
     private static String setting(JsonNode report, String field) {
         for (JsonNode c : report.get("settings")) {
             if (c.get("field").asText().equals(field)) {

@@ -38,6 +38,16 @@ class RunConfigTest {
     }
 
     @Test
+    void theShippedConfigurationsGiveEveryFeatureSettingSoTheirNumbersDoNotMove() throws Exception {
+        for (String name : dev.braid.apps.ReadyConfigs.NAMES) {
+            assertEquals(
+                    List.of(),
+                    dev.braid.apps.ReadyConfigs.load(name, List.of()).features().leftOut(),
+                    name);
+        }
+    }
+
+    @Test
     void aBadFeatureSettingIsNamed() {
         IllegalArgumentException e =
                 assertThrows(
