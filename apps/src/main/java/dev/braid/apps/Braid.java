@@ -126,7 +126,9 @@ public final class Braid {
 
     /** {@code braid predict: Unknown option: '--imgae' (did you mean --image?)}, one line. */
     private static String usageMistake(CommandLine.ParameterException e, CommandLine command) {
-        StringBuilder line = new StringBuilder(prefix(command)).append(e.getMessage());
+        // picocli starts some of its messages with "Error: "; the prefix already says it
+        String message = e.getMessage().replaceFirst("^Error: ", "");
+        StringBuilder line = new StringBuilder(prefix(command)).append(message);
         List<String> suggestions =
                 e instanceof CommandLine.UnmatchedArgumentException unmatched
                         ? unmatched.getSuggestions()
