@@ -16,6 +16,7 @@ import ai.djl.ndarray.types.Shape;
 import dev.braid.text.decoder.CrossAttention;
 import dev.braid.text.decoder.DecoderConfig;
 import dev.braid.text.decoder.TransformerDecoder;
+import dev.braid.text.testing.LetterTokenizer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

@@ -1,11 +1,11 @@
-package dev.braid.text.generate;
+package dev.braid.text.testing;
 
 import dev.braid.text.tokenize.SpecialTokens;
 import dev.braid.text.tokenize.Tokenizer;
 import java.nio.file.Path;
 
 /** Test tokenizer: ids 5..30 are the letters a..z, ids 0..4 Braid's special tokens. */
-final class LetterTokenizer implements Tokenizer {
+public final class LetterTokenizer implements Tokenizer {
 
     @Override
     public int[] encode(String text, int maxTokens) {
