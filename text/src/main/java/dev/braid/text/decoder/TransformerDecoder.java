@@ -97,7 +97,11 @@ public final class TransformerDecoder extends AbstractBlock {
             layers.add(
                     addChildBlock(
                             "layer" + i,
-                            new TransformerDecoderLayer(config.layerConfig(), rotary, cross)));
+                            cross
+                                    ? TransformerDecoderLayer.withCrossAttention(
+                                            config.layerConfig(), rotary)
+                                    : TransformerDecoderLayer.selfAttentionOnly(
+                                            config.layerConfig(), rotary)));
         }
         finalNorm =
                 config.placement() == NormPlacement.PRE_LN
@@ -288,10 +292,14 @@ public final class TransformerDecoder extends AbstractBlock {
             throw new IllegalArgumentException(
                     "a memory was given, but crossAttention is NONE; configure EVERY_LAYER");
         }
-        NDArray bias = memoryBias(memory, memoryMask);
-        List<KeyValues> kv = memoryKeyValues(store, memory, false);
-        return new DecoderCache(
-                manager, Math.toIntExact(memory.getShape().get(0)), layers.size(), kv, bias);
+        try (NDManager setup = manager.newSubManager()) {
+            // the projections' intermediates go to setup, not to the caller's memory's manager
+            setup.tempAttachAll(memory, memoryMask);
+            NDArray bias = memoryBias(memory, memoryMask);
+            List<KeyValues> kv = memoryKeyValues(store, memory, false);
+            return new DecoderCache(
+                    manager, Math.toIntExact(memory.getShape().get(0)), layers.size(), kv, bias);
+        }
     }
 
     /**

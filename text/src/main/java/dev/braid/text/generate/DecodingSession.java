@@ -42,12 +42,9 @@ final class DecodingSession implements AutoCloseable {
             cache = decoder.newCache(manager, rows);
         } else {
             try (NDManager setup = manager.newSubManager()) {
+                setup.tempAttachAll(memory, memoryMask); // the copies are made in setup
                 NDArray m = copies == 1 ? memory : memory.repeat(0, copies); // (B * copies, S, D)
                 NDArray mask = copies == 1 ? memoryMask : memoryMask.repeat(0, copies);
-                if (copies > 1) {
-                    m.attach(setup); // the copies, not the caller's memory
-                    mask.attach(setup);
-                }
                 cache = decoder.newCache(store, manager, m, mask);
             }
         }

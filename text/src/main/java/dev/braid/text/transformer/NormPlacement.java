@@ -15,10 +15,5 @@ public enum NormPlacement {
      * weights initialised scaled down by beta; alpha and beta come from the depth ({@link
      * DeepNorm}). GLM and ChatGLM use it. Like Post-LN, no norm after the last layer.
      */
-    DEEP_NORM;
-
-    /** Returns whether the norm follows the residual sum (Post-LN and DeepNorm). */
-    public boolean normAfterResidual() {
-        return this != PRE_LN;
-    }
+    DEEP_NORM
 }

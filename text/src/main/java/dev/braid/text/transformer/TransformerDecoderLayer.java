@@ -39,11 +39,28 @@ public final class TransformerDecoderLayer extends AbstractBlock {
     private final Dropout feedForwardDropout;
 
     /**
+     * A layer that attends to a memory after its self-attention: the original Transformer's decoder
+     * layer.
+     *
      * @param rotary the rotary position embedding of self-attention, or null for none; the memory
      *     has no positions of the decoder's, so cross-attention never rotates
-     * @param withCrossAttention whether the layer has a cross-attention block
      */
-    public TransformerDecoderLayer(
+    public static TransformerDecoderLayer withCrossAttention(
+            LayerConfig config, RotaryEmbedding rotary) {
+        return new TransformerDecoderLayer(config, rotary, true);
+    }
+
+    /**
+     * A layer of self-attention and feed-forward only: a decoder-only model's (GPT-2's) layer.
+     *
+     * @param rotary the rotary position embedding of self-attention, or null for none
+     */
+    public static TransformerDecoderLayer selfAttentionOnly(
+            LayerConfig config, RotaryEmbedding rotary) {
+        return new TransformerDecoderLayer(config, rotary, false);
+    }
+
+    private TransformerDecoderLayer(
             LayerConfig config, RotaryEmbedding rotary, boolean withCrossAttention) {
         super(VERSION);
         placement = config.placement();
