@@ -291,6 +291,34 @@ class GeneratorTest {
         assertEquals(2, beamed.size());
     }
 
+    /** Every array of a generation (cache, steps, beams) is freed before generate returns. */
+    @Test
+    void generationLeavesNoArrayBehind() {
+        decoder = decoder(DecoderConfig.originalTransformer(VOCAB));
+        NDArray memory = manager.randomNormal(new Shape(2, 3, 32));
+        NDArray mask =
+                manager.create(
+                        new boolean[] {true, true, false, true, false, false}, new Shape(2, 3));
+        int before = manager.getManagedArrays().size();
+        try (NDManager child = manager.newSubManager()) {
+            child.zeros(new Shape(1));
+            assertEquals(before + 1, manager.getManagedArrays().size(), "the count sees children");
+        }
+        for (Strategy strategy : Strategy.values()) {
+            GenerationConfig config =
+                    GenerationConfig.builder()
+                            .strategy(strategy)
+                            .beamWidth(3)
+                            .maxNewTokens(6)
+                            .build();
+            Generator generator = Generator.builder().setDecoder(decoder).setConfig(config).build();
+            generator.generate(
+                    manager, Generator.startPrompts(2, 2), memory, mask, TokenListener.NONE);
+            generator.generate(manager, prompts(), TokenListener.NONE);
+            assertEquals(before, manager.getManagedArrays().size(), strategy.toString());
+        }
+    }
+
     @Test
     void badRequestsAreRefusedNamingWhatIsWrong() {
         IllegalArgumentException e =
