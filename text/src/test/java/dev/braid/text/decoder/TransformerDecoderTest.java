@@ -54,8 +54,12 @@ class TransformerDecoderTest {
                 Arguments.of("llama", DecoderConfig.llama(VOCAB)),
                 Arguments.of("chatGlm", DecoderConfig.chatGlm(VOCAB)),
                 Arguments.of("bloom", DecoderConfig.bloom(VOCAB)),
-                Arguments.of("originalTransformer", DecoderConfig.originalTransformer(VOCAB)));
+                Arguments.of("originalTransformer", DecoderConfig.originalTransformer(VOCAB)),
+                Arguments.of(NO_MEMORY, DecoderConfig.originalTransformer(VOCAB))); // as a plain LM
     }
+
+    /** The preset name of a decoder with cross-attention run with no memory. */
+    private static final String NO_MEMORY = "originalTransformer without a memory";
 
     private TransformerDecoder decoder(DecoderConfig config, int batch, int length) {
         TransformerDecoder decoder = new TransformerDecoder(config);
@@ -87,8 +91,8 @@ class TransformerDecoderTest {
         return manager.create(flat, new Shape(rows.length, rows[0].length));
     }
 
-    private NDList memory(DecoderConfig config) {
-        if (config.crossAttention() == CrossAttention.NONE) {
+    private NDList memory(String name, DecoderConfig config) {
+        if (config.crossAttention() == CrossAttention.NONE || name.equals(NO_MEMORY)) {
             return new NDList();
         }
         NDArray tokens = manager.randomNormal(new Shape(2, 3, config.width()));
@@ -112,7 +116,7 @@ class TransformerDecoderTest {
     @MethodSource("presets")
     void cachedStepsGiveTheLogitsOfAFullRecompute(String name, DecoderConfig config) {
         TransformerDecoder decoder = decoder(config, 2, 7);
-        NDList memory = memory(config);
+        NDList memory = memory(name, config);
         long[][] tokens = {{2, 5, 6, 7, 9, 10, 11}, {0, 0, 2, 8, 12, 13, 14}};
         boolean[][] real = {
             {true, true, true, true, true, true, true}, {false, false, true, true, true, true, true}
@@ -156,7 +160,7 @@ class TransformerDecoderTest {
     @MethodSource("presets")
     void aLeftPaddedRowGivesItsLogitsAlone(String name, DecoderConfig config) {
         TransformerDecoder decoder = decoder(config, 2, 5);
-        NDList memory = memory(config);
+        NDList memory = memory(name, config);
         NDArray padded =
                 forward(
                         decoder,
@@ -191,7 +195,7 @@ class TransformerDecoderTest {
     @MethodSource("presets")
     void logitAtTDoesNotDependOnLaterTokens(String name, DecoderConfig config) {
         TransformerDecoder decoder = decoder(config, 1, 8);
-        NDList memory = memory(config);
+        NDList memory = memory(name, config);
         if (!memory.isEmpty()) {
             memory = new NDList(memory.get(0).get("0:1"), memory.get(1).get("0:1"));
         }
@@ -240,7 +244,7 @@ class TransformerDecoderTest {
     @MethodSource("presets")
     void getOutputShapesEqualsAForwardsShape(String name, DecoderConfig config) {
         TransformerDecoder decoder = decoder(config, 2, 5);
-        NDList memory = memory(config);
+        NDList memory = memory(name, config);
         boolean[][] real = new boolean[2][5];
         Arrays.fill(real[0], true);
         Arrays.fill(real[1], true);
@@ -264,7 +268,7 @@ class TransformerDecoderTest {
     void parametersSurviveASaveLoadRoundTrip() throws Exception {
         DecoderConfig config = DecoderConfig.originalTransformer(VOCAB);
         TransformerDecoder original = decoder(config, 2, 4);
-        NDList memory = memory(config);
+        NDList memory = memory("originalTransformer", config);
         NDArray ids = ids(new long[][] {{2, 3, 4, 5}, {2, 6, 7, 8}});
         boolean[][] real = {{true, true, true, true}, {true, true, true, false}};
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
