@@ -128,7 +128,10 @@ public final class MultiHeadAttention extends AbstractBlock {
     void scaleValueAndOutputInitialisation(float beta) {
         NDArray weight = keyValue.getParameters().get("weight").getArray(); // (2D, D): keys, values
         NDIndex valueRows = new NDIndex("{}:", width);
-        weight.set(valueRows, Scalars.mul(weight.get(valueRows), beta));
+        try (NDArray values = weight.get(valueRows);
+                NDArray scaled = Scalars.mul(values, beta)) {
+            weight.set(valueRows, scaled); // in place, before any training
+        }
         Scalars.muli(output.getParameters().get("weight").getArray(), beta);
     }
 
