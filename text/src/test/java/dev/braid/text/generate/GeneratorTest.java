@@ -148,6 +148,76 @@ class GeneratorTest {
         assertEquals(tokens(beamedLonger), tokens(run(longer, prompts())), "deterministic");
     }
 
+    /**
+     * With 6 tokens and 36 beams, beam search keeps every 2-token continuation, so after 3 steps
+     * (length penalty 0: the score is the total log-probability) it must return the best of all 216
+     * three-token continuations, found here by brute force with full forwards. The beams of step 2
+     * come from all six of step 1, so the cache's reordering is exercised too.
+     */
+    @Test
+    void beamSearchAsWideAsEveryContinuationFindsTheExhaustiveBest() {
+        decoder = decoder(DecoderConfig.gpt2(6).toBuilder().maxLength(8).build());
+        int[] prompt = {2, 5};
+        double best = Double.NEGATIVE_INFINITY;
+        int[] bestTokens = null;
+        ai.djl.training.ParameterStore store = new ai.djl.training.ParameterStore(manager, false);
+        for (int a = 0; a < 6; a++) {
+            for (int b = 0; b < 6; b++) {
+                long[] ids = {2, 5, a, b};
+                NDArray logits =
+                        decoder.forward(
+                                        store,
+                                        new ai.djl.ndarray.NDList(
+                                                manager.create(ids, new Shape(1, 4)),
+                                                manager.ones(new Shape(1, 4), DataType.BOOLEAN)),
+                                        false)
+                                .singletonOrThrow(); // (1, 4, 6): positions 1, 2, 3 predict a, b, c
+                double[] first = logSoftmax(logits.get(0, 1).toFloatArray());
+                double[] second = logSoftmax(logits.get(0, 2).toFloatArray());
+                double[] third = logSoftmax(logits.get(0, 3).toFloatArray());
+                for (int c = 0; c < 6; c++) {
+                    double total = first[a] + second[b] + third[c];
+                    if (total > best) {
+                        best = total;
+                        bestTokens = new int[] {a, b, c};
+                    }
+                }
+            }
+        }
+        GenerationConfig beam =
+                GenerationConfig.builder()
+                        .strategy(Strategy.BEAM)
+                        .beamWidth(36)
+                        .lengthPenalty(0)
+                        .maxNewTokens(3)
+                        .build();
+        Generated found =
+                Generator.builder()
+                        .setDecoder(decoder)
+                        .setConfig(beam)
+                        .build()
+                        .generate(manager, List.of(prompt), TokenListener.NONE)
+                        .get(0);
+        assertArrayEquals(bestTokens, found.tokens());
+        assertEquals(best, found.score(), 1e-4);
+    }
+
+    private static double[] logSoftmax(float[] logits) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (float l : logits) {
+            max = Math.max(max, l);
+        }
+        double sum = 0;
+        for (float l : logits) {
+            sum += Math.exp(l - max);
+        }
+        double[] out = new double[logits.length];
+        for (int v = 0; v < out.length; v++) {
+            out[v] = logits[v] - max - Math.log(sum);
+        }
+        return out;
+    }
+
     private int firstGreedyToken(List<int[]> prompt) {
         return run(GenerationConfig.greedy(1), prompt).get(0).tokens()[0];
     }
