@@ -389,6 +389,41 @@ class GeneratorTest {
         }
     }
 
+    /** One generator shared by threads (a server's requests) answers as it does alone. */
+    @Test
+    void concurrentGenerationsEqualSequentialOnes() throws Exception {
+        GenerationConfig sample =
+                GenerationConfig.builder()
+                        .strategy(Strategy.SAMPLE)
+                        .maxNewTokens(10)
+                        .seed(9)
+                        .build();
+        Generator generator = Generator.builder().setDecoder(decoder).setConfig(sample).build();
+        List<List<Integer>> alone =
+                tokens(generator.generate(manager, prompts(), TokenListener.NONE));
+        java.util.concurrent.ExecutorService pool =
+                java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            List<java.util.concurrent.Future<List<List<Integer>>>> futures = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                futures.add(
+                        pool.submit(
+                                () -> {
+                                    try (NDManager own = manager.newSubManager()) {
+                                        return tokens(
+                                                generator.generate(
+                                                        own, prompts(), TokenListener.NONE));
+                                    }
+                                }));
+            }
+            for (var future : futures) {
+                assertEquals(alone, future.get());
+            }
+        } finally {
+            pool.shutdown();
+        }
+    }
+
     @Test
     void badRequestsAreRefusedNamingWhatIsWrong() {
         IllegalArgumentException e =
