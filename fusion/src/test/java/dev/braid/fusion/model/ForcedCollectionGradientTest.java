@@ -16,6 +16,10 @@ import ai.djl.training.ParameterStore;
 import dev.braid.fusion.Modality;
 import dev.braid.fusion.train.Gradients;
 import dev.braid.tensor.testing.ForcedCollection;
+import dev.braid.text.decoder.CrossAttention;
+import dev.braid.text.decoder.DecoderConfig;
+import dev.braid.text.decoder.DecoderLoss;
+import dev.braid.text.decoder.TransformerDecoder;
 import dev.braid.text.encoder.AttentionPattern;
 import dev.braid.text.encoder.PositionEncoding;
 import dev.braid.text.encoder.TextEncoderConfig;
@@ -86,6 +90,28 @@ class ForcedCollectionGradientTest {
                                                                     : 0))));
         }
         all.add(named("masked language model and its loss", maskedLanguageModel()));
+        for (DecoderConfig decoder :
+                List.of(
+                        DecoderConfig.gpt2(40),
+                        DecoderConfig.llama(40),
+                        DecoderConfig.chatGlm(40),
+                        DecoderConfig.bloom(40),
+                        DecoderConfig.originalTransformer(40).toBuilder()
+                                .position(PositionEncoding.SINUSOIDAL)
+                                .build())) {
+            all.add(
+                    named(
+                            "transformer decoder, "
+                                    + decoder.position()
+                                    + " "
+                                    + decoder.placement()
+                                    + " "
+                                    + decoder.feedForward()
+                                    + " "
+                                    + decoder.crossAttention()
+                                    + ", with its loss",
+                            decoder(decoder)));
+        }
         return all.stream();
     }
 
@@ -214,6 +240,33 @@ class ForcedCollectionGradientTest {
                     }
                     return MaskedLanguageModel.loss(
                             logits, inputs.getManager().create(labels, new Shape(2, 6)));
+                });
+    }
+
+    private static Case decoder(DecoderConfig preset) {
+        DecoderConfig config = preset.toBuilder().maxLength(8).dropout(0.1f).build();
+        boolean memory = config.crossAttention() == CrossAttention.EVERY_LAYER;
+        return new Case(
+                () -> new TransformerDecoder(config),
+                batch -> {
+                    NDList in = tokens(batch);
+                    if (memory) {
+                        in.add(batch.randomNormal(new Shape(2, 3, config.width())));
+                        in.add(
+                                batch.create(
+                                        new boolean[] {true, true, true, true, false, false},
+                                        new Shape(2, 3)));
+                    }
+                    return in;
+                },
+                (block, store, inputs) -> {
+                    NDArray logits = block.forward(store, inputs, true).singletonOrThrow();
+                    long[] targets = {7, 9, 11, 3, 0, 0, 5, 6, 3, 0, 0, 0};
+                    return DecoderLoss.crossEntropy(
+                            logits,
+                            inputs.getManager().create(targets, new Shape(2, 6)),
+                            inputs.get(1),
+                            0.1f);
                 });
     }
 

@@ -1,5 +1,6 @@
 package dev.braid.text.encoder;
 
+import dev.braid.text.transformer.DeepNorm;
 import dev.braid.text.transformer.FeedForwardKind;
 import dev.braid.text.transformer.LayerConfig;
 import dev.braid.text.transformer.NormKind;
@@ -25,7 +26,7 @@ import dev.braid.text.transformer.NormPlacement;
  * @param feedForwardWidth the feed-forward hidden width F
  * @param position how positions are encoded
  * @param norm LayerNorm or RMSNorm
- * @param placement Post-LN or Pre-LN
+ * @param placement Post-LN, Pre-LN or DeepNorm
  * @param feedForward the feed-forward non-linearity
  * @param attention bidirectional, causal or prefix attention
  * @param prefixLength the prefix length for {@link AttentionPattern#PREFIX}, else 0
@@ -115,6 +116,31 @@ public record TextEncoderConfig(
     }
 
     /**
+     * The encoder of the original Transformer (Vaswani et al. 2017) at a small width: sinusoidal
+     * positions, ReLU feed-forward, Post-LN, bidirectional. Its decoder is {@code
+     * DecoderConfig.originalTransformer}.
+     */
+    public static TextEncoderConfig originalTransformer(int vocabularySize) {
+        return tiny(vocabularySize).toBuilder()
+                .position(PositionEncoding.SINUSOIDAL)
+                .feedForward(FeedForwardKind.RELU)
+                .placement(NormPlacement.POST_LN)
+                .build();
+    }
+
+    /**
+     * BERT's shape (Devlin et al. 2019) at a small width: learned absolute positions, GELU,
+     * Post-LN, bidirectional; pre-trained by {@link dev.braid.text.pretrain.MaskedLanguageModel}.
+     */
+    public static TextEncoderConfig bert(int vocabularySize) {
+        return tiny(vocabularySize).toBuilder()
+                .position(PositionEncoding.LEARNED)
+                .feedForward(FeedForwardKind.GELU)
+                .placement(NormPlacement.POST_LN)
+                .build();
+    }
+
+    /**
      * A builder starting from {@link #small}'s fields but the vocabulary size, which must be set.
      */
     public static Builder builder() {
@@ -139,10 +165,22 @@ public record TextEncoderConfig(
                 .dropout(dropout);
     }
 
-    /** Returns the configuration of one of the encoder's layers. */
+    /**
+     * Returns the configuration of one of the encoder's layers; under DeepNorm, with the scales of
+     * an encoder of this depth.
+     */
     public LayerConfig layerConfig() {
         return new LayerConfig(
-                width, heads, feedForwardWidth, norm, placement, feedForward, dropout);
+                width,
+                heads,
+                feedForwardWidth,
+                norm,
+                placement,
+                feedForward,
+                dropout,
+                placement == NormPlacement.DEEP_NORM
+                        ? DeepNorm.encoderOnly(layers)
+                        : DeepNorm.NONE);
     }
 
     /**

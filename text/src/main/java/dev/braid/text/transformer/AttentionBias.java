@@ -48,14 +48,40 @@ public final class AttentionBias {
      * @return float {@code [1, 1, T, T]}
      */
     public static NDArray prefix(NDManager manager, int length, int prefixLength) {
-        float[] bias = new float[length * length];
-        for (int i = 0; i < length; i++) {
-            for (int j = 0; j < length; j++) {
-                boolean allowed = j <= i || j < prefixLength;
-                bias[i * length + j] = allowed ? 0f : BLOCKED;
+        return prefix(manager, length, length, prefixLength);
+    }
+
+    /**
+     * Lets the last {@code queryLength} of {@code keyLength} positions attend causally: query i
+     * stands at position {@code keyLength - queryLength + i}, the positions before it cached by a
+     * decoder. Keys before {@code prefixLength} are visible to every query (0 for plain causal).
+     *
+     * @return float {@code [1, 1, Tq, Tk]}
+     * @throws IllegalArgumentException if there are more queries than keys
+     */
+    public static NDArray prefix(
+            NDManager manager, int queryLength, int keyLength, int prefixLength) {
+        int offset = queryOffset(queryLength, keyLength);
+        float[] bias = new float[queryLength * keyLength];
+        for (int i = 0; i < queryLength; i++) {
+            for (int j = 0; j < keyLength; j++) {
+                boolean allowed = j <= offset + i || j < prefixLength;
+                bias[i * keyLength + j] = allowed ? 0f : BLOCKED;
             }
         }
-        return manager.create(bias, new Shape(1, 1, length, length));
+        return manager.create(bias, new Shape(1, 1, queryLength, keyLength));
+    }
+
+    private static int queryOffset(int queryLength, int keyLength) {
+        if (queryLength > keyLength) {
+            throw new IllegalArgumentException(
+                    "queryLength ("
+                            + queryLength
+                            + ") must not exceed keyLength ("
+                            + keyLength
+                            + ")");
+        }
+        return keyLength - queryLength;
     }
 
     /**
@@ -65,15 +91,27 @@ public final class AttentionBias {
      * @return float {@code [1, H, T, T]}
      */
     public static NDArray alibi(NDManager manager, int heads, int length) {
-        float[] bias = new float[heads * length * length];
+        return alibi(manager, heads, length, length);
+    }
+
+    /**
+     * ALiBi for the last {@code queryLength} of {@code keyLength} positions, as {@link
+     * #prefix(NDManager, int, int, int)} places them.
+     *
+     * @return float {@code [1, H, Tq, Tk]}
+     */
+    public static NDArray alibi(NDManager manager, int heads, int queryLength, int keyLength) {
+        int offset = queryOffset(queryLength, keyLength);
+        float[] bias = new float[heads * queryLength * keyLength];
         for (int h = 0; h < heads; h++) {
             double slope = Math.pow(2, -8.0 * (h + 1) / heads);
-            for (int i = 0; i < length; i++) {
-                for (int j = 0; j < length; j++) {
-                    bias[(h * length + i) * length + j] = (float) (-slope * Math.abs(i - j));
+            for (int i = 0; i < queryLength; i++) {
+                for (int j = 0; j < keyLength; j++) {
+                    bias[(h * queryLength + i) * keyLength + j] =
+                            (float) (-slope * Math.abs(offset + i - j));
                 }
             }
         }
-        return manager.create(bias, new Shape(1, heads, length, length));
+        return manager.create(bias, new Shape(1, heads, queryLength, keyLength));
     }
 }

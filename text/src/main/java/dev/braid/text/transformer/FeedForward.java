@@ -68,6 +68,12 @@ public final class FeedForward extends AbstractBlock {
         return out.forward(store, new NDList(h), training);
     }
 
+    /** Scales both initial weight matrices by {@code beta}, DeepNorm's initialisation. */
+    void scaleInitialisation(float beta) {
+        dev.braid.tensor.Scalars.muli(in.getParameters().get("weight").getArray(), beta);
+        dev.braid.tensor.Scalars.muli(out.getParameters().get("weight").getArray(), beta);
+    }
+
     @Override
     public Shape[] getOutputShapes(Shape[] inputShapes) {
         return new Shape[] {inputShapes[0]};

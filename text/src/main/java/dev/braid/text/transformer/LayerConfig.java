@@ -10,6 +10,8 @@ package dev.braid.text.transformer;
  * @param placement Post-LN or Pre-LN
  * @param feedForward the feed-forward non-linearity
  * @param dropout the dropout rate on attention weights and residual branches, in [0, 1)
+ * @param deepNorm the residual and initialisation scales of {@link NormPlacement#DEEP_NORM}; {@link
+ *     DeepNorm#NONE} for the other placements
  */
 public record LayerConfig(
         int width,
@@ -18,7 +20,20 @@ public record LayerConfig(
         NormKind norm,
         NormPlacement placement,
         FeedForwardKind feedForward,
-        float dropout) {
+        float dropout,
+        DeepNorm deepNorm) {
+
+    /** A layer of any placement but DeepNorm, whose scales need the depth. */
+    public LayerConfig(
+            int width,
+            int heads,
+            int feedForwardWidth,
+            NormKind norm,
+            NormPlacement placement,
+            FeedForwardKind feedForward,
+            float dropout) {
+        this(width, heads, feedForwardWidth, norm, placement, feedForward, dropout, DeepNorm.NONE);
+    }
 
     public LayerConfig {
         if (width < 1) {
@@ -46,6 +61,22 @@ public record LayerConfig(
                             + placement
                             + ", "
                             + feedForward);
+        }
+        checkDeepNorm(placement, deepNorm);
+    }
+
+    /** Validates the DeepNorm scales against the placement; called from the compact constructor. */
+    private static void checkDeepNorm(NormPlacement placement, DeepNorm deepNorm) {
+        if (deepNorm == null) {
+            throw new IllegalArgumentException("deepNorm must be set (DeepNorm.NONE for none)");
+        }
+        if (placement != NormPlacement.DEEP_NORM && !deepNorm.equals(DeepNorm.NONE)) {
+            throw new IllegalArgumentException(
+                    "deepNorm "
+                            + deepNorm
+                            + " needs placement DEEP_NORM, found "
+                            + placement
+                            + "; use DeepNorm.NONE");
         }
     }
 

@@ -3,6 +3,7 @@ package dev.braid.text.transformer;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
@@ -54,36 +55,84 @@ public final class MultiHeadAttention extends AbstractBlock {
             NDList inputs,
             boolean training,
             PairList<String, Object> params) {
-        NDArray x = inputs.get(0);
-        NDArray source = inputs.get(1);
-        long batch = x.getShape().get(0);
-        long lengthQ = x.getShape().get(1);
-        long lengthK = source.getShape().get(1);
-        int headWidth = width / heads;
+        NDArray bias = inputs.size() > 2 ? inputs.get(2) : null;
+        KeyValues source = keysAndValues(store, inputs.get(1), 0, training);
+        return new NDList(attend(store, inputs.get(0), 0, source, bias, training));
+    }
 
-        NDArray q = query.forward(store, new NDList(x), training).singletonOrThrow();
-        q = q.reshape(batch, lengthQ, heads, headWidth).transpose(0, 2, 1, 3); // (B, H, Tq, Dh)
+    /**
+     * The keys and values of {@code source}, split into heads; keys rotated when this attention
+     * uses RoPE.
+     *
+     * @param source {@code [B, Tk, D]}
+     * @param offset the position of {@code source}'s first row (0 unless a decoder cached earlier
+     *     positions)
+     */
+    public KeyValues keysAndValues(
+            ParameterStore store, NDArray source, int offset, boolean training) {
+        long batch = source.getShape().get(0);
+        long length = source.getShape().get(1);
         NDArray kv = keyValue.forward(store, new NDList(source), training).singletonOrThrow();
         kv =
-                kv.reshape(batch, lengthK, 2, heads, headWidth)
+                kv.reshape(batch, length, 2, heads, width / heads)
                         .transpose(2, 0, 3, 1, 4); // (2, B, H, Tk, Dh)
         NDArray k = kv.get(0);
-        NDArray v = kv.get(1);
         if (rotary != null) {
-            q = rotary.apply(q);
-            k = rotary.apply(k);
+            k = rotary.apply(k, offset);
+        }
+        return new KeyValues(k, kv.get(1));
+    }
+
+    /**
+     * Attention of {@code x} over keys and values computed before by {@link #keysAndValues}.
+     *
+     * @param x queries {@code [B, Tq, D]}
+     * @param offset the position of {@code x}'s first row, for RoPE
+     * @param source keys and values {@code [B, H, Tk, Dh]}
+     * @param bias additive, broadcastable to {@code [B, H, Tq, Tk]}, or null
+     * @return {@code [B, Tq, D]}
+     */
+    public NDArray attend(
+            ParameterStore store,
+            NDArray x,
+            int offset,
+            KeyValues source,
+            NDArray bias,
+            boolean training) {
+        long batch = x.getShape().get(0);
+        long lengthQ = x.getShape().get(1);
+        int headWidth = width / heads;
+        NDArray q = query.forward(store, new NDList(x), training).singletonOrThrow();
+        q = q.reshape(batch, lengthQ, heads, headWidth).transpose(0, 2, 1, 3); // (B, H, Tq, Dh)
+        if (rotary != null) {
+            q = rotary.apply(q, offset);
         }
         NDArray scores =
                 Scalars.div(
-                        q.matMul(k.transpose(0, 1, 3, 2)), Math.sqrt(headWidth)); // (B, H, Tq, Tk)
-        if (inputs.size() > 2) {
-            scores = scores.add(inputs.get(2));
+                        q.matMul(source.keys().transpose(0, 1, 3, 2)),
+                        Math.sqrt(headWidth)); // (B, H, Tq, Tk)
+        if (bias != null) {
+            scores = scores.add(bias);
         }
         NDArray weights = scores.softmax(3);
         weights = dropout.forward(store, new NDList(weights), training).singletonOrThrow();
-        NDArray mixed = weights.matMul(v); // (B, H, Tq, Dh)
+        NDArray mixed = weights.matMul(source.values()); // (B, H, Tq, Dh)
         mixed = mixed.transpose(0, 2, 1, 3).reshape(batch, lengthQ, width); // (B, Tq, D)
-        return output.forward(store, new NDList(mixed), training);
+        return output.forward(store, new NDList(mixed), training).singletonOrThrow();
+    }
+
+    /**
+     * Scales the initial value and output projections by {@code beta}, DeepNorm's initialisation;
+     * the query and key projections keep theirs.
+     */
+    void scaleValueAndOutputInitialisation(float beta) {
+        NDArray weight = keyValue.getParameters().get("weight").getArray(); // (2D, D): keys, values
+        NDIndex valueRows = new NDIndex("{}:", width);
+        try (NDArray values = weight.get(valueRows);
+                NDArray scaled = Scalars.mul(values, beta)) {
+            weight.set(valueRows, scaled); // in place, before any training
+        }
+        Scalars.muli(output.getParameters().get("weight").getArray(), beta);
     }
 
     @Override

@@ -37,13 +37,24 @@ public final class RotaryEmbedding {
      * @return the rotated array, same shape
      */
     public NDArray apply(NDArray x) {
+        return apply(x, 0);
+    }
+
+    /**
+     * Rotates queries or keys that start at position {@code offset}: a decoder's new positions
+     * after {@code offset} cached ones.
+     *
+     * @param x {@code [B, H, T, Dh]}, position {@code offset + t} at index t
+     * @return the rotated array, same shape
+     */
+    public NDArray apply(NDArray x, int offset) {
         int length = Math.toIntExact(x.getShape().get(2));
         int half = headWidth / 2;
         float[] cos = new float[length * headWidth];
         float[] sin = new float[length * headWidth];
         for (int t = 0; t < length; t++) {
             for (int k = 0; k < half; k++) {
-                double angle = Sinusoids.angle(t, k, headWidth);
+                double angle = Sinusoids.angle(offset + t, k, headWidth);
                 int at = t * headWidth + k;
                 cos[at] = cos[at + half] = (float) Math.cos(angle);
                 sin[at] = sin[at + half] = (float) Math.sin(angle);

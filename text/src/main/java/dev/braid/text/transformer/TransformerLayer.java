@@ -8,10 +8,13 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import dev.braid.tensor.Scalars;
 
 /**
  * One Transformer layer: self-attention then feed-forward, each with a residual connection and a
- * norm placed as {@link NormPlacement} says.
+ * norm placed as {@link NormPlacement} says (under DeepNorm, the residual scaled by {@link
+ * DeepNorm#alpha()} and the value, output and feed-forward weights initialised scaled by {@link
+ * DeepNorm#beta()}).
  *
  * <p>Input {@code NDList(x [B, T, D])}, optionally an attention bias broadcastable to {@code [B, H,
  * T, T]}. Output {@code NDList([B, T, D])}.
@@ -21,6 +24,7 @@ public final class TransformerLayer extends AbstractBlock {
     private static final byte VERSION = 1;
 
     private final NormPlacement placement;
+    private final DeepNorm deepNorm;
     private final Norm attentionNorm;
     private final MultiHeadAttention attention;
     private final Dropout attentionDropout;
@@ -34,6 +38,7 @@ public final class TransformerLayer extends AbstractBlock {
     public TransformerLayer(LayerConfig config, RotaryEmbedding rotary) {
         super(VERSION);
         placement = config.placement();
+        deepNorm = config.deepNorm();
         attentionNorm = addChildBlock("attentionNorm", new Norm(config.norm(), config.width()));
         attention = addChildBlock("attention", new MultiHeadAttention(config, rotary));
         attentionDropout =
@@ -66,14 +71,15 @@ public final class TransformerLayer extends AbstractBlock {
                                     apply(feedForward, store, h, training),
                                     training));
         } else {
-            x = apply(attentionNorm, store, x.add(attend(store, x, bias, training)), training);
+            NDArray a = attend(store, x, bias, training);
+            x = apply(attentionNorm, store, residual(x, deepNorm).add(a), training);
             NDArray f =
                     apply(
                             feedForwardDropout,
                             store,
                             apply(feedForward, store, x, training),
                             training);
-            x = apply(feedForwardNorm, store, x.add(f), training);
+            x = apply(feedForwardNorm, store, residual(x, deepNorm).add(f), training);
         }
         return new NDList(x);
     }
@@ -82,6 +88,11 @@ public final class TransformerLayer extends AbstractBlock {
         NDList in = bias == null ? new NDList(x, x) : new NDList(x, x, bias);
         NDArray a = attention.forward(store, in, training).singletonOrThrow();
         return apply(attentionDropout, store, a, training);
+    }
+
+    /** The residual branch of a norm-after-residual layer: x, or alpha x under DeepNorm. */
+    static NDArray residual(NDArray x, DeepNorm deepNorm) {
+        return deepNorm.alpha() == 1f ? x : Scalars.mul(x, deepNorm.alpha());
     }
 
     private static NDArray apply(
@@ -104,5 +115,9 @@ public final class TransformerLayer extends AbstractBlock {
         feedForwardNorm.initialize(manager, dataType, x);
         feedForward.initialize(manager, dataType, x);
         feedForwardDropout.initialize(manager, dataType, x);
+        if (placement == NormPlacement.DEEP_NORM) {
+            attention.scaleValueAndOutputInitialisation(deepNorm.beta());
+            feedForward.scaleInitialisation(deepNorm.beta());
+        }
     }
 }
