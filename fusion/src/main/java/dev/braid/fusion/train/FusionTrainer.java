@@ -4,6 +4,7 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -85,6 +86,7 @@ public final class FusionTrainer {
     private final TrainConfig config;
     private final ModalityDropout modalityDropout;
     private final int threads;
+    private final Replicas replicas;
 
     /**
      * A trainer that computes a step's micro-batches on up to as many threads as there are cores.
@@ -98,12 +100,27 @@ public final class FusionTrainer {
      * {@link TrainConfig#accumulation()}); the thread count changes the speed, never the result.
      */
     public FusionTrainer(TrainConfig config, int threads) {
+        this(config, threads, Replicas.single());
+    }
+
+    /**
+     * One of {@code replicas.count()} trainers that train one model data-parallel, each {@code fit}
+     * given its own shard as {@code train} (every shard with as many batches an epoch) and the same
+     * validation data. A step is {@code accumulation} micro-batches on every replica; the replicas
+     * exchange the modalities of their samples, then their gradients, summed in replica order, and
+     * their batch-norm statistics, averaged ({@code ReplicaExchange}). So every replica takes the
+     * same step, the step one trainer takes with {@code count × accumulation} micro-batches in
+     * replica order (bit for bit with an accumulation of 1), and all end with the same weights.
+     * Each replica needs its own {@code runDir}; each can resume from its checkpoint.
+     */
+    public FusionTrainer(TrainConfig config, int threads, Replicas replicas) {
         if (threads < 1) {
             throw new IllegalArgumentException("threads (" + threads + ") must be positive");
         }
         this.config = config;
         this.modalityDropout = new ModalityDropout(config.modalityDropout());
         this.threads = Math.min(threads, config.accumulation());
+        this.replicas = replicas;
     }
 
     /**
@@ -127,6 +144,9 @@ public final class FusionTrainer {
         TrainableParameters parameters = TrainableParameters.of(model);
         for (Modality m : config.frozenEncoders()) {
             parameters = parameters.freeze(model.encoder(m));
+        }
+        if (replicas.count() > 1) {
+            ReplicaExchange.checkSameBatchCount(replicas, train.batchesPerEpoch());
         }
         int stepsPerEpoch =
                 Math.max(
@@ -203,6 +223,15 @@ public final class FusionTrainer {
                     batchIndex += micro.size();
                     float lr = schedule.at(step);
                     float loss = backward(model, store, manager, micro, step, microBatches);
+                    if (replicas.count() > 1) {
+                        loss =
+                                ReplicaExchange.sum(
+                                        replicas,
+                                        loss,
+                                        parameters.trainable(),
+                                        statistics(parameters.all()),
+                                        manager);
+                    }
                     OptimiserStep.Outcome outcome =
                             update.take(
                                     step,
@@ -377,12 +406,20 @@ public final class FusionTrainer {
             MicroBatchThreads microBatches) {
         Engine.getInstance().setRandomSeed(Seeds.forStep(config.seed(), step));
         SplittableRandom random = new SplittableRandom(Seeds.forStep(config.seed(), step));
+        List<List<Set<Modality>>> present = new ArrayList<>();
+        for (Batch batch : micro) {
+            present.add(presentModalities(batch));
+        }
+        // every replica's micro-batches, in replica order: all draw what one process would
+        List<List<Set<Modality>>> everyone =
+                replicas.count() > 1 ? ReplicaExchange.presence(replicas, present) : present;
+        int first = replicas.rank() * micro.size(); // this replica's first micro-batch
         // drawn here, in micro-batch order, so it does not matter which thread runs which
         List<List<Set<Modality>>> dropped = new ArrayList<>();
-        for (Batch batch : micro) {
-            dropped.add(modalityDropout.choose(presentModalities(batch), random));
+        for (List<Set<Modality>> batch : everyone) {
+            dropped.add(modalityDropout.choose(batch, random));
         }
-        long[] forwardSeeds = random.longs(micro.size()).toArray();
+        long[] forwardSeeds = random.longs(everyone.size()).toArray();
         float loss =
                 microBatches.run(
                         micro.size(),
@@ -393,10 +430,14 @@ public final class FusionTrainer {
                                         parameters,
                                         manager,
                                         micro.get(k),
-                                        dropped.get(k),
-                                        forwardSeeds[k],
-                                        micro.size()));
+                                        dropped.get(first + k),
+                                        forwardSeeds[first + k],
+                                        everyone.size()));
         return loss;
+    }
+
+    private static List<Parameter> statistics(List<Parameter> all) {
+        return all.stream().filter(MicroBatchParameters::isStatistic).toList();
     }
 
     /** One micro-batch: forward, loss, backward; returns its share of the step's loss. */
