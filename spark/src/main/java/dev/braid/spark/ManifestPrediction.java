@@ -1,9 +1,9 @@
 package dev.braid.spark;
 
 import dev.braid.fusion.Modality;
-import dev.braid.fusion.data.Manifest;
 import dev.braid.fusion.data.ManifestEntry;
 import dev.braid.fusion.data.Split;
+import dev.braid.fusion.data.layout.DatasetLayout;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -53,8 +53,8 @@ public final class ManifestPrediction {
      * model in {@code model} and writes them to {@code out} ({@code .parquet} or {@code .jsonl}).
      *
      * @param partitions how many partitions the rows are spread over (the progress counts them)
-     * @param progress where a progress line goes every second the count of finished partitions
-     *     changes
+     * @param progress where a progress line goes when the count of finished partitions changes
+     *     (looked at every second)
      * @throws IllegalArgumentException if {@code out} ends neither in .parquet nor .jsonl
      */
     public static Summary run(
@@ -73,7 +73,7 @@ public final class ManifestPrediction {
                     "--out " + out + ": name a .parquet or a .jsonl file");
         }
         List<Row> rows = new ArrayList<>();
-        for (ManifestEntry e : Manifest.read(data).entries()) {
+        for (ManifestEntry e : DatasetLayout.read(data).entries()) {
             if (split == null || e.split() == split) {
                 rows.add(
                         RowFactory.create(
@@ -158,12 +158,16 @@ public final class ManifestPrediction {
             Thread thread =
                     new Thread(
                             () -> {
-                                String last = "";
+                                int[] last = {-1, -1};
                                 while (!Thread.currentThread().isInterrupted()) {
-                                    String line = line(spark, started);
-                                    if (line != null && !line.equals(last)) {
-                                        out.println(line);
-                                        last = line;
+                                    int[] now = partitions(spark);
+                                    if (now[1] > 0 && (now[0] != last[0] || now[1] != last[1])) {
+                                        out.printf(
+                                                "predicting: %d/%d partitions done, %.0f s%n",
+                                                now[0],
+                                                now[1],
+                                                (System.nanoTime() - started) / 1e9);
+                                        last = now;
                                     }
                                     try {
                                         Thread.sleep(1000);
@@ -178,7 +182,8 @@ public final class ManifestPrediction {
             return new Progress(thread);
         }
 
-        private static String line(SparkSession spark, long started) {
+        /** The running stages' finished and all partitions. */
+        private static int[] partitions(SparkSession spark) {
             int done = 0;
             int total = 0;
             for (int id : spark.sparkContext().statusTracker().getActiveStageIds()) {
@@ -186,11 +191,7 @@ public final class ManifestPrediction {
                 done += stage.numCompletedTasks();
                 total += stage.numTasks();
             }
-            return total == 0
-                    ? null
-                    : String.format(
-                            "predicting: %d/%d partitions done, %.0f s",
-                            done, total, (System.nanoTime() - started) / 1e9);
+            return new int[] {done, total};
         }
 
         @Override
