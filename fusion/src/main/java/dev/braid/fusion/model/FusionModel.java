@@ -188,8 +188,10 @@ public final class FusionModel extends AbstractBlock {
 
     /**
      * A batch's pooled embeddings, for search or clustering: the fused one is the fusion's vectors
-     * averaged by their weights, the point at which the heads see the sample; each modality's is
-     * its own vector before fusion ({@link FusionBlock#embeddings}).
+     * averaged by their weights: the vector the heads read when the fusion gives one (latent,
+     * early, gated unit), else the weighted mean of the K vectors whose answers the heads average
+     * (pairwise, gated, late); each modality's is its own vector before fusion ({@link
+     * FusionBlock#embeddings}).
      *
      * @param fused {@code [B, D]}; zeros for a sample with no modality
      * @param modalities each modality's {@code [B, D]}; zeros where the sample lacks it
