@@ -107,11 +107,12 @@ public final class FusionTrainer {
      * One of {@code replicas.count()} trainers that train one model data-parallel, each {@code fit}
      * given its own shard as {@code train} (every shard with as many batches an epoch) and the same
      * validation data. A step is {@code accumulation} micro-batches on every replica; the replicas
-     * exchange the modalities of their samples, then their gradients, summed in replica order, and
-     * their batch-norm statistics, averaged ({@code ReplicaExchange}). So every replica takes the
-     * same step, the step one trainer takes with {@code count × accumulation} micro-batches in
-     * replica order (bit for bit with an accumulation of 1), and all end with the same weights.
-     * Each replica needs its own {@code runDir}; each can resume from its checkpoint.
+     * exchange their gradients, summed in replica order, and their batch-norm statistics, averaged
+     * ({@code ReplicaExchange}). So every replica takes the same step, the step one trainer takes
+     * with {@code count × accumulation} micro-batches in replica order (bit for bit with an
+     * accumulation of 1), and all end with the same weights. The modalities of the samples are
+     * exchanged once an epoch, the gradients every step. Each replica needs its own {@code runDir};
+     * each can resume from its checkpoint.
      */
     public FusionTrainer(TrainConfig config, int threads, Replicas replicas) {
         if (threads < 1) {
@@ -212,6 +213,11 @@ public final class FusionTrainer {
                 }
                 microBatches.prepare(parameters.all(), manager, config.accumulation());
                 int batchIndex = epoch == startEpoch ? startBatch : 0;
+                // every replica's batches' modalities, by replica (just this one's when alone)
+                List<List<List<Set<Modality>>>> modalities =
+                        replicas.count() > 1
+                                ? ReplicaExchange.presence(replicas, train.modalities(epoch))
+                                : null;
                 Iterator<Batch> batches = train.epoch(epoch, batchIndex);
                 long started = System.nanoTime();
                 int samplesSeen = 0;
@@ -220,9 +226,18 @@ public final class FusionTrainer {
                     while (micro.size() < config.accumulation() && batches.hasNext()) {
                         micro.add(batches.next());
                     }
+                    List<List<Set<Modality>>> everyone = new ArrayList<>();
+                    if (modalities == null) {
+                        micro.forEach(b -> everyone.add(presentModalities(b)));
+                    } else {
+                        for (List<List<Set<Modality>>> theirs : modalities) {
+                            everyone.addAll(theirs.subList(batchIndex, batchIndex + micro.size()));
+                        }
+                    }
                     batchIndex += micro.size();
                     float lr = schedule.at(step);
-                    float loss = backward(model, store, manager, micro, step, microBatches);
+                    float loss =
+                            backward(model, store, manager, micro, everyone, step, microBatches);
                     if (replicas.count() > 1) {
                         loss =
                                 ReplicaExchange.sum(
@@ -396,24 +411,28 @@ public final class FusionTrainer {
     /**
      * The step's micro-batches, forward and backward, on the micro-batch threads: their gradients
      * summed in the model's, their summed loss returned.
+     *
+     * @param everyone the modalities of every replica's micro-batches of this step, in replica
+     *     order (just {@code micro}'s when training alone): modality dropout and the dropout seeds
+     *     are drawn over all of them, so each replica draws what one process would
      */
     private float backward(
             FusionModel model,
             ParameterStore store,
             NDManager manager,
             List<Batch> micro,
+            List<List<Set<Modality>>> everyone,
             int step,
             MicroBatchThreads microBatches) {
         Engine.getInstance().setRandomSeed(Seeds.forStep(config.seed(), step));
         SplittableRandom random = new SplittableRandom(Seeds.forStep(config.seed(), step));
-        List<List<Set<Modality>>> present = new ArrayList<>();
-        for (Batch batch : micro) {
-            present.add(presentModalities(batch));
-        }
-        // every replica's micro-batches, in replica order: all draw what one process would
-        List<List<Set<Modality>>> everyone =
-                replicas.count() > 1 ? ReplicaExchange.presence(replicas, present) : present;
         int first = replicas.rank() * micro.size(); // this replica's first micro-batch
+        for (int k = 0; k < micro.size(); k++) {
+            if (!presentModalities(micro.get(k)).equals(everyone.get(first + k))) {
+                throw new IllegalStateException(
+                        "step " + step + ": micro-batch " + k + " is not the one exchanged");
+            }
+        }
         // drawn here, in micro-batch order, so it does not matter which thread runs which
         List<List<Set<Modality>>> dropped = new ArrayList<>();
         for (List<Set<Modality>> batch : everyone) {

@@ -19,11 +19,11 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * What data-parallel replicas exchange in a step, so that R replicas of A micro-batches each take
- * the very step one process takes with R·A micro-batches: the modalities each sample has (modality
- * dropout and the dropout seeds are drawn over all micro-batches in replica order, as one process
- * draws them), then the gradients, summed in replica order as {@link MicroBatchThreads} sums
- * micro-batches, and the batch-norm statistics, averaged.
+ * What data-parallel replicas exchange, so that R replicas of A micro-batches each take the very
+ * step one process takes with R·A micro-batches: once an epoch, the modalities each sample has
+ * (modality dropout and the dropout seeds are drawn over all micro-batches in replica order, as one
+ * process draws them); every step, the gradients, summed in replica order as {@link
+ * MicroBatchThreads} sums micro-batches, and the batch-norm statistics, averaged.
  *
  * <p>Gradients travel as float32, 4 bytes a trainable weight and a replica, plus the statistics.
  */
@@ -32,13 +32,15 @@ final class ReplicaExchange {
     private ReplicaExchange() {}
 
     /**
-     * Every replica's micro-batches' sample modalities, replica by replica, micro-batch by
-     * micro-batch.
+     * Every replica's batches' sample modalities for an epoch ({@code mine} this replica's, from
+     * {@code BatchLoader.modalities}), by replica: exchanged once an epoch, so a step exchanges
+     * only its gradients.
      */
-    static List<List<Set<Modality>>> presence(Replicas replicas, List<List<Set<Modality>>> mine) {
-        List<List<Set<Modality>>> all = new ArrayList<>();
+    static List<List<List<Set<Modality>>>> presence(
+            Replicas replicas, List<List<Set<Modality>>> mine) {
+        List<List<List<Set<Modality>>>> all = new ArrayList<>();
         for (byte[] message : replicas.allGather(encodePresence(mine))) {
-            all.addAll(decodePresence(message));
+            all.add(decodePresence(message));
         }
         return all;
     }
