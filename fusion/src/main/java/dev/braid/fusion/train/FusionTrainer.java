@@ -87,6 +87,7 @@ public final class FusionTrainer {
     private final ModalityDropout modalityDropout;
     private final int threads;
     private final Replicas replicas;
+    private final ReplicaSync sync;
 
     /**
      * A trainer that computes a step's micro-batches on up to as many threads as there are cores.
@@ -115,6 +116,14 @@ public final class FusionTrainer {
      * each can resume from its checkpoint.
      */
     public FusionTrainer(TrainConfig config, int threads, Replicas replicas) {
+        this(config, threads, replicas, new ReplicaSync.EveryStep());
+    }
+
+    /**
+     * One of {@code replicas.count()} data-parallel trainers, kept together as {@code sync} says:
+     * gradients every step (the constructor above), or weights averaged every k steps.
+     */
+    public FusionTrainer(TrainConfig config, int threads, Replicas replicas, ReplicaSync sync) {
         if (threads < 1) {
             throw new IllegalArgumentException("threads (" + threads + ") must be positive");
         }
@@ -122,6 +131,7 @@ public final class FusionTrainer {
         this.modalityDropout = new ModalityDropout(config.modalityDropout());
         this.threads = Math.min(threads, config.accumulation());
         this.replicas = replicas;
+        this.sync = sync;
     }
 
     /**
@@ -236,9 +246,19 @@ public final class FusionTrainer {
                     }
                     batchIndex += micro.size();
                     float lr = schedule.at(step);
+                    // every replica's micro-batches share a step's loss, or just this one's
+                    int shares = averagesGradients() ? everyone.size() : micro.size();
                     float loss =
-                            backward(model, store, manager, micro, everyone, step, microBatches);
-                    if (replicas.count() > 1) {
+                            backward(
+                                    model,
+                                    store,
+                                    manager,
+                                    micro,
+                                    everyone,
+                                    shares,
+                                    step,
+                                    microBatches);
+                    if (averagesGradients()) {
                         loss =
                                 ReplicaExchange.sum(
                                         replicas,
@@ -258,6 +278,14 @@ public final class FusionTrainer {
                                     microBatches::forEach);
                     lastLoss = outcome.loss();
                     step++;
+                    boolean last =
+                            !batches.hasNext()
+                                    || (config.maxSteps() > 0 && step >= config.maxSteps());
+                    if (sync instanceof ReplicaSync.ParametersEvery every
+                            && replicas.count() > 1
+                            && (step % every.steps() == 0 || last)) {
+                        ReplicaExchange.average(replicas, parameters.all(), manager);
+                    }
                     for (Batch b : micro) {
                         samplesSeen += b.size();
                         b.entries().forEach(e -> manifests.add(e.manifest()));
@@ -422,6 +450,7 @@ public final class FusionTrainer {
             NDManager manager,
             List<Batch> micro,
             List<List<Set<Modality>>> everyone,
+            int shares,
             int step,
             MicroBatchThreads microBatches) {
         Engine.getInstance().setRandomSeed(Seeds.forStep(config.seed(), step));
@@ -451,8 +480,12 @@ public final class FusionTrainer {
                                         micro.get(k),
                                         dropped.get(first + k),
                                         forwardSeeds[first + k],
-                                        everyone.size()));
+                                        shares));
         return loss;
+    }
+
+    private boolean averagesGradients() {
+        return replicas.count() > 1 && sync instanceof ReplicaSync.EveryStep;
     }
 
     private static List<Parameter> statistics(List<Parameter> all) {

@@ -6,6 +6,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 import dev.braid.fusion.Modality;
+import dev.braid.tensor.Scalars;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -109,9 +110,43 @@ final class ReplicaExchange {
                 for (int i = 0; i < sum.length; i++) {
                     sum[i] /= ins.size();
                 }
-                parameter.getArray().set(sum);
+                overwrite(parameter, sum, scratch);
             }
             return total;
+        } catch (IOException e) {
+            throw new UncheckedIOException("a replica's message is malformed", e);
+        }
+    }
+
+    /**
+     * Sets every parameter (weights and statistics) to its mean over the replicas, added in replica
+     * order: for {@link ReplicaSync.ParametersEvery}.
+     */
+    static void average(Replicas replicas, List<Parameter> parameters, NDManager scratch) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            for (Parameter parameter : parameters) {
+                writeArray(out, parameter.getArray().toFloatArray());
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        List<DataInputStream> ins = new ArrayList<>();
+        for (byte[] message : replicas.allGather(bytes.toByteArray())) {
+            ins.add(new DataInputStream(new ByteArrayInputStream(message)));
+        }
+        try {
+            for (Parameter parameter : parameters) {
+                float[] sum = null;
+                for (DataInputStream in : ins) {
+                    float[] theirs = readArray(in);
+                    sum = sum == null ? theirs : addInto(sum, theirs);
+                }
+                for (int i = 0; i < sum.length; i++) {
+                    sum[i] /= ins.size();
+                }
+                overwrite(parameter, sum, scratch);
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("a replica's message is malformed", e);
         }
@@ -149,6 +184,21 @@ final class ReplicaExchange {
                     gradient.addi(value);
                 }
             }
+        }
+    }
+
+    /**
+     * Writes {@code values} into the parameter's own storage, exactly: through a view without
+     * autograd (in place on a weight that requires a gradient is refused), as 0·old + new. Not
+     * {@code NDArray.set}, which gives the array new storage and leaves views of the old one (the
+     * micro-batch threads' weights) behind.
+     */
+    private static void overwrite(Parameter parameter, float[] values, NDManager scratch) {
+        NDArray own = parameter.getArray();
+        try (NDManager local = scratch.newSubManager();
+                NDArray view = own.stopGradient()) {
+            NDArray value = local.create(values, own.getShape());
+            Scalars.muli(view, 0).addi(value);
         }
     }
 
