@@ -39,8 +39,8 @@ public final class ManifestPrediction {
      *
      * @param rows rows predicted
      * @param errors rows whose input did not decode (their error column says why)
-     * @param seconds the prediction alone: from the first task to the last, Spark's start-up and
-     *     the writing left out
+     * @param seconds the prediction: from the first task to the last, the model's loading on each
+     *     executor included, Spark's start-up and the writing left out
      */
     public record Summary(long rows, long errors, double seconds) {
         public double rowsPerSecond() {

@@ -21,10 +21,10 @@ import org.apache.spark.sql.types.StructType;
 
 /**
  * The README's prediction rates, not a test: rows/s of {@link PredictionTransformer} on local[1]
- * and local[2] against the single-process batch predictor, on the same rows (a dataset's test
- * split, files read in every run), runs alternating, each Spark session warmed up (its code
- * generation) on 64 rows first. Run with the test class path and Spark's flags: {@code java ...
- * dev.braid.spark.PredictionRates MODEL DATA ROUNDS}.
+ * and local[2] against the single-process batch predictor, on the same rows (a dataset's split,
+ * test unless given; files read in every run), runs alternating, each Spark session warmed up (its
+ * code generation) on 64 rows first. Run with the test class path and Spark's flags: {@code java
+ * ... dev.braid.spark.PredictionRates MODEL DATA ROUNDS}.
  */
 public final class PredictionRates {
 
@@ -34,7 +34,8 @@ public final class PredictionRates {
         Path model = Path.of(args[0]);
         Path data = Path.of(args[1]);
         int rounds = Integer.parseInt(args[2]);
-        List<ManifestEntry> rows = DatasetLayout.read(data).entries(Split.TEST);
+        Split split = args.length > 3 ? Split.valueOf(args[3]) : Split.TEST;
+        List<ManifestEntry> rows = DatasetLayout.read(data).entries(split);
         for (int round = 0; round <= rounds; round++) {
             String label = round == 0 ? "warm-up" : "round " + round;
             double one = spark("local[1]", model, rows);
