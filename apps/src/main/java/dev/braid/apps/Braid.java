@@ -34,6 +34,7 @@ import picocli.CommandLine.ScopeType;
             EvalCommand.class,
             PredictCommand.class,
             ServeCommand.class,
+            SparkPredictCommand.class,
             TextDemo.class,
             CommandLine.HelpCommand.class
         })

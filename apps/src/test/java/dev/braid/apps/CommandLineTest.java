@@ -80,6 +80,78 @@ class CommandLineTest {
                                 .toString());
         JsonNode prediction = new ObjectMapper().readTree(json);
         assertEquals(10, prediction.path("heads").path("label").path("scores").size());
+
+        sparkPredict(output.resolve("model"), data, dir);
+    }
+
+    /**
+     * {@code braid spark-predict} on local[2]: 24 test rows, one with an image that is no image, to
+     * JSONL and to Parquet.
+     */
+    private static void sparkPredict(Path model, Path shipped, Path dir) throws Exception {
+        Path small = dir.resolve("small");
+        Files.createDirectories(small.resolve("images"));
+        Files.createDirectories(small.resolve("audio"));
+        ObjectMapper json = new ObjectMapper();
+        List<String> lines = new java.util.ArrayList<>();
+        for (String line : Files.readAllLines(shipped.resolve("manifest.jsonl"))) {
+            JsonNode row = json.readTree(line);
+            if (lines.size() == 24 || !row.path("split").asText().equals("test")) {
+                continue;
+            }
+            for (String field : List.of("image", "audio")) {
+                Path target = small.resolve(row.path(field).asText());
+                if (lines.size() == 3 && field.equals("image")) {
+                    Files.writeString(target, "not an image");
+                } else if (!Files.exists(target)) { // rows share clips
+                    Files.copy(shipped.resolve(row.path(field).asText()), target);
+                }
+            }
+            lines.add(line);
+        }
+        Files.write(small.resolve("manifest.jsonl"), lines);
+        Path jsonl = dir.resolve("scored.jsonl");
+        String printed =
+                run(
+                        "spark-predict",
+                        "--master",
+                        "local[2]",
+                        "--model",
+                        model.toString(),
+                        "--data",
+                        small.toString(),
+                        "--partitions",
+                        "3",
+                        "--out",
+                        jsonl.toString());
+        assertTrue(printed.contains("partitions done"), printed);
+        assertTrue(printed.contains("24 rows (1 with an input that did not decode)"), printed);
+        List<String> scored = Files.readAllLines(jsonl);
+        assertEquals(24, scored.size());
+        int errors = 0;
+        for (String line : scored) {
+            JsonNode row = json.readTree(line);
+            if (row.has("braid_error")) {
+                errors++;
+                assertTrue(row.path("braid_error").asText().startsWith("image: "), line);
+                assertTrue(row.path("label_prediction").isMissingNode(), line);
+            } else {
+                assertEquals(10, row.path("label_probabilities").size(), line);
+            }
+        }
+        assertEquals(1, errors);
+        Path parquet = dir.resolve("scored.parquet");
+        run(
+                "spark-predict",
+                "--master",
+                "local[2]",
+                "--model",
+                model.toString(),
+                "--data",
+                small.toString(),
+                "--out",
+                parquet.toString());
+        assertTrue(Files.exists(parquet.resolve("_SUCCESS")), "no Parquet written");
     }
 
     private static String firstFile(Path dir) throws Exception {
@@ -98,6 +170,7 @@ class CommandLineTest {
                         "demo",
                         "support-demo",
                         "serve",
+                        "spark-predict",
                         "bench",
                         "text-demo")) {
             assertTrue(run(command, "--help").contains("Usage: braid " + command), command);

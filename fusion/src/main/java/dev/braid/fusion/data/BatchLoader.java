@@ -1,11 +1,14 @@
 package dev.braid.fusion.data;
 
+import dev.braid.fusion.Modality;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -96,6 +99,24 @@ public final class BatchLoader implements AutoCloseable {
     /** Batches in every epoch: {@code ceil(epochSize / batchSize)}. */
     public int batchesPerEpoch() {
         return (source.epochSize() + config.batchSize() - 1) / config.batchSize();
+    }
+
+    /**
+     * The modalities each sample of each batch of epoch {@code epoch} has, as its manifest row
+     * gives them, without preparing any batch: what data-parallel replicas exchange once an epoch.
+     */
+    public List<List<Set<Modality>>> modalities(int epoch) {
+        List<Sample> samples = source.epoch(config.seed(), epoch);
+        List<List<Set<Modality>>> batches = new ArrayList<>();
+        for (int from = 0; from < samples.size(); from += config.batchSize()) {
+            List<Set<Modality>> batch = new ArrayList<>();
+            for (Sample s :
+                    samples.subList(from, Math.min(samples.size(), from + config.batchSize()))) {
+                batch.add(new TreeSet<>(s.entry().inputs().keySet()));
+            }
+            batches.add(batch);
+        }
+        return batches;
     }
 
     /**

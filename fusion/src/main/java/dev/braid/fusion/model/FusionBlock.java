@@ -11,6 +11,7 @@ import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import dev.braid.fusion.Modality;
 import dev.braid.tensor.MaskedMean;
+import dev.braid.tensor.Scalars;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeMap;
@@ -111,6 +112,14 @@ public abstract class FusionBlock extends AbstractBlock {
      */
     protected static NDArray concat(NDList parts, int axis) {
         return parts.size() == 1 ? parts.head() : NDArrays.concat(parts, axis);
+    }
+
+    /**
+     * How much each fused vector counts, the weights scaled to sum to 1 per sample: {@code [B, K]}
+     * from {@code weights [B, K]}; all zeros for a sample with no weight (no modality).
+     */
+    public static NDArray shares(NDArray weights) {
+        return weights.div(Scalars.maximum(weights.sum(new int[] {1}, true), 1e-6f));
     }
 
     /** Whether a sample has any modality at all: {@code [B]}, 0 or 1. */

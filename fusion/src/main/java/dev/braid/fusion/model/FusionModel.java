@@ -186,6 +186,37 @@ public final class FusionModel extends AbstractBlock {
         return new Outputs(named, embeddings, present);
     }
 
+    /**
+     * A batch's pooled embeddings, for search or clustering: the fused one is the fusion's vectors
+     * averaged by their weights: the vector the heads read when the fusion gives one (latent,
+     * early, gated unit), else the weighted mean of the K vectors whose answers the heads average
+     * (pairwise, gated, late); each modality's is its own vector before fusion ({@link
+     * FusionBlock#embeddings}).
+     *
+     * @param fused {@code [B, D]}; zeros for a sample with no modality
+     * @param modalities each modality's {@code [B, D]}; zeros where the sample lacks it
+     * @param present whether each sample has each modality, float {@code [B]}
+     */
+    public record Embeddings(
+            NDArray fused, Map<Modality, NDArray> modalities, Map<Modality, NDArray> present) {}
+
+    /** Runs the encoders and the fusion, not the heads, in inference mode. */
+    public Embeddings embed(ParameterStore store, Map<Modality, NDList> byModality) {
+        NDList encoded = encode(store, inputs(byModality), false);
+        NDList fused = fusion.forward(store, encoded, false);
+        NDArray share = FusionBlock.shares(fused.get(1)); // (B, K)
+        NDArray pooled = fused.get(0).mul(share.expandDims(2)).sum(new int[] {1}); // (B, D)
+        NDList embedded = fusion.embeddings(store, encoded, false);
+        Map<Modality, NDArray> modalities = new TreeMap<>();
+        Map<Modality, NDArray> present = new TreeMap<>();
+        List<Modality> reads = config.modalities();
+        for (int i = 0; i < reads.size(); i++) {
+            modalities.put(reads.get(i), embedded.get(2 * i));
+            present.put(reads.get(i), embedded.get(2 * i + 1));
+        }
+        return new Embeddings(pooled, modalities, present);
+    }
+
     @Override
     protected NDList forwardInternal(
             ParameterStore store,

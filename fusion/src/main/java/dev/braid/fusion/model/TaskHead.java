@@ -10,7 +10,6 @@ import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import dev.braid.fusion.data.HeadSpec;
-import dev.braid.tensor.Scalars;
 import dev.braid.text.transformer.Norm;
 import dev.braid.text.transformer.NormKind;
 
@@ -52,8 +51,7 @@ public final class TaskHead extends AbstractBlock {
         NDArray h = norm.forward(store, new NDList(vectors), training).singletonOrThrow();
         NDArray logits =
                 linear.forward(store, new NDList(h), training).singletonOrThrow(); // (B, K, C)
-        NDArray share =
-                weights.div(Scalars.maximum(weights.sum(new int[] {1}, true), 1e-6f)); // (B, K)
+        NDArray share = FusionBlock.shares(weights); // (B, K)
         return new NDList(logits.mul(share.expandDims(2)).sum(new int[] {1})); // (B, C)
     }
 

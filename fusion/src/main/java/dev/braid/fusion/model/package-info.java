@@ -6,8 +6,9 @@
  * <p>Every fusion reads, for each modality of the model in {@link dev.braid.fusion.Modality} order,
  * {@code tokens [B, L_m, D_m]} and {@code mask [B, L_m]}, and returns {@code NDList(vectors [B, K,
  * D], weights [B, K])}: K fused vectors and how much each counts. Heads apply to every vector and
- * average the results by the weights. K is 1 for every fusion but late fusion, whose K vectors are
- * the modalities' own, weighted by which modalities a sample has.
+ * average the results by the weights. K is 1 for latent, early and gated-unit fusion; for pairwise
+ * (plain or gated) and late fusion the K vectors are one per modality, weighted by which modalities
+ * a sample has.
  *
  * <p>Letters in shapes: B batch, L length, D width, M modalities, N latents, C classes.
  */

@@ -140,6 +140,18 @@ public final class FusionPredictor implements AutoCloseable {
      * @throws IllegalArgumentException if none of the inputs the model reads is given
      */
     public Prediction predict(Map<Modality, byte[]> inputs) {
+        return predict(List.of(features(inputs))).get(0);
+    }
+
+    /**
+     * Decodes and preprocesses one sample's raw inputs, as {@link #predict(Map)} does first: for
+     * callers that predict many samples in batches and must know which of them do not decode.
+     *
+     * @throws UnreadableInputException if an input cannot be decoded (it names the modality and the
+     *     reason), or if the text is not valid UTF-8
+     * @throws IllegalArgumentException if none of the inputs the model reads is given
+     */
+    public SampleFeatures features(Map<Modality, byte[]> inputs) {
         List<Modality> reads = modalities();
         String text = reads.contains(Modality.TEXT) ? utf8(inputs.get(Modality.TEXT)) : null;
         byte[] image = reads.contains(Modality.IMAGE) ? inputs.get(Modality.IMAGE) : null;
@@ -160,25 +172,101 @@ public final class FusionPredictor implements AutoCloseable {
             throw new IllegalArgumentException(
                     "the model reads " + reads + " but none of them was given");
         }
-        Map<Modality, String> given = new TreeMap<>();
-        features.present().forEach(m -> given.put(m, m.name()));
-        Sample sample =
-                new Sample(
-                        0, new ManifestEntry(REQUEST, 1, "request", given, Map.of(), Split.TEST));
-        Batch batch = collator.collate(List.of(sample), List.of(features));
+        return features;
+    }
+
+    /**
+     * Predicts every head for a batch of preprocessed samples (see {@link #features}) in one
+     * forward pass; answers in the order given. Each answer equals the one-sample call's up to
+     * float rounding (text and audio are padded to the batch's longest and masked).
+     *
+     * @throws IllegalArgumentException if {@code samples} is empty
+     */
+    public List<Prediction> predict(List<SampleFeatures> samples) {
+        Batch batch = collate(samples);
         try (NDManager call = manager.newSubManager()) {
-            Map<Modality, NDList> byModality = new TreeMap<>();
-            for (Modality m : reads) {
-                byModality.put(m, batch.input(m, call));
-            }
             Map<String, NDArray> logits =
-                    model.predict(new ParameterStore(call, false), byModality, false);
-            Map<String, Prediction.HeadPrediction> heads = new LinkedHashMap<>();
+                    model.predict(new ParameterStore(call, false), inputs(batch, call), false);
+            List<Map<String, Prediction.HeadPrediction>> heads = new ArrayList<>();
+            samples.forEach(s -> heads.add(new LinkedHashMap<>()));
             logits.forEach(
-                    (name, values) ->
-                            heads.put(name, answer(schema.head(name), values.toFloatArray())));
-            return new Prediction(heads);
+                    (name, values) -> {
+                        int width = (int) values.getShape().get(1);
+                        float[] all = values.toFloatArray(); // (B, C)
+                        for (int i = 0; i < samples.size(); i++) {
+                            float[] row = new float[width];
+                            System.arraycopy(all, i * width, row, 0, width);
+                            heads.get(i).put(name, answer(schema.head(name), row));
+                        }
+                    });
+            return heads.stream().map(Prediction::new).toList();
         }
+    }
+
+    /**
+     * The pooled embeddings (fused, and of each modality a sample has) of a batch of preprocessed
+     * samples, in the order given.
+     *
+     * @throws IllegalArgumentException if {@code samples} is empty
+     */
+    public List<Embedding> embed(List<SampleFeatures> samples) {
+        Batch batch = collate(samples);
+        try (NDManager call = manager.newSubManager()) {
+            FusionModel.Embeddings out =
+                    model.embed(new ParameterStore(call, false), inputs(batch, call));
+            List<float[]> fused = rows(out.fused());
+            Map<Modality, List<float[]>> byModality = new TreeMap<>();
+            out.modalities().forEach((m, values) -> byModality.put(m, rows(values)));
+            List<Embedding> embeddings = new ArrayList<>();
+            for (int i = 0; i < samples.size(); i++) {
+                Map<Modality, float[]> own = new TreeMap<>();
+                for (Modality m : samples.get(i).present()) {
+                    if (byModality.containsKey(m)) {
+                        own.put(m, byModality.get(m).get(i));
+                    }
+                }
+                embeddings.add(new Embedding(fused.get(i), own));
+            }
+            return embeddings;
+        }
+    }
+
+    private Batch collate(List<SampleFeatures> samples) {
+        if (samples.isEmpty()) {
+            throw new IllegalArgumentException("no samples to predict");
+        }
+        List<Sample> rows = new ArrayList<>();
+        for (int i = 0; i < samples.size(); i++) {
+            Map<Modality, String> given = new TreeMap<>();
+            samples.get(i).present().forEach(m -> given.put(m, m.name()));
+            rows.add(
+                    new Sample(
+                            i,
+                            new ManifestEntry(
+                                    REQUEST, i + 1, "request", given, Map.of(), Split.TEST)));
+        }
+        return collator.collate(rows, samples);
+    }
+
+    private Map<Modality, NDList> inputs(Batch batch, NDManager call) {
+        Map<Modality, NDList> byModality = new TreeMap<>();
+        for (Modality m : modalities()) {
+            byModality.put(m, batch.input(m, call));
+        }
+        return byModality;
+    }
+
+    /** The rows of a {@code [B, D]} array. */
+    private static List<float[]> rows(NDArray values) {
+        int width = (int) values.getShape().get(1);
+        float[] all = values.toFloatArray();
+        List<float[]> out = new ArrayList<>();
+        for (int i = 0; i < all.length / width; i++) {
+            float[] row = new float[width];
+            System.arraycopy(all, i * width, row, 0, width);
+            out.add(row);
+        }
+        return out;
     }
 
     private static String utf8(byte[] bytes) {

@@ -4,6 +4,7 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -85,6 +86,8 @@ public final class FusionTrainer {
     private final TrainConfig config;
     private final ModalityDropout modalityDropout;
     private final int threads;
+    private final Replicas replicas;
+    private final ReplicaSync sync;
 
     /**
      * A trainer that computes a step's micro-batches on up to as many threads as there are cores.
@@ -98,12 +101,37 @@ public final class FusionTrainer {
      * {@link TrainConfig#accumulation()}); the thread count changes the speed, never the result.
      */
     public FusionTrainer(TrainConfig config, int threads) {
+        this(config, threads, Replicas.single());
+    }
+
+    /**
+     * One of {@code replicas.count()} trainers that train one model data-parallel, each {@code fit}
+     * given its own shard as {@code train} (every shard with as many batches an epoch) and the same
+     * validation data. A step is {@code accumulation} micro-batches on every replica; the replicas
+     * exchange their gradients, summed in replica order, and their batch-norm statistics, averaged
+     * ({@code ReplicaExchange}). So every replica takes the same step, the step one trainer takes
+     * with {@code count × accumulation} micro-batches in replica order (bit for bit with an
+     * accumulation of 1), and all end with the same weights. The modalities of the samples are
+     * exchanged once an epoch, the gradients every step. Each replica needs its own {@code runDir};
+     * each can resume from its checkpoint.
+     */
+    public FusionTrainer(TrainConfig config, int threads, Replicas replicas) {
+        this(config, threads, replicas, new ReplicaSync.EveryStep());
+    }
+
+    /**
+     * One of {@code replicas.count()} data-parallel trainers, kept together as {@code sync} says:
+     * gradients every step (the constructor above), or weights averaged every k steps.
+     */
+    public FusionTrainer(TrainConfig config, int threads, Replicas replicas, ReplicaSync sync) {
         if (threads < 1) {
             throw new IllegalArgumentException("threads (" + threads + ") must be positive");
         }
         this.config = config;
         this.modalityDropout = new ModalityDropout(config.modalityDropout());
         this.threads = Math.min(threads, config.accumulation());
+        this.replicas = replicas;
+        this.sync = sync;
     }
 
     /**
@@ -127,6 +155,9 @@ public final class FusionTrainer {
         TrainableParameters parameters = TrainableParameters.of(model);
         for (Modality m : config.frozenEncoders()) {
             parameters = parameters.freeze(model.encoder(m));
+        }
+        if (replicas.count() > 1) {
+            ReplicaExchange.checkSameBatchCount(replicas, train.batchesPerEpoch());
         }
         int stepsPerEpoch =
                 Math.max(
@@ -192,6 +223,11 @@ public final class FusionTrainer {
                 }
                 microBatches.prepare(parameters.all(), manager, config.accumulation());
                 int batchIndex = epoch == startEpoch ? startBatch : 0;
+                // every replica's batches' modalities, by replica (just this one's when alone)
+                List<List<List<Set<Modality>>>> modalities =
+                        replicas.count() > 1
+                                ? ReplicaExchange.presence(replicas, train.modalities(epoch))
+                                : null;
                 Iterator<Batch> batches = train.epoch(epoch, batchIndex);
                 long started = System.nanoTime();
                 int samplesSeen = 0;
@@ -200,9 +236,37 @@ public final class FusionTrainer {
                     while (micro.size() < config.accumulation() && batches.hasNext()) {
                         micro.add(batches.next());
                     }
+                    List<List<Set<Modality>>> everyone = new ArrayList<>();
+                    if (modalities == null) {
+                        micro.forEach(b -> everyone.add(presentModalities(b)));
+                    } else {
+                        for (List<List<Set<Modality>>> theirs : modalities) {
+                            everyone.addAll(theirs.subList(batchIndex, batchIndex + micro.size()));
+                        }
+                    }
                     batchIndex += micro.size();
                     float lr = schedule.at(step);
-                    float loss = backward(model, store, manager, micro, step, microBatches);
+                    // every replica's micro-batches share a step's loss, or just this one's
+                    int shares = averagesGradients() ? everyone.size() : micro.size();
+                    float loss =
+                            backward(
+                                    model,
+                                    store,
+                                    manager,
+                                    micro,
+                                    everyone,
+                                    shares,
+                                    step,
+                                    microBatches);
+                    if (averagesGradients()) {
+                        loss =
+                                ReplicaExchange.sum(
+                                        replicas,
+                                        loss,
+                                        parameters.trainable(),
+                                        statistics(parameters.all()),
+                                        manager);
+                    }
                     OptimiserStep.Outcome outcome =
                             update.take(
                                     step,
@@ -214,6 +278,14 @@ public final class FusionTrainer {
                                     microBatches::forEach);
                     lastLoss = outcome.loss();
                     step++;
+                    boolean last =
+                            !batches.hasNext()
+                                    || (config.maxSteps() > 0 && step >= config.maxSteps());
+                    if (sync instanceof ReplicaSync.ParametersEvery every
+                            && replicas.count() > 1
+                            && (step % every.steps() == 0 || last)) {
+                        ReplicaExchange.average(replicas, parameters.all(), manager);
+                    }
                     for (Batch b : micro) {
                         samplesSeen += b.size();
                         b.entries().forEach(e -> manifests.add(e.manifest()));
@@ -367,22 +439,35 @@ public final class FusionTrainer {
     /**
      * The step's micro-batches, forward and backward, on the micro-batch threads: their gradients
      * summed in the model's, their summed loss returned.
+     *
+     * @param everyone the modalities of every replica's micro-batches of this step, in replica
+     *     order (just {@code micro}'s when training alone): modality dropout and the dropout seeds
+     *     are drawn over all of them, so each replica draws what one process would
      */
     private float backward(
             FusionModel model,
             ParameterStore store,
             NDManager manager,
             List<Batch> micro,
+            List<List<Set<Modality>>> everyone,
+            int shares,
             int step,
             MicroBatchThreads microBatches) {
         Engine.getInstance().setRandomSeed(Seeds.forStep(config.seed(), step));
         SplittableRandom random = new SplittableRandom(Seeds.forStep(config.seed(), step));
+        int first = replicas.rank() * micro.size(); // this replica's first micro-batch
+        for (int k = 0; k < micro.size(); k++) {
+            if (!presentModalities(micro.get(k)).equals(everyone.get(first + k))) {
+                throw new IllegalStateException(
+                        "step " + step + ": micro-batch " + k + " is not the one exchanged");
+            }
+        }
         // drawn here, in micro-batch order, so it does not matter which thread runs which
         List<List<Set<Modality>>> dropped = new ArrayList<>();
-        for (Batch batch : micro) {
-            dropped.add(modalityDropout.choose(presentModalities(batch), random));
+        for (List<Set<Modality>> batch : everyone) {
+            dropped.add(modalityDropout.choose(batch, random));
         }
-        long[] forwardSeeds = random.longs(micro.size()).toArray();
+        long[] forwardSeeds = random.longs(everyone.size()).toArray();
         float loss =
                 microBatches.run(
                         micro.size(),
@@ -393,10 +478,18 @@ public final class FusionTrainer {
                                         parameters,
                                         manager,
                                         micro.get(k),
-                                        dropped.get(k),
-                                        forwardSeeds[k],
-                                        micro.size()));
+                                        dropped.get(first + k),
+                                        forwardSeeds[first + k],
+                                        shares));
         return loss;
+    }
+
+    private boolean averagesGradients() {
+        return replicas.count() > 1 && sync instanceof ReplicaSync.EveryStep;
+    }
+
+    private static List<Parameter> statistics(List<Parameter> all) {
+        return all.stream().filter(MicroBatchParameters::isStatistic).toList();
     }
 
     /** One micro-batch: forward, loss, backward; returns its share of the step's loss. */

@@ -100,7 +100,7 @@ final class MicroBatchParameters extends ParameterStore implements AutoCloseable
      * gradient {@code gradient}, exactly: that of {@code sum(weight * gradient)}. libtorch
      * allocates a gradient only in a backward pass, and DJL has no call that sets one.
      */
-    private static void giveGradient(NDArray weight, NDArray gradient) {
+    static void giveGradient(NDArray weight, NDArray gradient) {
         try (GradientRecording recording = GradientRecording.start();
                 NDArray product = weight.mul(gradient);
                 NDArray sum = product.sum()) {

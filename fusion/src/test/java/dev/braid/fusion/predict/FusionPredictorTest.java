@@ -187,4 +187,39 @@ class FusionPredictorTest {
         IOException e = assertThrows(IOException.class, () -> FusionPredictor.load(empty));
         assertTrue(e.getMessage().contains("model.json is missing"), e.getMessage());
     }
+
+    @Test
+    void aBatchGivesEachSampleItsOwnAnswerAndEmbedding() {
+        List<ManifestEntry> test = run.dataset.entries(Split.TEST).subList(0, 6);
+        List<dev.braid.fusion.data.SampleFeatures> features = new ArrayList<>();
+        for (int i = 0; i < test.size(); i++) {
+            ManifestEntry e = test.get(i);
+            java.util.Map<Modality, byte[]> inputs = new java.util.TreeMap<>();
+            inputs.put(Modality.IMAGE, bytes(e, Modality.IMAGE));
+            if (i % 2 == 0) { // some without text or audio: the batch mixes what samples have
+                inputs.put(Modality.AUDIO, bytes(e, Modality.AUDIO));
+            } else {
+                inputs.put(
+                        Modality.TEXT,
+                        e.inputs()
+                                .get(Modality.TEXT)
+                                .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            }
+            features.add(predictor.features(inputs));
+        }
+        List<Prediction> batch = predictor.predict(features);
+        List<Embedding> embedded = predictor.embed(features);
+        for (int i = 0; i < features.size(); i++) {
+            Prediction alone = predictor.predict(List.of(features.get(i))).get(0);
+            List<Prediction.Scored> a = alone.heads().get("label").scores();
+            List<Prediction.Scored> b = batch.get(i).heads().get("label").scores();
+            for (int k = 0; k < a.size(); k++) {
+                assertEquals(a.get(k).probability(), b.get(k).probability(), 1e-5);
+            }
+            Embedding one = predictor.embed(List.of(features.get(i))).get(0);
+            org.junit.jupiter.api.Assertions.assertArrayEquals(
+                    one.fused(), embedded.get(i).fused(), 1e-5f);
+            assertEquals(features.get(i).present(), embedded.get(i).modalities().keySet());
+        }
+    }
 }

@@ -1,0 +1,276 @@
+package dev.braid.fusion.train;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Parameter;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
+import dev.braid.fusion.Modality;
+import dev.braid.tensor.Scalars;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * What data-parallel replicas exchange, so that R replicas of A micro-batches each take the very
+ * step one process takes with R·A micro-batches: once an epoch, the modalities each sample has
+ * (modality dropout and the dropout seeds are drawn over all micro-batches in replica order, as one
+ * process draws them); every step, the gradients, summed in replica order as {@link
+ * MicroBatchThreads} sums micro-batches, and the batch-norm statistics, averaged.
+ *
+ * <p>Gradients travel as float32, 4 bytes a trainable weight and a replica, plus the statistics.
+ */
+final class ReplicaExchange {
+
+    private ReplicaExchange() {}
+
+    /**
+     * Every replica's batches' sample modalities for an epoch ({@code mine} this replica's, from
+     * {@code BatchLoader.modalities}), by replica: exchanged once an epoch, so a step exchanges
+     * only its gradients.
+     */
+    static List<List<List<Set<Modality>>>> presence(
+            Replicas replicas, List<List<Set<Modality>>> mine) {
+        List<List<List<Set<Modality>>>> all = new ArrayList<>();
+        for (byte[] message : replicas.allGather(encodePresence(mine))) {
+            all.add(decodePresence(message));
+        }
+        return all;
+    }
+
+    /** That every replica has as many batches an epoch as this one. */
+    static void checkSameBatchCount(Replicas replicas, int batchesPerEpoch) {
+        List<byte[]> all =
+                replicas.allGather(ByteBuffer.allocate(4).putInt(batchesPerEpoch).array());
+        for (int r = 0; r < all.size(); r++) {
+            int theirs = ByteBuffer.wrap(all.get(r)).getInt();
+            if (theirs != batchesPerEpoch) {
+                throw new IllegalArgumentException(
+                        "replica "
+                                + r
+                                + " has "
+                                + theirs
+                                + " batches an epoch but replica "
+                                + replicas.rank()
+                                + " has "
+                                + batchesPerEpoch
+                                + ": give every replica a shard of the same size");
+            }
+        }
+    }
+
+    /**
+     * Replaces each trainable weight's gradient with the sum over replicas (replica 0's, plus 1's,
+     * ...) and each statistic with the mean, and returns the summed loss.
+     *
+     * @return the step's loss: the replicas' losses added in order
+     */
+    static float sum(
+            Replicas replicas,
+            float loss,
+            List<Parameter> trainable,
+            List<Parameter> statistics,
+            NDManager scratch) {
+        List<byte[]> all = replicas.allGather(encode(loss, trainable, statistics));
+        List<DataInputStream> ins = new ArrayList<>();
+        for (byte[] message : all) {
+            ins.add(new DataInputStream(new ByteArrayInputStream(message)));
+        }
+        try {
+            float total = 0;
+            for (DataInputStream in : ins) {
+                total += in.readFloat();
+            }
+            for (Parameter parameter : trainable) {
+                float[] sum = null;
+                for (DataInputStream in : ins) {
+                    float[] theirs = readArray(in);
+                    if (theirs != null) {
+                        sum = sum == null ? theirs : addInto(sum, theirs);
+                    }
+                }
+                if (sum != null) {
+                    setGradient(parameter, sum, scratch);
+                }
+            }
+            for (Parameter parameter : statistics) {
+                float[] sum = null;
+                for (DataInputStream in : ins) {
+                    float[] theirs = readArray(in);
+                    sum = sum == null ? theirs : addInto(sum, theirs);
+                }
+                for (int i = 0; i < sum.length; i++) {
+                    sum[i] /= ins.size();
+                }
+                overwrite(parameter, sum, scratch);
+            }
+            return total;
+        } catch (IOException e) {
+            throw new UncheckedIOException("a replica's message is malformed", e);
+        }
+    }
+
+    /**
+     * Sets every parameter (weights and statistics) to its mean over the replicas, added in replica
+     * order: for {@link ReplicaSync.ParametersEvery}.
+     */
+    static void average(Replicas replicas, List<Parameter> parameters, NDManager scratch) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            for (Parameter parameter : parameters) {
+                writeArray(out, parameter.getArray().toFloatArray());
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        List<DataInputStream> ins = new ArrayList<>();
+        for (byte[] message : replicas.allGather(bytes.toByteArray())) {
+            ins.add(new DataInputStream(new ByteArrayInputStream(message)));
+        }
+        try {
+            for (Parameter parameter : parameters) {
+                float[] sum = null;
+                for (DataInputStream in : ins) {
+                    float[] theirs = readArray(in);
+                    sum = sum == null ? theirs : addInto(sum, theirs);
+                }
+                for (int i = 0; i < sum.length; i++) {
+                    sum[i] /= ins.size();
+                }
+                overwrite(parameter, sum, scratch);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("a replica's message is malformed", e);
+        }
+    }
+
+    private static byte[] encode(
+            float loss, List<Parameter> trainable, List<Parameter> statistics) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.writeFloat(loss);
+            for (Parameter parameter : trainable) {
+                try (NDArray gradient = JniUtils.getGradient((PtNDArray) parameter.getArray())) {
+                    writeArray(out, gradient == null ? null : gradient.toFloatArray());
+                }
+            }
+            for (Parameter parameter : statistics) {
+                writeArray(out, parameter.getArray().toFloatArray());
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
+    }
+
+    /** Sets the gradient exactly: zeroed, then the sum added; or given, if it has none yet. */
+    private static void setGradient(Parameter parameter, float[] sum, NDManager scratch) {
+        NDArray weight = parameter.getArray();
+        try (NDManager local = scratch.newSubManager()) {
+            NDArray value = local.create(sum, weight.getShape());
+            try (NDArray gradient = JniUtils.getGradient((PtNDArray) weight)) {
+                if (gradient == null) {
+                    MicroBatchParameters.giveGradient(weight, value);
+                } else {
+                    JniUtils.zeroGrad((PtNDArray) weight);
+                    gradient.addi(value);
+                }
+            }
+        }
+    }
+
+    /**
+     * Writes {@code values} into the parameter's own storage, exactly: through a view without
+     * autograd (in place on a weight that requires a gradient is refused), as 0·old + new. Not
+     * {@code NDArray.set}, which gives the array new storage and leaves views of the old one (the
+     * micro-batch threads' weights) behind.
+     */
+    private static void overwrite(Parameter parameter, float[] values, NDManager scratch) {
+        NDArray own = parameter.getArray();
+        try (NDManager local = scratch.newSubManager();
+                NDArray view = own.stopGradient()) {
+            NDArray value = local.create(values, own.getShape());
+            Scalars.muli(view, 0).addi(value);
+        }
+    }
+
+    private static float[] addInto(float[] sum, float[] theirs) {
+        for (int i = 0; i < sum.length; i++) {
+            sum[i] += theirs[i];
+        }
+        return sum;
+    }
+
+    private static void writeArray(DataOutputStream out, float[] values) throws IOException {
+        if (values == null) {
+            out.writeInt(-1);
+            return;
+        }
+        out.writeInt(values.length);
+        ByteBuffer buffer = ByteBuffer.allocate(4 * values.length);
+        buffer.asFloatBuffer().put(values);
+        out.write(buffer.array());
+    }
+
+    private static float[] readArray(DataInputStream in) throws IOException {
+        int length = in.readInt();
+        if (length < 0) {
+            return null;
+        }
+        byte[] raw = new byte[4 * length];
+        in.readFully(raw);
+        float[] values = new float[length];
+        ByteBuffer.wrap(raw).asFloatBuffer().get(values);
+        return values;
+    }
+
+    private static byte[] encodePresence(List<List<Set<Modality>>> micro) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.writeInt(micro.size());
+            for (List<Set<Modality>> batch : micro) {
+                out.writeInt(batch.size());
+                for (Set<Modality> sample : batch) {
+                    out.writeInt(sample.size());
+                    for (Modality m : sample) {
+                        out.writeUTF(m.name());
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
+    }
+
+    private static List<List<Set<Modality>>> decodePresence(byte[] message) {
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(message))) {
+            List<List<Set<Modality>>> micro = new ArrayList<>();
+            int batches = in.readInt();
+            for (int b = 0; b < batches; b++) {
+                List<Set<Modality>> batch = new ArrayList<>();
+                int samples = in.readInt();
+                for (int s = 0; s < samples; s++) {
+                    Set<Modality> has = new TreeSet<>();
+                    int count = in.readInt();
+                    for (int k = 0; k < count; k++) {
+                        has.add(Modality.valueOf(in.readUTF()));
+                    }
+                    batch.add(has);
+                }
+                micro.add(batch);
+            }
+            return micro;
+        } catch (IOException e) {
+            throw new UncheckedIOException("a replica's message is malformed", e);
+        }
+    }
+}
