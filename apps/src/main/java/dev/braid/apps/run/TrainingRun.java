@@ -26,13 +26,16 @@ import dev.braid.fusion.data.Order;
 import dev.braid.fusion.data.SampleSource;
 import dev.braid.fusion.data.Split;
 import dev.braid.fusion.data.TaskSchema;
+import dev.braid.fusion.data.TextFeatures;
 import dev.braid.fusion.model.FusionModel;
 import dev.braid.fusion.model.ModelConfig;
+import dev.braid.fusion.model.TextAdapter;
 import dev.braid.fusion.predict.ModelDirectory;
 import dev.braid.fusion.train.Evaluation;
 import dev.braid.fusion.train.Evaluator;
 import dev.braid.fusion.train.FusionTrainer;
 import dev.braid.fusion.train.TrainingListener;
+import dev.braid.onnx.OnnxTextFeatures;
 import dev.braid.text.encoder.TextEncoderConfig;
 import dev.braid.text.pretrain.SavedTextEncoder;
 import dev.braid.text.tokenize.BpeTrainer;
@@ -198,7 +201,37 @@ public final class TrainingRun {
             throws IOException {
         TaskSchema schema = TaskSchema.infer(datasets, config.model().heads());
         SavedTextEncoder pretrained = pretrainedText(manager);
-        Tokenizer tokenizer = pretrained != null ? pretrained.tokenizer() : tokenizer(datasets);
+        try (TextFeatures textModel = textEncoder()) {
+            Tokenizer tokenizer =
+                    pretrained != null
+                            ? pretrained.tokenizer()
+                            : textModel != null
+                                    ? ByteLevelBpeTokenizer.bytesOnly()
+                                    : tokenizer(datasets);
+            return run(
+                    datasets,
+                    output,
+                    listeners,
+                    started,
+                    manager,
+                    schema,
+                    pretrained,
+                    textModel,
+                    tokenizer);
+        }
+    }
+
+    private Result run(
+            List<Dataset> datasets,
+            Path output,
+            List<TrainingListener> listeners,
+            long started,
+            NDManager manager,
+            TaskSchema schema,
+            SavedTextEncoder pretrained,
+            TextFeatures textModel,
+            Tokenizer tokenizer)
+            throws IOException {
         FeatureSettings settings = featureSettings();
         FeatureCache cache =
                 config.features().cache()
@@ -217,6 +250,11 @@ public final class TrainingRun {
                 new FeatureExtractor(tokenizer, settings, ImageAugmentation.none(), cache)
                         .withDecoding(decoding);
         ModelConfig modelConfig = modelConfig(schema, tokenizer);
+        if (textModel != null) {
+            trainFeatures = trainFeatures.withTextFeatures(textModel);
+            evalFeatures = evalFeatures.withTextFeatures(textModel);
+            modelConfig = withTextAdapter(modelConfig, textModel);
+        }
         Map<Modality, Block> given = Map.of();
         if (pretrained != null) {
             modelConfig =
@@ -264,6 +302,42 @@ public final class TrainingRun {
                     trained,
                     (System.nanoTime() - started) / 1e9);
         }
+    }
+
+    /**
+     * The frozen text model {@code model.textEncoder} names, or null.
+     *
+     * @throws IllegalArgumentException naming {@code model.textEncoder} if it does not fit
+     */
+    private TextFeatures textEncoder() throws IOException {
+        String name = config.model().textEncoder();
+        if (name == null) {
+            return null;
+        }
+        if (!config.model().modalities().contains(Modality.TEXT)
+                || config.model().pretrainedText() != null) {
+            throw new IllegalArgumentException(
+                    "model.textEncoder is set but model.modalities has no TEXT, or"
+                            + " model.pretrainedText is set too (a model has one text encoder)");
+        }
+        try {
+            return OnnxTextFeatures.named(name);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("model.textEncoder: " + e.getMessage(), e);
+        }
+    }
+
+    /** {@code config} with its text read by {@code textModel} and a {@link TextAdapter}. */
+    private static ModelConfig withTextAdapter(ModelConfig config, TextFeatures textModel) {
+        int width = config.text().width();
+        return new ModelConfig(
+                null,
+                config.image(),
+                config.audio(),
+                config.fusion(),
+                config.heads(),
+                config.plugins(),
+                new ModelConfig.PretrainedText(textModel.spec(), textModel.width(), width));
     }
 
     /**

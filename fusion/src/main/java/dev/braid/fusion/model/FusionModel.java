@@ -70,13 +70,14 @@ public final class FusionModel extends AbstractBlock {
                                 + config.modalities());
             }
         }
-        if (config.text() != null) {
+        if (config.readsText()) {
+            Block text =
+                    config.text() != null
+                            ? new TransformerTextEncoder(config.text())
+                            : new TextAdapter(config.pretrainedText().width());
             encoders.put(
                     Modality.TEXT,
-                    addChildBlock(
-                            "textEncoder",
-                            given.getOrDefault(
-                                    Modality.TEXT, new TransformerTextEncoder(config.text()))));
+                    addChildBlock("textEncoder", given.getOrDefault(Modality.TEXT, text)));
         }
         if (config.image() != null) {
             encoders.put(

@@ -4,11 +4,13 @@ import dev.braid.audio.encoder.AudioEncoderConfig;
 import dev.braid.fusion.Modality;
 import dev.braid.fusion.ModalityPlugin;
 import dev.braid.fusion.data.HeadSpec;
+import dev.braid.fusion.data.TextFeaturesSpec;
 import dev.braid.text.encoder.TextEncoderConfig;
 import dev.braid.vision.encoder.ImageEncoderConfig;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * Everything that shapes a {@link FusionModel}: one encoder configuration per modality it reads,
@@ -21,6 +23,8 @@ import java.util.List;
  * @param fusion the fusion block
  * @param heads the task heads, at least one, names unique
  * @param plugins the plug-in modalities the model reads, each encoded by its plug-in's encoder
+ * @param pretrainedText the text read through a frozen pretrained model and a trainable {@link
+ *     TextAdapter}, or null; set only when {@code text} is null
  */
 public record ModelConfig(
         TextEncoderConfig text,
@@ -28,7 +32,42 @@ public record ModelConfig(
         AudioEncoderConfig audio,
         FusionConfig fusion,
         List<HeadSpec> heads,
-        List<PluginInput> plugins) {
+        List<PluginInput> plugins,
+        PretrainedText pretrainedText) {
+
+    /**
+     * Text encoded by a frozen pretrained model during feature extraction, then by a {@link
+     * TextAdapter} in the model.
+     *
+     * @param features the frozen model, as a saved model records it
+     * @param featureWidth the width H of its vectors
+     * @param width the adapter's output width
+     */
+    public record PretrainedText(TextFeaturesSpec features, int featureWidth, int width) {
+
+        public PretrainedText {
+            Objects.requireNonNull(features, "features");
+            if (featureWidth < 1 || width < 1) {
+                throw new IllegalArgumentException(
+                        "featureWidth ("
+                                + featureWidth
+                                + ") and width ("
+                                + width
+                                + ") must be positive");
+            }
+        }
+    }
+
+    /** A model without a pretrained text model. */
+    public ModelConfig(
+            TextEncoderConfig text,
+            ImageEncoderConfig image,
+            AudioEncoderConfig audio,
+            FusionConfig fusion,
+            List<HeadSpec> heads,
+            List<PluginInput> plugins) {
+        this(text, image, audio, fusion, heads, plugins, null);
+    }
 
     /**
      * A plug-in modality a model reads.
@@ -53,12 +92,20 @@ public record ModelConfig(
             AudioEncoderConfig audio,
             FusionConfig fusion,
             List<HeadSpec> heads) {
-        this(text, image, audio, fusion, heads, List.of());
+        this(text, image, audio, fusion, heads, List.of(), null);
     }
 
     public ModelConfig {
         plugins = plugins == null ? List.of() : List.copyOf(plugins);
-        if (text == null && image == null && audio == null && plugins.isEmpty()) {
+        if (text != null && pretrainedText != null) {
+            throw new IllegalArgumentException(
+                    "text and pretrainedText are both set: a model has one text encoder");
+        }
+        if (text == null
+                && pretrainedText == null
+                && image == null
+                && audio == null
+                && plugins.isEmpty()) {
             throw new IllegalArgumentException("a model needs at least one modality");
         }
         if (fusion == null) {
@@ -79,7 +126,7 @@ public record ModelConfig(
     /** The modalities this model reads, in enum order. */
     public List<Modality> modalities() {
         List<Modality> out = new ArrayList<>();
-        if (text != null) {
+        if (readsText()) {
             out.add(Modality.TEXT);
         }
         if (image != null) {
@@ -92,6 +139,11 @@ public record ModelConfig(
         return out;
     }
 
+    /** Whether the model reads text, by either kind of text encoder. */
+    public boolean readsText() {
+        return text != null || pretrainedText != null;
+    }
+
     /** The same model reading only {@code modality}: a unimodal baseline. */
     public ModelConfig only(Modality modality) {
         return new ModelConfig(
@@ -100,10 +152,11 @@ public record ModelConfig(
                 modality == Modality.AUDIO ? audio : null,
                 fusion,
                 heads,
-                plugins.stream().filter(p -> p.modality().equals(modality)).toList());
+                plugins.stream().filter(p -> p.modality().equals(modality)).toList(),
+                modality == Modality.TEXT ? pretrainedText : null);
     }
 
     public ModelConfig withFusion(FusionConfig f) {
-        return new ModelConfig(text, image, audio, f, heads, plugins);
+        return new ModelConfig(text, image, audio, f, heads, plugins, pretrainedText);
     }
 }

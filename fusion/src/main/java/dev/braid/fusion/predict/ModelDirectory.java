@@ -165,7 +165,11 @@ public record ModelDirectory(
     public static Shape[] inputShapes(ModelConfig config, FeatureSettings features) {
         List<Shape> shapes = new ArrayList<>();
         for (Modality m : config.modalities()) {
-            if (m.equals(Modality.TEXT)) {
+            if (m.equals(Modality.TEXT) && config.pretrainedText() != null) {
+                int h = config.pretrainedText().featureWidth();
+                shapes.add(new Shape(1, features.textMaxLength(), h)); // vectors (B, T, H)
+                shapes.add(new Shape(1, features.textMaxLength()));
+            } else if (m.equals(Modality.TEXT)) {
                 shapes.add(new Shape(1, features.textMaxLength()));
                 shapes.add(new Shape(1, features.textMaxLength()));
             } else if (m.equals(Modality.IMAGE)) {
