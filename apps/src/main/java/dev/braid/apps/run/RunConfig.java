@@ -238,7 +238,9 @@ public record RunConfig(
      *     instead of a Transformer text encoder ({@code OnnxTextFeatures#named}): {@code
      *     minilm-en}, {@code bge-small-zh}, {@code bilingual} (one of the two by script per
      *     message), {@code bilingual-both}, or an {@code .onnx} file with its {@code
-     *     tokenizer.json} beside it; null for none
+     *     tokenizer.json} beside it; or a TorchScript {@code .pt} file (ids and mask in, tokens
+     *     out, its {@code tokenizer.json} beside it), fine-tuned unless {@code
+     *     training.frozenEncoders} has TEXT; null for none
      * @param heads the kind of each head that does not take the kind its labels' JSON type says, by
      *     head name, e.g. {@code {severity: ORDINAL}} for a plug-in kind ({@code HeadKindPlugin});
      *     empty for none

@@ -40,6 +40,7 @@ import dev.braid.text.encoder.TextEncoderConfig;
 import dev.braid.text.pretrain.SavedTextEncoder;
 import dev.braid.text.tokenize.BpeTrainer;
 import dev.braid.text.tokenize.ByteLevelBpeTokenizer;
+import dev.braid.text.tokenize.HuggingFaceTextTokenizer;
 import dev.braid.text.tokenize.Tokenizer;
 import dev.braid.vision.encoder.ImageEncoderConfig;
 import dev.braid.vision.encoder.Nonlinearity;
@@ -201,13 +202,19 @@ public final class TrainingRun {
             throws IOException {
         TaskSchema schema = TaskSchema.infer(datasets, config.model().heads());
         SavedTextEncoder pretrained = pretrainedText(manager);
-        try (TextFeatures textModel = textEncoder()) {
-            Tokenizer tokenizer =
-                    pretrained != null
-                            ? pretrained.tokenizer()
-                            : textModel != null
-                                    ? ByteLevelBpeTokenizer.bytesOnly()
-                                    : tokenizer(datasets);
+        Path torchScript = torchScriptText();
+        try (TextFeatures textModel = torchScript == null ? textEncoder() : null) {
+            Tokenizer tokenizer;
+            if (pretrained != null) {
+                tokenizer = pretrained.tokenizer();
+            } else if (torchScript != null) {
+                tokenizer =
+                        HuggingFaceTextTokenizer.load(torchScript.resolveSibling("tokenizer.json"));
+            } else if (textModel != null) {
+                tokenizer = ByteLevelBpeTokenizer.bytesOnly();
+            } else {
+                tokenizer = tokenizer(datasets);
+            }
             return run(
                     datasets,
                     output,
@@ -254,6 +261,20 @@ public final class TrainingRun {
             trainFeatures = trainFeatures.withTextFeatures(textModel);
             evalFeatures = evalFeatures.withTextFeatures(textModel);
             modelConfig = withTextAdapter(modelConfig, textModel);
+        }
+        Path torchScript = torchScriptText();
+        if (torchScript != null) {
+            modelConfig =
+                    new ModelConfig(
+                            null,
+                            modelConfig.image(),
+                            modelConfig.audio(),
+                            modelConfig.fusion(),
+                            modelConfig.heads(),
+                            modelConfig.plugins(),
+                            null,
+                            ModelConfig.TorchScriptText.of(
+                                    torchScript, modelConfig.text().width()));
         }
         Map<Modality, Block> given = Map.of();
         if (pretrained != null) {
@@ -305,6 +326,30 @@ public final class TrainingRun {
     }
 
     /**
+     * The TorchScript file {@code model.textEncoder} names (a {@code .pt} file, its {@code
+     * tokenizer.json} beside it), or null.
+     *
+     * @throws IllegalArgumentException naming the field if the module is to be trained with more
+     *     than two micro-batches a step: their gradients would not add up to the same bits
+     */
+    private Path torchScriptText() {
+        String name = config.model().textEncoder();
+        if (name == null || !name.endsWith(".pt")) {
+            return null;
+        }
+        if (!config.training().frozenEncoders().contains(Modality.TEXT)
+                && config.training().accumulation() > 2) {
+            throw new IllegalArgumentException(
+                    "training.accumulation ("
+                            + config.training().accumulation()
+                            + ") must be at most 2 to fine-tune the TorchScript text encoder"
+                            + " (its micro-batches add their gradients into the module in the"
+                            + " order they finish), or freeze it: training.frozenEncoders: [TEXT]");
+        }
+        return Path.of(name);
+    }
+
+    /**
      * The frozen text model {@code model.textEncoder} names, or null.
      *
      * @throws IllegalArgumentException naming {@code model.textEncoder} if it does not fit
@@ -337,7 +382,8 @@ public final class TrainingRun {
                 config.fusion(),
                 config.heads(),
                 config.plugins(),
-                new ModelConfig.PretrainedText(textModel.spec(), textModel.width(), width));
+                new ModelConfig.PretrainedText(textModel.spec(), textModel.width(), width),
+                null);
     }
 
     /**

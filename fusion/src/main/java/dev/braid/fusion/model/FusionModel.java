@@ -71,13 +71,17 @@ public final class FusionModel extends AbstractBlock {
             }
         }
         if (config.readsText()) {
-            Block text =
-                    config.text() != null
-                            ? new TransformerTextEncoder(config.text())
-                            : new TextAdapter(config.pretrainedText().width());
-            encoders.put(
-                    Modality.TEXT,
-                    addChildBlock("textEncoder", given.getOrDefault(Modality.TEXT, text)));
+            Block text;
+            if (given.containsKey(Modality.TEXT)) {
+                text = given.get(Modality.TEXT);
+            } else if (config.text() != null) {
+                text = new TransformerTextEncoder(config.text());
+            } else if (config.torchScriptText() != null) {
+                text = new TorchScriptTextEncoder(config.torchScriptText());
+            } else {
+                text = new TextAdapter(config.pretrainedText().width());
+            }
+            encoders.put(Modality.TEXT, addChildBlock("textEncoder", text));
         }
         if (config.image() != null) {
             encoders.put(

@@ -25,6 +25,8 @@ import java.util.Objects;
  * @param plugins the plug-in modalities the model reads, each encoded by its plug-in's encoder
  * @param pretrainedText the text read through a frozen pretrained model and a trainable {@link
  *     TextAdapter}, or null; set only when {@code text} is null
+ * @param torchScriptText the text read by a TorchScript module and a {@link TextAdapter}, or null;
+ *     set only when {@code text} and {@code pretrainedText} are null
  */
 public record ModelConfig(
         TextEncoderConfig text,
@@ -33,7 +35,48 @@ public record ModelConfig(
         FusionConfig fusion,
         List<HeadSpec> heads,
         List<PluginInput> plugins,
-        PretrainedText pretrainedText) {
+        PretrainedText pretrainedText,
+        TorchScriptText torchScriptText) {
+
+    /**
+     * Text encoded by a TorchScript module ({@link TorchScriptTextEncoder}), read with the
+     * tokenizer saved beside the model.
+     *
+     * @param path the module's file
+     * @param sha256 the SHA-256 the file must have
+     * @param featureWidth the width H of the module's tokens
+     * @param width the adapter's output width
+     */
+    public record TorchScriptText(String path, String sha256, int featureWidth, int width) {
+
+        public TorchScriptText {
+            Objects.requireNonNull(path, "path");
+            Objects.requireNonNull(sha256, "sha256");
+            if (featureWidth < 1 || width < 1) {
+                throw new IllegalArgumentException(
+                        "featureWidth ("
+                                + featureWidth
+                                + ") and width ("
+                                + width
+                                + ") must be positive");
+            }
+        }
+
+        /**
+         * The module in {@code file}, adapted to {@code width}.
+         *
+         * @throws java.io.IOException naming the file if it is missing or not such a module
+         */
+        public static TorchScriptText of(java.nio.file.Path file, int width)
+                throws java.io.IOException {
+            java.nio.file.Path absolute = file.toAbsolutePath().normalize();
+            return new TorchScriptText(
+                    absolute.toString(),
+                    TorchScriptTextEncoder.sha256(absolute),
+                    TorchScriptTextEncoder.featureWidth(absolute),
+                    width);
+        }
+    }
 
     /**
      * Text encoded by a frozen pretrained model during feature extraction, then by a {@link
@@ -66,7 +109,7 @@ public record ModelConfig(
             FusionConfig fusion,
             List<HeadSpec> heads,
             List<PluginInput> plugins) {
-        this(text, image, audio, fusion, heads, plugins, null);
+        this(text, image, audio, fusion, heads, plugins, null, null);
     }
 
     /**
@@ -92,17 +135,21 @@ public record ModelConfig(
             AudioEncoderConfig audio,
             FusionConfig fusion,
             List<HeadSpec> heads) {
-        this(text, image, audio, fusion, heads, List.of(), null);
+        this(text, image, audio, fusion, heads, List.of(), null, null);
     }
 
     public ModelConfig {
         plugins = plugins == null ? List.of() : List.copyOf(plugins);
-        if (text != null && pretrainedText != null) {
+        if ((text != null ? 1 : 0)
+                        + (pretrainedText != null ? 1 : 0)
+                        + (torchScriptText != null ? 1 : 0)
+                > 1) {
             throw new IllegalArgumentException(
-                    "text and pretrainedText are both set: a model has one text encoder");
+                    "set one of text, pretrainedText and torchScriptText: a model has one text encoder");
         }
         if (text == null
                 && pretrainedText == null
+                && torchScriptText == null
                 && image == null
                 && audio == null
                 && plugins.isEmpty()) {
@@ -139,9 +186,14 @@ public record ModelConfig(
         return out;
     }
 
-    /** Whether the model reads text, by either kind of text encoder. */
+    /** Whether the model reads text token ids, saved with its tokenizer. */
+    public boolean readsTokens() {
+        return text != null || torchScriptText != null;
+    }
+
+    /** Whether the model reads text, by any kind of text encoder. */
     public boolean readsText() {
-        return text != null || pretrainedText != null;
+        return text != null || pretrainedText != null || torchScriptText != null;
     }
 
     /** The same model reading only {@code modality}: a unimodal baseline. */
@@ -153,10 +205,12 @@ public record ModelConfig(
                 fusion,
                 heads,
                 plugins.stream().filter(p -> p.modality().equals(modality)).toList(),
-                modality == Modality.TEXT ? pretrainedText : null);
+                modality == Modality.TEXT ? pretrainedText : null,
+                modality == Modality.TEXT ? torchScriptText : null);
     }
 
     public ModelConfig withFusion(FusionConfig f) {
-        return new ModelConfig(text, image, audio, f, heads, plugins, pretrainedText);
+        return new ModelConfig(
+                text, image, audio, f, heads, plugins, pretrainedText, torchScriptText);
     }
 }

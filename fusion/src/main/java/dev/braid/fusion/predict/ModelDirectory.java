@@ -91,7 +91,7 @@ public record ModelDirectory(
         root.set("provenance", provenance);
         AtomicFile.write(dir.resolve(MANIFEST), JSON.writeValueAsBytes(root));
         ModelFiles.saveParameters(model, dir.resolve(PARAMETERS));
-        if (config.text() != null) {
+        if (config.readsTokens()) {
             tokenizer.save(dir.resolve(TOKENIZER));
         }
     }
@@ -141,7 +141,7 @@ public record ModelDirectory(
      * text: the feature extractor needs one either way.
      */
     public Tokenizer tokenizer(Path dir) throws IOException {
-        return config.text() != null
+        return config.readsTokens()
                 ? Tokenizer.load(dir.resolve(TOKENIZER))
                 : ByteLevelBpeTokenizer.bytesOnly();
     }
@@ -155,7 +155,12 @@ public record ModelDirectory(
                 throw new IOException(dir.resolve(MANIFEST) + ": " + e.getMessage(), e);
             }
         }
-        FusionModel model = new FusionModel(config);
+        FusionModel model;
+        try {
+            model = new FusionModel(config);
+        } catch (java.io.UncheckedIOException e) {
+            throw new IOException(dir.resolve(MANIFEST) + ": " + e.getMessage(), e.getCause());
+        }
         model.initialize(manager, DataType.FLOAT32, inputShapes(config, features));
         ModelFiles.loadParameters(model, manager, dir.resolve(PARAMETERS));
         return model;
