@@ -27,6 +27,8 @@ public final class ReadyConfigs {
                     "avmnist-image-only",
                     "avmnist-audio-only",
                     "support-fused",
+                    "support-fused-bilingual",
+                    "support-fused-bilingual-both",
                     "support-text-only",
                     "support-image-only",
                     "support-audio-only",

@@ -7,7 +7,9 @@ import dev.braid.fusion.data.Dataset;
 import dev.braid.fusion.data.FeatureExtractor;
 import dev.braid.fusion.data.ManifestEntry;
 import dev.braid.fusion.data.Split;
+import dev.braid.fusion.data.TextFeatures;
 import dev.braid.fusion.model.FusionModel;
+import dev.braid.fusion.model.ModelConfig;
 import dev.braid.fusion.predict.ModelDirectory;
 import dev.braid.fusion.train.Evaluator;
 import java.io.BufferedReader;
@@ -82,11 +84,17 @@ final class SourceBreakdown {
         }
         for (Map.Entry<String, Path> model : models.entrySet()) {
             ModelDirectory description = ModelDirectory.read(model.getValue());
-            try (NDManager manager = NDManager.newBaseManager()) {
+            ModelConfig.PretrainedText pretrained = description.config().pretrainedText();
+            try (NDManager manager = NDManager.newBaseManager();
+                    TextFeatures textModel =
+                            pretrained == null ? null : pretrained.features().open()) {
                 FusionModel fusionModel = description.loadModel(model.getValue(), manager);
                 FeatureExtractor features =
                         FeatureExtractor.of(
                                 description.tokenizer(model.getValue()), description.features());
+                if (textModel != null) {
+                    features = features.withTextFeatures(textModel);
+                }
                 for (int i = 0; i < groups.size(); i++) {
                     Group g = groups.get(i);
                     double accuracy =

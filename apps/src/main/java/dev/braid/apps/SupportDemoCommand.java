@@ -62,18 +62,36 @@ final class SupportDemoCommand implements Callable<Integer> {
             description = "Where models and the report go (default: ${DEFAULT-VALUE}).")
     Path out;
 
+    @Option(
+            names = "--models",
+            split = ",",
+            paramLabel = "CONFIG",
+            description =
+                    "Compare these ready-made configurations (or YAML files) instead, each row"
+                            + " named by the configuration's name, e.g."
+                            + " --models support-fused,support-fused-bilingual.")
+    List<String> models;
+
     @Override
     public Integer call() throws Exception {
+        Map<String, String> compared = MODELS;
+        if (models != null) {
+            compared = new LinkedHashMap<>();
+            for (String model : models) {
+                compared.put(ReadyConfigs.load(model, List.of()).name(), model);
+            }
+        }
         List<String> tasks = FusionTicketRouter.HEADS;
         List<ComparisonTable.Row> rows = new ArrayList<>();
         Map<String, Path> modelDirs = new LinkedHashMap<>();
         RunConfig fusedConfig = null;
         TrainingRun.Result fused = null;
-        for (Map.Entry<String, String> model : MODELS.entrySet()) {
+        for (Map.Entry<String, String> model : compared.entrySet()) {
             System.out.printf("%n== %s ==%n", model.getKey());
+            // the folder is the configuration's name (a file given as a path must not be it)
+            String folder = models == null ? model.getValue() : model.getKey();
             RunConfig config =
-                    DemoCommand.comparedRun(
-                            model.getValue(), data, epochs, out.resolve(model.getValue()));
+                    DemoCommand.comparedRun(model.getValue(), data, epochs, out.resolve(folder));
             TrainingRun.Result result =
                     new TrainingRun(config).run(List.of(ConsoleProgress.forConsole()));
             List<ComparisonTable.Score> scores = new ArrayList<>();
@@ -86,7 +104,7 @@ final class SupportDemoCommand implements Callable<Integer> {
             rows.add(new ComparisonTable.Row(model.getKey(), scores));
             modelDirs.put(model.getKey(), result.modelDir());
             System.out.printf("done in %.0f s%n", result.seconds());
-            if (model.getValue().equals(SupportModel.CONFIG)) {
+            if (model.getValue().equals(SupportModel.CONFIG) || fused == null) {
                 fused = result;
                 fusedConfig = config;
                 SupportModel.copyReplies(data, result.modelDir());
@@ -99,7 +117,7 @@ final class SupportDemoCommand implements Callable<Integer> {
         System.out.println(
                 SourceBreakdown.format(
                         SourceBreakdown.measure(Manifest.read(data), modelDirs, tasks),
-                        new ArrayList<>(MODELS.keySet())));
+                        new ArrayList<>(compared.keySet())));
         Path report =
                 Reports.write(
                         fusedConfig,

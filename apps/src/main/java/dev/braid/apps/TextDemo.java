@@ -3,6 +3,10 @@ package dev.braid.apps;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.ParameterStore;
+import dev.braid.fusion.Modality;
+import dev.braid.fusion.data.Manifest;
+import dev.braid.fusion.data.ManifestEntry;
+import dev.braid.fusion.data.Split;
 import dev.braid.fusion.train.MlmPretrainer;
 import dev.braid.text.encoder.TextEncoderConfig;
 import dev.braid.text.encoder.TransformerTextEncoder;
@@ -16,6 +20,7 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import me.tongfei.progressbar.DelegatingProgressBarConsumer;
@@ -49,14 +54,46 @@ final class TextDemo implements Callable<Integer> {
     @Option(names = "--out", description = "Where to save the encoder (default: ${DEFAULT-VALUE}).")
     Path out = Path.of("runs", "text-demo");
 
+    @Option(
+            names = "--data",
+            description =
+                    "Pre-train on the texts of this dataset's training rows instead of the shipped"
+                            + " corpus (e.g. data/support, to fine-tune on its tickets after).")
+    Path data;
+
+    @Option(names = "--vocabulary", description = "Tokenizer size (default: ${DEFAULT-VALUE}).")
+    int vocabularySize = Settings.defaults().vocabularySize();
+
+    @Option(
+            names = "--max-length",
+            description =
+                    "The longest text the encoder reads, in tokens; a run fine-tuning it needs"
+                            + " features.textMaxLength at most this (default: ${DEFAULT-VALUE}).")
+    int maxLength = 48;
+
+    @Option(
+            names = "--feed-forward",
+            description =
+                    "The encoder's feed-forward width; a fine-tuning run's own text encoder has"
+                            + " twice model.width (default: ${DEFAULT-VALUE}).")
+    int feedForwardWidth = 256;
+
+    @Option(
+            names = "--dropout",
+            description =
+                    "The encoder's dropout, kept when it is fine-tuned (default: ${DEFAULT-VALUE}).")
+    float dropout = 0f;
+
     @Override
     public Integer call() throws IOException {
         Settings s = Settings.defaults();
-        List<String> corpus = readCorpus();
-        System.out.printf("Corpus: %d customer messages (English and Chinese)%n", corpus.size());
+        List<String> corpus = data == null ? readCorpus() : trainingTexts(data);
+        System.out.printf(
+                "Corpus: %d customer messages (English and Chinese)%s%n",
+                corpus.size(), data == null ? "" : ", the training texts of " + data);
 
         ByteLevelBpeTokenizer tokenizer =
-                new BpeTrainer(new BpeTrainer.Config(s.vocabularySize(), 2)).train(corpus);
+                new BpeTrainer(new BpeTrainer.Config(vocabularySize, 2)).train(corpus);
         System.out.printf("Tokenizer: byte-level BPE, %d tokens%n", tokenizer.vocabularySize());
         String sentence = "My headphones arrived broken, 我要退款 😞";
         int[] ids = tokenizer.encode(sentence);
@@ -69,8 +106,9 @@ final class TextDemo implements Callable<Integer> {
         try (NDManager manager = NDManager.newBaseManager()) {
             TextEncoderConfig config =
                     TextEncoderConfig.small(tokenizer.vocabularySize()).toBuilder()
-                            .maxLength(48)
-                            .dropout(0f)
+                            .maxLength(maxLength)
+                            .feedForwardWidth(feedForwardWidth)
+                            .dropout(dropout)
                             .build();
             MaskedLanguageModel model = new MaskedLanguageModel(new TransformerTextEncoder(config));
             MlmPretrainer.Config training =
@@ -121,6 +159,16 @@ final class TextDemo implements Callable<Integer> {
                     encoded.get(0).getShape(), encoded.get(1).getShape());
         }
         return 0;
+    }
+
+    private static List<String> trainingTexts(Path dataset) throws IOException {
+        List<String> texts = new ArrayList<>();
+        for (ManifestEntry e : Manifest.read(dataset).entries(Split.TRAIN)) {
+            if (e.has(Modality.TEXT)) {
+                texts.add(e.inputs().get(Modality.TEXT));
+            }
+        }
+        return texts;
     }
 
     private static List<String> readCorpus() throws IOException {

@@ -320,6 +320,13 @@ public record RunConfig(
      * @param fusion the fusion block
      * @param pretrainedText a text encoder saved by pre-training ({@code braid text-demo}, {@code
      *     SavedTextEncoder}) to fine-tune instead of a new one, with its tokenizer; null for none
+     * @param textEncoder a frozen pretrained text model whose vectors a trainable adapter reads
+     *     instead of a Transformer text encoder ({@code OnnxTextFeatures#named}): {@code
+     *     minilm-en}, {@code bge-small-zh}, {@code bilingual} (one of the two by script per
+     *     message), {@code bilingual-both}, or an {@code .onnx} file with its {@code
+     *     tokenizer.json} beside it; or a TorchScript {@code .pt} file (ids and mask in, tokens
+     *     out, its {@code tokenizer.json} beside it), fine-tuned unless {@code
+     *     training.frozenEncoders} has TEXT; null for none
      * @param heads the kind of each head that does not take the kind its labels' JSON type says, by
      *     head name, e.g. {@code {severity: ORDINAL}} for a plug-in kind ({@code HeadKindPlugin});
      *     empty for none
@@ -331,6 +338,7 @@ public record RunConfig(
             AudioSpec audio,
             FusionConfig fusion,
             String pretrainedText,
+            String textEncoder,
             Map<String, HeadKind> heads) {
 
         /** Copies the heads, checking each has a name and a kind. */
@@ -416,6 +424,7 @@ public record RunConfig(
                         ImageSpec.defaults(),
                         AudioSpec.defaults(),
                         FusionConfig.defaults(),
+                        null,
                         null,
                         Map.of()),
                 TrainConfig.defaults(),

@@ -25,21 +25,25 @@ import dev.braid.fusion.data.Order;
 import dev.braid.fusion.data.SampleSource;
 import dev.braid.fusion.data.Split;
 import dev.braid.fusion.data.TaskSchema;
+import dev.braid.fusion.data.TextFeatures;
 import dev.braid.fusion.data.inspect.DatasetInspector;
 import dev.braid.fusion.data.inspect.FeatureChoice;
 import dev.braid.fusion.data.inspect.FittedFeatures;
 import dev.braid.fusion.data.layout.DatasetLayout;
 import dev.braid.fusion.model.FusionModel;
 import dev.braid.fusion.model.ModelConfig;
+import dev.braid.fusion.model.TextAdapter;
 import dev.braid.fusion.predict.ModelDirectory;
 import dev.braid.fusion.train.Evaluation;
 import dev.braid.fusion.train.Evaluator;
 import dev.braid.fusion.train.FusionTrainer;
 import dev.braid.fusion.train.TrainingListener;
+import dev.braid.onnx.OnnxTextFeatures;
 import dev.braid.text.encoder.TextEncoderConfig;
 import dev.braid.text.pretrain.SavedTextEncoder;
 import dev.braid.text.tokenize.BpeTrainer;
 import dev.braid.text.tokenize.ByteLevelBpeTokenizer;
+import dev.braid.text.tokenize.HuggingFaceTextTokenizer;
 import dev.braid.text.tokenize.Tokenizer;
 import dev.braid.vision.encoder.ImageEncoderConfig;
 import dev.braid.vision.encoder.Nonlinearity;
@@ -257,7 +261,43 @@ public final class TrainingRun {
             throws IOException {
         TaskSchema schema = TaskSchema.infer(datasets, config.model().heads());
         SavedTextEncoder pretrained = pretrainedText(manager);
-        Tokenizer tokenizer = pretrained != null ? pretrained.tokenizer() : tokenizer(datasets);
+        Path torchScript = torchScriptText();
+        try (TextFeatures textModel = torchScript == null ? textEncoder() : null) {
+            Tokenizer tokenizer;
+            if (pretrained != null) {
+                tokenizer = pretrained.tokenizer();
+            } else if (torchScript != null) {
+                tokenizer =
+                        HuggingFaceTextTokenizer.load(torchScript.resolveSibling("tokenizer.json"));
+            } else if (textModel != null) {
+                tokenizer = ByteLevelBpeTokenizer.bytesOnly();
+            } else {
+                tokenizer = tokenizer(datasets);
+            }
+            return run(
+                    datasets,
+                    output,
+                    listeners,
+                    started,
+                    manager,
+                    schema,
+                    pretrained,
+                    textModel,
+                    tokenizer);
+        }
+    }
+
+    private Result run(
+            List<Dataset> datasets,
+            Path output,
+            List<TrainingListener> listeners,
+            long started,
+            NDManager manager,
+            TaskSchema schema,
+            SavedTextEncoder pretrained,
+            TextFeatures textModel,
+            Tokenizer tokenizer)
+            throws IOException {
         FeatureSettings settings = featureSettings();
         FeatureCache cache =
                 features().cache()
@@ -276,6 +316,25 @@ public final class TrainingRun {
                 new FeatureExtractor(tokenizer, settings, ImageAugmentation.none(), cache)
                         .withDecoding(decoding);
         ModelConfig modelConfig = modelConfig(schema, tokenizer);
+        if (textModel != null) {
+            trainFeatures = trainFeatures.withTextFeatures(textModel);
+            evalFeatures = evalFeatures.withTextFeatures(textModel);
+            modelConfig = withTextAdapter(modelConfig, textModel);
+        }
+        Path torchScript = torchScriptText();
+        if (torchScript != null) {
+            modelConfig =
+                    new ModelConfig(
+                            null,
+                            modelConfig.image(),
+                            modelConfig.audio(),
+                            modelConfig.fusion(),
+                            modelConfig.heads(),
+                            modelConfig.plugins(),
+                            null,
+                            ModelConfig.TorchScriptText.of(
+                                    torchScript, modelConfig.text().width()));
+        }
         Map<Modality, Block> given = Map.of();
         if (pretrained != null) {
             modelConfig =
@@ -323,6 +382,67 @@ public final class TrainingRun {
                     trained,
                     (System.nanoTime() - started) / 1e9);
         }
+    }
+
+    /**
+     * The TorchScript file {@code model.textEncoder} names (a {@code .pt} file, its {@code
+     * tokenizer.json} beside it), or null.
+     *
+     * @throws IllegalArgumentException naming the field if the module is to be trained with more
+     *     than two micro-batches a step: their gradients would not add up to the same bits
+     */
+    private Path torchScriptText() {
+        String name = config.model().textEncoder();
+        if (name == null || !name.endsWith(".pt")) {
+            return null;
+        }
+        if (!config.training().frozenEncoders().contains(Modality.TEXT)
+                && config.training().accumulation() > 2) {
+            throw new IllegalArgumentException(
+                    "training.accumulation ("
+                            + config.training().accumulation()
+                            + ") must be at most 2 to fine-tune the TorchScript text encoder"
+                            + " (its micro-batches add their gradients into the module in the"
+                            + " order they finish), or freeze it: training.frozenEncoders: [TEXT]");
+        }
+        return Path.of(name);
+    }
+
+    /**
+     * The frozen text model {@code model.textEncoder} names, or null.
+     *
+     * @throws IllegalArgumentException naming {@code model.textEncoder} if it does not fit
+     */
+    private TextFeatures textEncoder() throws IOException {
+        String name = config.model().textEncoder();
+        if (name == null) {
+            return null;
+        }
+        if (!config.model().modalities().contains(Modality.TEXT)
+                || config.model().pretrainedText() != null) {
+            throw new IllegalArgumentException(
+                    "model.textEncoder is set but model.modalities has no TEXT, or"
+                            + " model.pretrainedText is set too (a model has one text encoder)");
+        }
+        try {
+            return OnnxTextFeatures.named(name);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("model.textEncoder: " + e.getMessage(), e);
+        }
+    }
+
+    /** {@code config} with its text read by {@code textModel} and a {@link TextAdapter}. */
+    private static ModelConfig withTextAdapter(ModelConfig config, TextFeatures textModel) {
+        int width = config.text().width();
+        return new ModelConfig(
+                null,
+                config.image(),
+                config.audio(),
+                config.fusion(),
+                config.heads(),
+                config.plugins(),
+                new ModelConfig.PretrainedText(textModel.spec(), textModel.width(), width),
+                null);
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.braid.fusion.data;
 
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -21,7 +22,9 @@ import java.util.TreeMap;
  * <ul>
  *   <li>{@link #text}: ids int64 {@code [B, T]}, mask boolean {@code [B, T]}; rows are {@code [CLS]
  *       tokens [SEP]} padded with {@code [PAD]} to the longest row; a sample without text is all
- *       {@code [PAD]} with an all-false mask; T = 1 if no sample has text.
+ *       {@code [PAD]} with an all-false mask; T = 1 if no sample has text. When the text was read
+ *       by a pretrained model ({@link TextFeatures}), vectors float32 {@code [B, T, H]} instead of
+ *       ids, zeros at padding.
  *   <li>{@link #image}: pixels float32 {@code [B, C, H, W]}, present boolean {@code [B]}; an absent
  *       image is zeros.
  *   <li>{@link #audio}: log-mel float32 {@code [B, M, F]}, lengths int32 {@code [B]}; padded with
@@ -37,6 +40,8 @@ public final class Batch {
     private final Set<Modality> present;
     private final int textLength;
     private final long[] textIds;
+    private final int textWidth;
+    private final float[] textVectors;
     private final boolean[] textMask;
     private final int[] imageShape;
     private final float[] pixels;
@@ -53,6 +58,8 @@ public final class Batch {
             Set<Modality> present,
             int textLength,
             long[] textIds,
+            int textWidth,
+            float[] textVectors,
             boolean[] textMask,
             int[] imageShape,
             float[] pixels,
@@ -68,6 +75,8 @@ public final class Batch {
         this.present = Set.copyOf(present);
         this.textLength = textLength;
         this.textIds = textIds;
+        this.textWidth = textWidth;
+        this.textVectors = textVectors;
         this.textMask = textMask;
         this.imageShape = imageShape;
         this.pixels = pixels;
@@ -127,10 +136,18 @@ public final class Batch {
         return plugin.batch(features, manager);
     }
 
-    /** {@code NDList(ids int64 [B, T], mask boolean [B, T])} in {@code manager}. */
+    /**
+     * {@code NDList(ids int64 [B, T], mask boolean [B, T])} in {@code manager}, or {@code
+     * NDList(vectors float32 [B, T, H], mask)} when the text was read by a pretrained model.
+     */
     public NDList text(NDManager manager) {
         Shape shape = new Shape(size(), textLength); // (B, T)
-        return new NDList(manager.create(textIds, shape), manager.create(textMask, shape));
+        NDArray values =
+                textWidth == 0
+                        ? manager.create(textIds, shape)
+                        : manager.create(
+                                textVectors, new Shape(size(), textLength, textWidth)); // (B, T, H)
+        return new NDList(values, manager.create(textMask, shape));
     }
 
     /** {@code NDList(pixels float32 [B, C, H, W], present boolean [B])} in {@code manager}. */

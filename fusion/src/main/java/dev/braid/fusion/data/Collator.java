@@ -20,6 +20,7 @@ public final class Collator {
     private final TaskSchema schema;
     private final FeatureSettings settings;
     private final int padId;
+    private final int textWidth;
 
     /**
      * A collator.
@@ -29,14 +30,30 @@ public final class Collator {
      * @param padId the {@code [PAD]} token id
      */
     public Collator(TaskSchema schema, FeatureSettings settings, int padId) {
+        this(schema, settings, padId, 0);
+    }
+
+    /**
+     * A collator whose text comes as a pretrained model's vectors of width {@code textWidth}
+     * ({@link SampleFeatures#textVectors()}); 0 for token ids.
+     */
+    public Collator(TaskSchema schema, FeatureSettings settings, int padId, int textWidth) {
         this.schema = Objects.requireNonNull(schema, "schema");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.padId = padId;
+        if (textWidth < 0) {
+            throw new IllegalArgumentException("textWidth (" + textWidth + ") must be >= 0");
+        }
+        this.textWidth = textWidth;
     }
 
     /** A collator for the batches of {@code extractor}'s features. */
     public static Collator of(TaskSchema schema, FeatureExtractor extractor) {
-        return new Collator(schema, extractor.settings(), extractor.specialTokens().pad());
+        return new Collator(
+                schema,
+                extractor.settings(),
+                extractor.specialTokens().pad(),
+                extractor.textWidth());
     }
 
     /**
@@ -59,18 +76,41 @@ public final class Collator {
         Set<Modality> present = new TreeSet<>();
         features.forEach(f -> present.addAll(f.present()));
 
-        // text: (B, T)
+        // text: ids (B, T), or vectors (B, T, H)
         int length = 1;
         for (SampleFeatures f : features) {
-            length = Math.max(length, f.tokenIds().length);
+            length = Math.max(length, Math.max(f.tokenIds().length, f.textVectors().length));
         }
-        long[] ids = new long[b * length];
         boolean[] mask = new boolean[b * length];
+        long[] ids = new long[textWidth == 0 ? b * length : 0];
+        float[] vectors = new float[b * length * textWidth];
         Arrays.fill(ids, padId);
         for (int i = 0; i < b; i++) {
             int[] row = features.get(i).tokenIds();
+            float[][] rowVectors = features.get(i).textVectors();
+            if (textWidth == 0 ? rowVectors.length > 0 : row.length > 0) {
+                throw new IllegalArgumentException(
+                        samples.get(i).entry().location()
+                                + ": the text is "
+                                + (textWidth == 0 ? "vectors" : "token ids")
+                                + " but this collator batches "
+                                + (textWidth == 0 ? "token ids" : "vectors"));
+            }
             for (int t = 0; t < row.length; t++) {
                 ids[i * length + t] = row[t];
+                mask[i * length + t] = true;
+            }
+            for (int t = 0; t < rowVectors.length; t++) {
+                if (rowVectors[t].length != textWidth) {
+                    throw new IllegalArgumentException(
+                            samples.get(i).entry().location()
+                                    + ": a text vector has "
+                                    + rowVectors[t].length
+                                    + " values, expected "
+                                    + textWidth);
+                }
+                System.arraycopy(
+                        rowVectors[t], 0, vectors, (i * length + t) * textWidth, textWidth);
                 mask[i * length + t] = true;
             }
         }
@@ -148,6 +188,8 @@ public final class Collator {
                 present,
                 length,
                 ids,
+                textWidth,
+                vectors,
                 mask,
                 new int[] {c, h, w},
                 pixels,

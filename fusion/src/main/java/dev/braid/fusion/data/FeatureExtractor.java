@@ -23,6 +23,7 @@ import dev.braid.vision.image.ImageSource;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -42,6 +43,10 @@ import java.util.TreeMap;
  * not depend on which thread prepares it. Deterministic features (all audio; images when not
  * augmented; a plug-in modality's read from a manifest, when the plug-in gives a {@link
  * ModalityPlugin#cacheInput}) go through the {@link FeatureCache}. Thread-safe.
+ *
+ * <p>Text is tokenized, unless {@link #withTextFeatures} gives a frozen pretrained model: then each
+ * text becomes that model's vectors {@code [T][H]}, through the cache (the model never changes, so
+ * neither do they).
  */
 public final class FeatureExtractor {
 
@@ -53,6 +58,7 @@ public final class FeatureExtractor {
     private final List<WaveformAugmentation> audioAugmentation;
     private final FeatureCache cache;
     private final DecodeOptions decoding;
+    private final TextFeatures textFeatures; // null: text is tokenized
     private final ImagePreprocessor images;
     private final AudioLoader audioLoader;
     private final LogMelExtractor logMel;
@@ -85,7 +91,14 @@ public final class FeatureExtractor {
             ImageAugmentation augmentation,
             List<WaveformAugmentation> audioAugmentation,
             FeatureCache cache) {
-        this(tokenizer, settings, augmentation, audioAugmentation, cache, DecodeOptions.defaults());
+        this(
+                tokenizer,
+                settings,
+                augmentation,
+                audioAugmentation,
+                cache,
+                DecodeOptions.defaults(),
+                null);
     }
 
     private FeatureExtractor(
@@ -94,8 +107,10 @@ public final class FeatureExtractor {
             ImageAugmentation augmentation,
             List<WaveformAugmentation> audioAugmentation,
             FeatureCache cache,
-            DecodeOptions decoding) {
+            DecodeOptions decoding,
+            TextFeatures textFeatures) {
         this.decoding = Objects.requireNonNull(decoding, "decoding");
+        this.textFeatures = textFeatures;
         this.audioAugmentation = List.copyOf(audioAugmentation);
         this.tokenizer = Objects.requireNonNull(tokenizer, "tokenizer");
         this.settings = Objects.requireNonNull(settings, "settings");
@@ -123,7 +138,27 @@ public final class FeatureExtractor {
      */
     public FeatureExtractor withDecoding(DecodeOptions options) {
         return new FeatureExtractor(
-                tokenizer, settings, augmentation, audioAugmentation, cache, options);
+                tokenizer, settings, augmentation, audioAugmentation, cache, options, textFeatures);
+    }
+
+    /**
+     * This extractor with every text read by {@code model} (a frozen pretrained model) into vectors
+     * instead of tokenized; the extractor does not close the model.
+     */
+    public FeatureExtractor withTextFeatures(TextFeatures model) {
+        return new FeatureExtractor(
+                tokenizer,
+                settings,
+                augmentation,
+                audioAugmentation,
+                cache,
+                decoding,
+                Objects.requireNonNull(model, "model"));
+    }
+
+    /** The width of the text vectors, or 0 when text is tokenized. */
+    public int textWidth() {
+        return textFeatures == null ? 0 : textFeatures.width();
     }
 
     private static String json(Object value) {
@@ -171,10 +206,20 @@ public final class FeatureExtractor {
      */
     public SampleFeatures extract(ManifestEntry entry, long sampleSeed) {
         int[] ids = SampleFeatures.NO_TEXT;
+        float[][] vectors = SampleFeatures.NO_VECTORS;
         float[] pixels = SampleFeatures.NO_IMAGE;
         Features audio = SampleFeatures.NO_AUDIO;
         if (entry.has(Modality.TEXT)) {
-            ids = text(entry.inputs().get(Modality.TEXT));
+            String text = entry.inputs().get(Modality.TEXT);
+            if (textFeatures == null) {
+                ids = text(text);
+            } else {
+                try {
+                    vectors = cachedVectors(text);
+                } catch (IOException | RuntimeException e) {
+                    throw new FeatureException(entry, Modality.TEXT, e);
+                }
+            }
         }
         if (entry.has(Modality.IMAGE)) {
             try {
@@ -190,7 +235,48 @@ public final class FeatureExtractor {
                 throw new FeatureException(entry, Modality.AUDIO, e);
             }
         }
-        return new SampleFeatures(ids, pixels, audio, others(entry));
+        return new SampleFeatures(ids, vectors, pixels, audio, others(entry));
+    }
+
+    private float[][] cachedVectors(String text) throws IOException {
+        return cache.features(
+                Modality.TEXT.name(),
+                json(List.of(textFeatures.cacheKey(), settings.textMaxLength())),
+                () -> text.getBytes(StandardCharsets.UTF_8),
+                VectorsCodec.INSTANCE,
+                () -> textFeatures.vectors(text, settings.textMaxLength()));
+    }
+
+    /** Text vectors in a cache entry: T, H, then the T * H floats. */
+    private enum VectorsCodec implements FeatureCache.Codec<float[][]> {
+        INSTANCE;
+
+        @Override
+        public void write(DataOutputStream out, float[][] vectors) throws IOException {
+            out.writeInt(vectors.length);
+            out.writeInt(vectors[0].length);
+            for (float[] vector : vectors) {
+                for (float v : vector) {
+                    out.writeFloat(v);
+                }
+            }
+        }
+
+        @Override
+        public float[][] read(DataInputStream in) throws IOException {
+            int t = in.readInt();
+            int h = in.readInt();
+            if (t < 1 || h < 1 || (long) t * h > (1 << 26)) {
+                throw new IOException("bad text vectors shape " + t + " x " + h);
+            }
+            float[][] vectors = new float[t][h];
+            for (float[] vector : vectors) {
+                for (int i = 0; i < h; i++) {
+                    vector[i] = in.readFloat();
+                }
+            }
+            return vectors;
+        }
     }
 
     /**
@@ -284,7 +370,17 @@ public final class FeatureExtractor {
                         input.getKey(), String.valueOf(e.getMessage()), e);
             }
         }
-        int[] ids = text == null ? SampleFeatures.NO_TEXT : text(text);
+        int[] ids = SampleFeatures.NO_TEXT;
+        float[][] vectors = SampleFeatures.NO_VECTORS;
+        if (text != null && textFeatures == null) {
+            ids = text(text);
+        } else if (text != null) {
+            try {
+                vectors = textFeatures.vectors(text, settings.textMaxLength());
+            } catch (RuntimeException e) {
+                throw new UnreadableInputException(Modality.TEXT, e.getMessage(), e);
+            }
+        }
         float[] pixels = SampleFeatures.NO_IMAGE;
         Features logMelFeatures = SampleFeatures.NO_AUDIO;
         if (image != null) {
@@ -305,7 +401,7 @@ public final class FeatureExtractor {
                 throw new UnreadableInputException(Modality.AUDIO, e.getMessage(), e);
             }
         }
-        return new SampleFeatures(ids, pixels, logMelFeatures, read);
+        return new SampleFeatures(ids, vectors, pixels, logMelFeatures, read);
     }
 
     private Features audioFeatures(Waveform clip) throws IOException {

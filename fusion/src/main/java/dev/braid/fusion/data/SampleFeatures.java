@@ -17,6 +17,9 @@ import java.util.TreeSet;
  * compares them by reference, as for any record holding arrays.
  *
  * @param tokenIds {@code [CLS] tokens [SEP]}, at most {@code textMaxLength} ids; empty if no text
+ *     or the text was read by a pretrained model
+ * @param textVectors the text as a frozen pretrained model's vectors {@code [T][H]} ({@link
+ *     TextFeatures}); empty if no text or the text was tokenized
  * @param pixels the image as {@code [C, H, W]} floats; empty if no image
  * @param logMel log-mel {@code [M][F]} with F ≤ {@code audioMaxFrames}, all F frames real; {@link
  *     #NO_AUDIO} if no audio
@@ -24,10 +27,17 @@ import java.util.TreeSet;
  *     dev.braid.fusion.ModalityPlugin}), by modality
  */
 public record SampleFeatures(
-        int[] tokenIds, float[] pixels, Features logMel, Map<Modality, Object> others) {
+        int[] tokenIds,
+        float[][] textVectors,
+        float[] pixels,
+        Features logMel,
+        Map<Modality, Object> others) {
 
     /** A text-less sample's token ids. */
     public static final int[] NO_TEXT = new int[0];
+
+    /** A sample's vectors when it has no text or its text was tokenized. */
+    public static final float[][] NO_VECTORS = new float[0][];
 
     /** An image-less sample's pixels. */
     public static final float[] NO_IMAGE = new float[0];
@@ -38,6 +48,7 @@ public record SampleFeatures(
     /** Checks nothing is null and present audio has as many real frames as columns. */
     public SampleFeatures {
         Objects.requireNonNull(tokenIds, "tokenIds");
+        Objects.requireNonNull(textVectors, "textVectors");
         Objects.requireNonNull(pixels, "pixels");
         Objects.requireNonNull(logMel, "logMel");
         others = Collections.unmodifiableMap(new TreeMap<>(others));
@@ -51,7 +62,13 @@ public record SampleFeatures(
         }
     }
 
-    /** The built-in modalities only. */
+    /** Tokenized text (or none). */
+    public SampleFeatures(
+            int[] tokenIds, float[] pixels, Features logMel, Map<Modality, Object> others) {
+        this(tokenIds, NO_VECTORS, pixels, logMel, others);
+    }
+
+    /** The built-in modalities only, text tokenized (or none). */
     public SampleFeatures(int[] tokenIds, float[] pixels, Features logMel) {
         this(tokenIds, pixels, logMel, Map.of());
     }
@@ -59,7 +76,7 @@ public record SampleFeatures(
     /** Whether the sample has {@code modality}. */
     public boolean has(Modality modality) {
         if (modality.equals(Modality.TEXT)) {
-            return tokenIds.length > 0;
+            return tokenIds.length > 0 || textVectors.length > 0;
         }
         if (modality.equals(Modality.IMAGE)) {
             return pixels.length > 0;

@@ -70,13 +70,18 @@ public final class FusionModel extends AbstractBlock {
                                 + config.modalities());
             }
         }
-        if (config.text() != null) {
-            encoders.put(
-                    Modality.TEXT,
-                    addChildBlock(
-                            "textEncoder",
-                            given.getOrDefault(
-                                    Modality.TEXT, new TransformerTextEncoder(config.text()))));
+        if (config.readsText()) {
+            Block text;
+            if (given.containsKey(Modality.TEXT)) {
+                text = given.get(Modality.TEXT);
+            } else if (config.text() != null) {
+                text = new TransformerTextEncoder(config.text());
+            } else if (config.torchScriptText() != null) {
+                text = new TorchScriptTextEncoder(config.torchScriptText());
+            } else {
+                text = new TextAdapter(config.pretrainedText().width());
+            }
+            encoders.put(Modality.TEXT, addChildBlock("textEncoder", text));
         }
         if (config.image() != null) {
             encoders.put(

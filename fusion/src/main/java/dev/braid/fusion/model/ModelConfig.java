@@ -4,11 +4,13 @@ import dev.braid.audio.encoder.AudioEncoderConfig;
 import dev.braid.fusion.Modality;
 import dev.braid.fusion.ModalityPlugin;
 import dev.braid.fusion.data.HeadSpec;
+import dev.braid.fusion.data.TextFeaturesSpec;
 import dev.braid.text.encoder.TextEncoderConfig;
 import dev.braid.vision.encoder.ImageEncoderConfig;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * Everything that shapes a {@link FusionModel}: one encoder configuration per modality it reads,
@@ -21,6 +23,10 @@ import java.util.List;
  * @param fusion the fusion block
  * @param heads the task heads, at least one, names unique
  * @param plugins the plug-in modalities the model reads, each encoded by its plug-in's encoder
+ * @param pretrainedText the text read through a frozen pretrained model and a trainable {@link
+ *     TextAdapter}, or null; set only when {@code text} is null
+ * @param torchScriptText the text read by a TorchScript module and a {@link TextAdapter}, or null;
+ *     set only when {@code text} and {@code pretrainedText} are null
  */
 public record ModelConfig(
         TextEncoderConfig text,
@@ -28,7 +34,83 @@ public record ModelConfig(
         AudioEncoderConfig audio,
         FusionConfig fusion,
         List<HeadSpec> heads,
-        List<PluginInput> plugins) {
+        List<PluginInput> plugins,
+        PretrainedText pretrainedText,
+        TorchScriptText torchScriptText) {
+
+    /**
+     * Text encoded by a TorchScript module ({@link TorchScriptTextEncoder}), read with the
+     * tokenizer saved beside the model.
+     *
+     * @param path the module's file
+     * @param sha256 the SHA-256 the file must have
+     * @param featureWidth the width H of the module's tokens
+     * @param width the adapter's output width
+     */
+    public record TorchScriptText(String path, String sha256, int featureWidth, int width) {
+
+        public TorchScriptText {
+            Objects.requireNonNull(path, "path");
+            Objects.requireNonNull(sha256, "sha256");
+            if (featureWidth < 1 || width < 1) {
+                throw new IllegalArgumentException(
+                        "featureWidth ("
+                                + featureWidth
+                                + ") and width ("
+                                + width
+                                + ") must be positive");
+            }
+        }
+
+        /**
+         * The module in {@code file}, adapted to {@code width}.
+         *
+         * @throws java.io.IOException naming the file if it is missing or not such a module
+         */
+        public static TorchScriptText of(java.nio.file.Path file, int width)
+                throws java.io.IOException {
+            java.nio.file.Path absolute = file.toAbsolutePath().normalize();
+            return new TorchScriptText(
+                    absolute.toString(),
+                    TorchScriptTextEncoder.sha256(absolute),
+                    TorchScriptTextEncoder.featureWidth(absolute),
+                    width);
+        }
+    }
+
+    /**
+     * Text encoded by a frozen pretrained model during feature extraction, then by a {@link
+     * TextAdapter} in the model.
+     *
+     * @param features the frozen model, as a saved model records it
+     * @param featureWidth the width H of its vectors
+     * @param width the adapter's output width
+     */
+    public record PretrainedText(TextFeaturesSpec features, int featureWidth, int width) {
+
+        public PretrainedText {
+            Objects.requireNonNull(features, "features");
+            if (featureWidth < 1 || width < 1) {
+                throw new IllegalArgumentException(
+                        "featureWidth ("
+                                + featureWidth
+                                + ") and width ("
+                                + width
+                                + ") must be positive");
+            }
+        }
+    }
+
+    /** A model without a pretrained text model. */
+    public ModelConfig(
+            TextEncoderConfig text,
+            ImageEncoderConfig image,
+            AudioEncoderConfig audio,
+            FusionConfig fusion,
+            List<HeadSpec> heads,
+            List<PluginInput> plugins) {
+        this(text, image, audio, fusion, heads, plugins, null, null);
+    }
 
     /**
      * A plug-in modality a model reads.
@@ -53,12 +135,24 @@ public record ModelConfig(
             AudioEncoderConfig audio,
             FusionConfig fusion,
             List<HeadSpec> heads) {
-        this(text, image, audio, fusion, heads, List.of());
+        this(text, image, audio, fusion, heads, List.of(), null, null);
     }
 
     public ModelConfig {
         plugins = plugins == null ? List.of() : List.copyOf(plugins);
-        if (text == null && image == null && audio == null && plugins.isEmpty()) {
+        if ((text != null ? 1 : 0)
+                        + (pretrainedText != null ? 1 : 0)
+                        + (torchScriptText != null ? 1 : 0)
+                > 1) {
+            throw new IllegalArgumentException(
+                    "set one of text, pretrainedText and torchScriptText: a model has one text encoder");
+        }
+        if (text == null
+                && pretrainedText == null
+                && torchScriptText == null
+                && image == null
+                && audio == null
+                && plugins.isEmpty()) {
             throw new IllegalArgumentException("a model needs at least one modality");
         }
         if (fusion == null) {
@@ -79,7 +173,7 @@ public record ModelConfig(
     /** The modalities this model reads, in enum order. */
     public List<Modality> modalities() {
         List<Modality> out = new ArrayList<>();
-        if (text != null) {
+        if (readsText()) {
             out.add(Modality.TEXT);
         }
         if (image != null) {
@@ -92,6 +186,16 @@ public record ModelConfig(
         return out;
     }
 
+    /** Whether the model reads text token ids, saved with its tokenizer. */
+    public boolean readsTokens() {
+        return text != null || torchScriptText != null;
+    }
+
+    /** Whether the model reads text, by any kind of text encoder. */
+    public boolean readsText() {
+        return text != null || pretrainedText != null || torchScriptText != null;
+    }
+
     /** The same model reading only {@code modality}: a unimodal baseline. */
     public ModelConfig only(Modality modality) {
         return new ModelConfig(
@@ -100,10 +204,13 @@ public record ModelConfig(
                 modality == Modality.AUDIO ? audio : null,
                 fusion,
                 heads,
-                plugins.stream().filter(p -> p.modality().equals(modality)).toList());
+                plugins.stream().filter(p -> p.modality().equals(modality)).toList(),
+                modality == Modality.TEXT ? pretrainedText : null,
+                modality == Modality.TEXT ? torchScriptText : null);
     }
 
     public ModelConfig withFusion(FusionConfig f) {
-        return new ModelConfig(text, image, audio, f, heads, plugins);
+        return new ModelConfig(
+                text, image, audio, f, heads, plugins, pretrainedText, torchScriptText);
     }
 }

@@ -16,8 +16,10 @@ import dev.braid.fusion.data.Sample;
 import dev.braid.fusion.data.SampleFeatures;
 import dev.braid.fusion.data.Split;
 import dev.braid.fusion.data.TaskSchema;
+import dev.braid.fusion.data.TextFeatures;
 import dev.braid.fusion.data.UnreadableInputException;
 import dev.braid.fusion.model.FusionModel;
+import dev.braid.fusion.model.ModelConfig;
 import dev.braid.text.tokenize.Tokenizer;
 import dev.braid.vision.image.DecodeOptions;
 import java.io.IOException;
@@ -55,12 +57,18 @@ public final class FusionPredictor implements AutoCloseable {
     private final NDManager manager;
     private final FusionModel model;
     private final FeatureExtractor extractor;
+    private final TextFeatures textModel; // the frozen text model this predictor opened, or null
     private final Collator collator;
     private final TaskSchema schema;
 
     private FusionPredictor(
-            NDManager manager, FusionModel model, FeatureExtractor extractor, TaskSchema schema) {
+            NDManager manager,
+            FusionModel model,
+            FeatureExtractor extractor,
+            TaskSchema schema,
+            TextFeatures textModel) {
         this.manager = manager;
+        this.textModel = textModel;
         this.model = model;
         this.extractor = extractor;
         this.collator = Collator.of(schema, extractor);
@@ -85,14 +93,23 @@ public final class FusionPredictor implements AutoCloseable {
     public static FusionPredictor load(Path dir, DecodeOptions decoding) throws IOException {
         ModelDirectory description = ModelDirectory.read(dir);
         Tokenizer tokenizer = description.tokenizer(dir);
+        ModelConfig.PretrainedText pretrained = description.config().pretrainedText();
+        TextFeatures textModel = null;
         NDManager manager = NDManager.newBaseManager();
         try {
             FusionModel model = description.loadModel(dir, manager);
             FeatureExtractor extractor =
                     FeatureExtractor.of(tokenizer, description.features()).withDecoding(decoding);
-            return new FusionPredictor(manager, model, extractor, description.schema());
+            if (pretrained != null) {
+                textModel = pretrained.features().open();
+                extractor = extractor.withTextFeatures(textModel);
+            }
+            return new FusionPredictor(manager, model, extractor, description.schema(), textModel);
         } catch (IOException | RuntimeException e) {
             manager.close();
+            if (textModel != null) {
+                textModel.close();
+            }
             throw e;
         }
     }
@@ -331,5 +348,8 @@ public final class FusionPredictor implements AutoCloseable {
     @Override
     public void close() {
         manager.close();
+        if (textModel != null) {
+            textModel.close();
+        }
     }
 }

@@ -91,7 +91,7 @@ public record ModelDirectory(
         root.set("provenance", provenance);
         AtomicFile.write(dir.resolve(MANIFEST), JSON.writeValueAsBytes(root));
         ModelFiles.saveParameters(model, dir.resolve(PARAMETERS));
-        if (config.text() != null) {
+        if (config.readsTokens()) {
             tokenizer.save(dir.resolve(TOKENIZER));
         }
     }
@@ -141,7 +141,7 @@ public record ModelDirectory(
      * text: the feature extractor needs one either way.
      */
     public Tokenizer tokenizer(Path dir) throws IOException {
-        return config.text() != null
+        return config.readsTokens()
                 ? Tokenizer.load(dir.resolve(TOKENIZER))
                 : ByteLevelBpeTokenizer.bytesOnly();
     }
@@ -155,7 +155,12 @@ public record ModelDirectory(
                 throw new IOException(dir.resolve(MANIFEST) + ": " + e.getMessage(), e);
             }
         }
-        FusionModel model = new FusionModel(config);
+        FusionModel model;
+        try {
+            model = new FusionModel(config);
+        } catch (java.io.UncheckedIOException e) {
+            throw new IOException(dir.resolve(MANIFEST) + ": " + e.getMessage(), e.getCause());
+        }
         model.initialize(manager, DataType.FLOAT32, inputShapes(config, features));
         ModelFiles.loadParameters(model, manager, dir.resolve(PARAMETERS));
         return model;
@@ -165,7 +170,11 @@ public record ModelDirectory(
     public static Shape[] inputShapes(ModelConfig config, FeatureSettings features) {
         List<Shape> shapes = new ArrayList<>();
         for (Modality m : config.modalities()) {
-            if (m.equals(Modality.TEXT)) {
+            if (m.equals(Modality.TEXT) && config.pretrainedText() != null) {
+                int h = config.pretrainedText().featureWidth();
+                shapes.add(new Shape(1, features.textMaxLength(), h)); // vectors (B, T, H)
+                shapes.add(new Shape(1, features.textMaxLength()));
+            } else if (m.equals(Modality.TEXT)) {
                 shapes.add(new Shape(1, features.textMaxLength()));
                 shapes.add(new Shape(1, features.textMaxLength()));
             } else if (m.equals(Modality.IMAGE)) {

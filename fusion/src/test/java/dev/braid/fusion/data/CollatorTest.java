@@ -85,6 +85,51 @@ class CollatorTest {
     }
 
     @Test
+    void textVectorsOfAPretrainedModelArePaddedWithZerosAndMasked() {
+        List<Sample> samples =
+                List.of(
+                        sample(1, Map.of(), Modality.TEXT),
+                        sample(2, Map.of(), Modality.AUDIO),
+                        sample(3, Map.of(), Modality.TEXT));
+        float[][] two = {{1, 2}, {3, 4}};
+        float[][] one = {{5, 6}};
+        List<SampleFeatures> features =
+                List.of(
+                        new SampleFeatures(
+                                SampleFeatures.NO_TEXT,
+                                two,
+                                SampleFeatures.NO_IMAGE,
+                                SampleFeatures.NO_AUDIO,
+                                Map.of()),
+                        new SampleFeatures(
+                                SampleFeatures.NO_TEXT, SampleFeatures.NO_IMAGE, ramp(2)),
+                        new SampleFeatures(
+                                SampleFeatures.NO_TEXT,
+                                one,
+                                SampleFeatures.NO_IMAGE,
+                                SampleFeatures.NO_AUDIO,
+                                Map.of()));
+        Batch batch = new Collator(schema(), TestData.settings(), 0, 2).collate(samples, features);
+        try (NDManager manager = NDManager.newBaseManager()) {
+            NDList text = batch.text(manager);
+            assertEquals(new Shape(3, 2, 2), text.get(0).getShape()); // (B, T, H)
+            assertEquals(DataType.FLOAT32, text.get(0).getDataType());
+            assertArrayEquals(
+                    new float[] {1, 2, 3, 4, 0, 0, 0, 0, 5, 6, 0, 0}, text.get(0).toFloatArray());
+            assertArrayEquals(
+                    new boolean[] {true, true, false, false, true, false},
+                    text.get(1).toBooleanArray());
+        }
+        IllegalArgumentException wide =
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () ->
+                                new Collator(schema(), TestData.settings(), 0, 3)
+                                        .collate(samples, features));
+        assertTrue(wide.getMessage().contains("expected 3"), wide.getMessage());
+    }
+
+    @Test
     void describesTheSamples() {
         Batch batch = threeSamples();
 
