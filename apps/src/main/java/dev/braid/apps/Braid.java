@@ -31,6 +31,7 @@ import picocli.CommandLine.ScopeType;
             PredictCommand.class,
             ServeCommand.class,
             TextDemo.class,
+            PretrainAudioCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Braid {

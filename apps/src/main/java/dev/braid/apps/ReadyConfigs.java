@@ -30,7 +30,8 @@ public final class ReadyConfigs {
                     "support-text-only",
                     "support-image-only",
                     "support-audio-only",
-                    "peer-shape");
+                    "peer-shape",
+                    "speech-pretrain");
 
     private ReadyConfigs() {}
 

@@ -237,6 +237,9 @@ public record RunConfig(
      * @param heads the kind of each head that does not take the kind its labels' JSON type says, by
      *     head name, e.g. {@code {severity: ORDINAL}} for a plug-in kind ({@code HeadKindPlugin});
      *     empty for none
+     * @param pretrainedAudio a spectrogram encoder saved by speech pre-training ({@code braid
+     *     pretrain-audio}, {@code SavedAudioEncoder}) to fine-tune instead of a new one; its shape
+     *     replaces {@code audio}; null for none
      */
     public record ModelSpec(
             List<Modality> modalities,
@@ -245,7 +248,8 @@ public record RunConfig(
             AudioSpec audio,
             FusionConfig fusion,
             String pretrainedText,
-            Map<String, HeadKind> heads) {
+            Map<String, HeadKind> heads,
+            String pretrainedAudio) {
 
         /** Copies the heads, checking each has a name and a kind. */
         public ModelSpec {
@@ -331,7 +335,8 @@ public record RunConfig(
                         AudioSpec.defaults(),
                         FusionConfig.defaults(),
                         null,
-                        Map.of()),
+                        Map.of(),
+                        null),
                 TrainConfig.defaults(),
                 "runs/braid-run");
     }
