@@ -6,13 +6,16 @@ tools/support/prepare.py only (read from that file, so the two cannot drift apar
 accents and variants are refused), at many speeds, pitches and loudnesses, some shifted in pitch
 or tempo by sox, some with reverberation, about half with noise mixed in. Each clip is labelled
 with the words it says (English words, Mandarin characters, minus a few function words), for a
-bag-of-words (multi-label) pre-training task:
+bag-of-words (multi-label) pre-training task, and with the prosody range it was spoken in (low:
+slow, low, quiet; normal; high: fast, high, loud; prepare.py's PROSODY), so that the encoder keeps
+what the support voice notes carry in their prosody:
 
     bash tools/speech/install-tools.sh
-    /usr/bin/python3 tools/speech/make_corpus.py --clips 4000 --out runs/speech-corpus
+    /usr/bin/python3 tools/speech/make_corpus.py --clips 5000 --out runs/speech-corpus
     java -jar apps/target/braid.jar pretrain-audio --corpus runs/speech-corpus
 
-The corpus is a Braid dataset folder (manifest.jsonl, clips/), head "words" multi-label; it is
+The corpus is a Braid dataset folder (manifest.jsonl, clips/), heads "words" (multi-label) and
+"prosody" (3 classes), with meta.jsonl recording how each clip was made; it is
 NOT committed (hundreds of MB), only this script and the pre-trained weights are. Everything is
 derived from --seed and sox runs with -R -D, so a re-run writes the same files.
 """
@@ -240,7 +243,7 @@ def clip_plan(i, seed, voices):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--clips", type=int, default=4000)
+    ap.add_argument("--clips", type=int, default=5000)
     ap.add_argument("--seed", type=int, default=11)
     ap.add_argument("--out", type=Path, default=ROOT / "runs" / "speech-corpus")
     args = ap.parse_args()
@@ -269,7 +272,8 @@ def main():
                 x = read_wav(path)
                 write_wav(path, add_noise(x, *c["noise"], np.random.default_rng(c["noise_seed"])))
             rows.append({"id": c["id"], "audio": f"clips/{c['id']}.wav",
-                         "label": {"words": c["labels"]}, "split": c["split"]})
+                         "label": {"words": c["labels"], "prosody": c["urgency"]},
+                         "split": c["split"]})
             meta.append({k: c[k] for k in ("id", "lang", "intent", "urgency", "voice", "text",
                                             "rate", "pitch", "amplitude", "gap", "effects", "noise")})
             if (i + 1) % 500 == 0:

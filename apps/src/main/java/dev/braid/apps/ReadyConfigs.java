@@ -31,6 +31,8 @@ public final class ReadyConfigs {
                     "support-image-only",
                     "support-audio-only",
                     "peer-shape",
+                    "support-fused-speech",
+                    "support-audio-speech",
                     "speech-pretrain");
 
     private ReadyConfigs() {}

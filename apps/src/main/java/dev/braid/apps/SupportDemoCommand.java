@@ -42,6 +42,8 @@ final class SupportDemoCommand implements Callable<Integer> {
         MODELS.put("text only", "support-text-only");
         MODELS.put("image only", "support-image-only");
         MODELS.put("audio only", "support-audio-only");
+        MODELS.put("fused, speech pre-trained", "support-fused-speech");
+        MODELS.put("audio only, speech pre-trained", "support-audio-speech");
     }
 
     @Option(
@@ -62,18 +64,45 @@ final class SupportDemoCommand implements Callable<Integer> {
             description = "Where models and the report go (default: ${DEFAULT-VALUE}).")
     Path out;
 
+    @Option(
+            names = "--models",
+            split = ",",
+            description =
+                    "Only these configurations, e.g. --models support-fused,support-fused-speech"
+                            + " (default: all of them).")
+    List<String> only = List.of();
+
+    @Option(
+            names = "--set",
+            description =
+                    "Override one field of every model's configuration, e.g. --set"
+                            + " training.frozenEncoders=[AUDIO] (repeatable).")
+    List<String> overrides = new ArrayList<>();
+
     @Override
     public Integer call() throws Exception {
+        for (String name : only) {
+            if (!MODELS.containsValue(name)) {
+                throw new IllegalArgumentException(
+                        "--models: no model '" + name + "'; known: " + MODELS.values());
+            }
+        }
+        Map<String, String> models = new LinkedHashMap<>(MODELS);
+        models.values().removeIf(config -> !only.isEmpty() && !only.contains(config));
         List<String> tasks = FusionTicketRouter.HEADS;
         List<ComparisonTable.Row> rows = new ArrayList<>();
         Map<String, Path> modelDirs = new LinkedHashMap<>();
         RunConfig fusedConfig = null;
         TrainingRun.Result fused = null;
-        for (Map.Entry<String, String> model : MODELS.entrySet()) {
+        for (Map.Entry<String, String> model : models.entrySet()) {
             System.out.printf("%n== %s ==%n", model.getKey());
             RunConfig config =
                     DemoCommand.comparedRun(
-                            model.getValue(), data, epochs, out.resolve(model.getValue()));
+                            model.getValue(),
+                            data,
+                            epochs,
+                            out.resolve(model.getValue()),
+                            overrides);
             TrainingRun.Result result =
                     new TrainingRun(config).run(List.of(ConsoleProgress.forConsole()));
             List<ComparisonTable.Score> scores = new ArrayList<>();
@@ -99,7 +128,10 @@ final class SupportDemoCommand implements Callable<Integer> {
         System.out.println(
                 SourceBreakdown.format(
                         SourceBreakdown.measure(Manifest.read(data), modelDirs, tasks),
-                        new ArrayList<>(MODELS.keySet())));
+                        new ArrayList<>(models.keySet())));
+        if (fused == null) {
+            return 0; // the report is the fused model's
+        }
         Path report =
                 Reports.write(
                         fusedConfig,

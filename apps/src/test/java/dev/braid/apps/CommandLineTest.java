@@ -99,7 +99,8 @@ class CommandLineTest {
                         "support-demo",
                         "serve",
                         "bench",
-                        "text-demo")) {
+                        "text-demo",
+                        "pretrain-audio")) {
             assertTrue(run(command, "--help").contains("Usage: braid " + command), command);
         }
     }

@@ -16,6 +16,8 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * A spectrogram encoder on disk, as pre-training leaves it for fine-tuning: a folder with {@code
@@ -84,6 +86,9 @@ public record SavedAudioEncoder(SpectrogramEncoder encoder, LogMelConfig logMel,
         if (!Files.isRegularFile(parameters)) {
             throw new IOException(parameters + " is missing");
         }
+        Map<String, Shape> expected = new LinkedHashMap<>();
+        encoder.getParameters()
+                .forEach(p -> expected.put(p.getKey(), p.getValue().getArray().getShape()));
         try (DataInputStream in =
                 new DataInputStream(new BufferedInputStream(Files.newInputStream(parameters)))) {
             encoder.loadParameters(manager, in);
@@ -91,6 +96,22 @@ public record SavedAudioEncoder(SpectrogramEncoder encoder, LogMelConfig logMel,
             // DJL reports a truncated or foreign file as any of these
             throw new IOException(
                     parameters + " does not match " + descriptionFile + ": " + e.getMessage(), e);
+        }
+        // DJL takes an array of any shape without a word; the next forward pass would fail
+        for (var p : encoder.getParameters()) {
+            Shape found = p.getValue().getArray().getShape();
+            if (!found.equals(expected.get(p.getKey()))) {
+                throw new IOException(
+                        parameters
+                                + " does not match "
+                                + descriptionFile
+                                + ": parameter "
+                                + p.getKey()
+                                + " is "
+                                + found
+                                + ", the configuration makes it "
+                                + expected.get(p.getKey()));
+            }
         }
         return new SavedAudioEncoder(encoder, description.logMel(), description.maxFrames());
     }
