@@ -73,7 +73,7 @@ class ShippedSpeechEncoderTest {
                     assertTrue(Float.isFinite(v), name + ": a token value is " + v);
                 }
                 for (int b = 0; b < 3; b++) {
-                    long real = out.get(1).get(b).toType(DataType.INT32, false).sum().getInt();
+                    long real = out.get(1).get(b).toType(DataType.INT64, false).sum().getLong();
                     assertEquals(
                             encoder.outputFrames(Math.min(frames, clips.get(b).frames())),
                             real,
