@@ -20,15 +20,18 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code braid support-demo}: on the shipped customer-service tickets, trains the fused model and
- * the text-only, image-only and audio-only baselines with the same budget and prints each task's
- * held-out accuracy and macro-F1.
+ * the text-only, image-only and audio-only baselines with the same budget, and the fused and
+ * audio-only ones on the speech pre-trained encoder, and prints each task's held-out accuracy and
+ * macro-F1.
  */
 @Command(
         name = "support-demo",
         mixinStandardHelpOptions = true,
         description = {
             "Train the customer-service model (message, photo and voice note fused) and its"
-                    + " text-only, image-only and audio-only baselines on data/support; print the"
+                    + " text-only, image-only and audio-only baselines on data/support, and the fused"
+                    + " and audio-only ones again on the speech pre-trained encoder"
+                    + " (pretrained/speech-encoder); print the"
                     + " test accuracy and macro-F1 of intent, product and urgency; write"
                     + " OUT/support-fused/report.html. Takes about half an hour on 2 cores."
         })
