@@ -36,6 +36,7 @@ import picocli.CommandLine.ScopeType;
             ServeCommand.class,
             SparkPredictCommand.class,
             TextDemo.class,
+            PretrainAudioCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Braid {

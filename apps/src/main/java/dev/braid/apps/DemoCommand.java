@@ -132,13 +132,19 @@ final class DemoCommand implements Callable<Integer> {
      */
     static RunConfig comparedRun(String config, Path data, int epochs, Path output)
             throws java.io.IOException {
-        RunConfig run =
-                ReadyConfigs.load(
-                        config,
-                        List.of(
-                                "data=[{path: \"" + data + "\", weight: 1}]",
-                                "training.epochs=" + epochs,
-                                "output=\"" + output + "\""));
+        return comparedRun(config, data, epochs, output, List.of());
+    }
+
+    /** As above, with {@code more} overrides applied after those. */
+    static RunConfig comparedRun(
+            String config, Path data, int epochs, Path output, List<String> more)
+            throws java.io.IOException {
+        List<String> overrides = new java.util.ArrayList<>();
+        overrides.add("data=[{path: \"" + data + "\", weight: 1}]");
+        overrides.add("training.epochs=" + epochs);
+        overrides.add("output=\"" + output + "\"");
+        overrides.addAll(more);
+        RunConfig run = ReadyConfigs.load(config, overrides);
         deleteRecursively(output);
         return run;
     }

@@ -32,7 +32,10 @@ public final class ReadyConfigs {
                     "support-text-only",
                     "support-image-only",
                     "support-audio-only",
-                    "peer-shape");
+                    "peer-shape",
+                    "support-fused-speech",
+                    "support-audio-speech",
+                    "speech-pretrain");
 
     private ReadyConfigs() {}
 

@@ -72,6 +72,13 @@ final class SupportDemoCommand implements Callable<Integer> {
                             + " --models support-fused,support-fused-bilingual.")
     List<String> models;
 
+    @Option(
+            names = "--set",
+            description =
+                    "Override one field of every model's configuration, e.g. --set"
+                            + " training.frozenEncoders=[AUDIO] (repeatable).")
+    List<String> overrides = new ArrayList<>();
+
     @Override
     public Integer call() throws Exception {
         Map<String, String> compared = MODELS;
@@ -91,7 +98,8 @@ final class SupportDemoCommand implements Callable<Integer> {
             // the folder is the configuration's name (a file given as a path must not be it)
             String folder = models == null ? model.getValue() : model.getKey();
             RunConfig config =
-                    DemoCommand.comparedRun(model.getValue(), data, epochs, out.resolve(folder));
+                    DemoCommand.comparedRun(
+                            model.getValue(), data, epochs, out.resolve(folder), overrides);
             TrainingRun.Result result =
                     new TrainingRun(config).run(List.of(ConsoleProgress.forConsole()));
             List<ComparisonTable.Score> scores = new ArrayList<>();

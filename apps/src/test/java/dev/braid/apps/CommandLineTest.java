@@ -172,7 +172,8 @@ class CommandLineTest {
                         "serve",
                         "spark-predict",
                         "bench",
-                        "text-demo")) {
+                        "text-demo",
+                        "pretrain-audio")) {
             assertTrue(run(command, "--help").contains("Usage: braid " + command), command);
         }
     }

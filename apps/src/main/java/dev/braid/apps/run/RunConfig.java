@@ -330,6 +330,9 @@ public record RunConfig(
      * @param heads the kind of each head that does not take the kind its labels' JSON type says, by
      *     head name, e.g. {@code {severity: ORDINAL}} for a plug-in kind ({@code HeadKindPlugin});
      *     empty for none
+     * @param pretrainedAudio a spectrogram encoder saved by speech pre-training ({@code braid
+     *     pretrain-audio}, {@code SavedAudioEncoder}) to fine-tune instead of a new one; its shape
+     *     replaces {@code audio}; null for none
      */
     public record ModelSpec(
             List<Modality> modalities,
@@ -339,7 +342,8 @@ public record RunConfig(
             FusionConfig fusion,
             String pretrainedText,
             String textEncoder,
-            Map<String, HeadKind> heads) {
+            Map<String, HeadKind> heads,
+            String pretrainedAudio) {
 
         /** Copies the heads, checking each has a name and a kind. */
         public ModelSpec {
@@ -426,7 +430,8 @@ public record RunConfig(
                         FusionConfig.defaults(),
                         null,
                         null,
-                        Map.of()),
+                        Map.of(),
+                        null),
                 TrainConfig.defaults(),
                 "runs/braid-run");
     }

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.braid.apps.logging.Logging;
 import dev.braid.audio.encoder.AudioEncoderConfig;
 import dev.braid.audio.features.LogMelConfig;
+import dev.braid.audio.pretrain.SavedAudioEncoder;
 import dev.braid.audio.signal.AudioLoadConfig;
 import dev.braid.fusion.Modality;
 import dev.braid.fusion.ModalityPlugins;
@@ -54,6 +55,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -335,7 +337,7 @@ public final class TrainingRun {
                             ModelConfig.TorchScriptText.of(
                                     torchScript, modelConfig.text().width()));
         }
-        Map<Modality, Block> given = Map.of();
+        Map<Modality, Block> given = new LinkedHashMap<>();
         if (pretrained != null) {
             modelConfig =
                     new ModelConfig(
@@ -345,7 +347,21 @@ public final class TrainingRun {
                             modelConfig.fusion(),
                             modelConfig.heads(),
                             modelConfig.plugins());
-            given = Map.of(Modality.TEXT, pretrained.encoder());
+            given.put(Modality.TEXT, pretrained.encoder());
+        }
+        SavedAudioEncoder speech = pretrainedAudio(settings, manager);
+        if (speech != null) {
+            modelConfig =
+                    new ModelConfig(
+                            modelConfig.text(),
+                            modelConfig.image(),
+                            speech.encoder().config(),
+                            modelConfig.fusion(),
+                            modelConfig.heads(),
+                            modelConfig.plugins(),
+                            modelConfig.pretrainedText(),
+                            modelConfig.torchScriptText());
+            given.put(Modality.AUDIO, speech.encoder());
         }
         long seed = config.training().seed();
         BatchLoaderConfig trainLoading = BatchLoaderConfig.of(config.training().batchSize(), seed);
@@ -482,6 +498,54 @@ public final class TrainingRun {
                             + text.maxLength()
                             + "); set it to at most "
                             + text.maxLength());
+        }
+        return saved;
+    }
+
+    /**
+     * The pre-trained audio encoder the configuration names, loaded into {@code manager}, or null.
+     *
+     * @throws IllegalArgumentException naming {@code model.pretrainedAudio} and the file if it is
+     *     missing, unreadable or does not fit this run's width and features
+     */
+    private SavedAudioEncoder pretrainedAudio(FeatureSettings settings, NDManager manager) {
+        String dir = config.model().pretrainedAudio();
+        if (dir == null) {
+            return null;
+        }
+        if (!config.model().modalities().contains(Modality.AUDIO)) {
+            throw new IllegalArgumentException(
+                    "model.pretrainedAudio is set but model.modalities has no AUDIO");
+        }
+        SavedAudioEncoder saved;
+        try {
+            saved = SavedAudioEncoder.load(Path.of(dir), manager);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("model.pretrainedAudio: " + e.getMessage(), e);
+        }
+        AudioEncoderConfig audio = saved.encoder().config();
+        if (audio.width() != config.model().width()) {
+            throw new IllegalArgumentException(
+                    "model.pretrainedAudio: the encoder in "
+                            + dir
+                            + " has width "
+                            + audio.width()
+                            + " but model.width is "
+                            + config.model().width()
+                            + "; set model.width to "
+                            + audio.width());
+        }
+        if (!saved.logMel().equals(settings.logMel())) {
+            throw new IllegalArgumentException(
+                    "model.pretrainedAudio: the encoder in "
+                            + dir
+                            + " was pre-trained on log-mels "
+                            + saved.logMel()
+                            + " but this run computes "
+                            + settings.logMel()
+                            + "; set features.mels to "
+                            + saved.logMel().nMels()
+                            + " (the other settings are Braid's defaults)");
         }
         return saved;
     }
