@@ -1,5 +1,6 @@
 package dev.braid.apps;
 
+import dev.braid.apps.support.BatchSettings;
 import dev.braid.apps.support.FusionTicketRouter;
 import dev.braid.apps.support.ServerSettings;
 import dev.braid.apps.support.SupportModel;
@@ -8,6 +9,7 @@ import dev.braid.fusion.train.ConsoleProgress;
 import dev.braid.vision.image.DecodeOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -76,6 +78,22 @@ final class ServeCommand implements Callable<Integer> {
                             + " (default: ${DEFAULT-VALUE}).")
     long imageMaxPixels;
 
+    @Option(
+            names = "--max-batch",
+            defaultValue = "16",
+            description =
+                    "Most tickets predicted in one batched forward pass; 1 predicts each alone"
+                            + " (default: ${DEFAULT-VALUE}).")
+    int maxBatch;
+
+    @Option(
+            names = "--max-wait-ms",
+            defaultValue = "5",
+            description =
+                    "Longest a batch waits for tickets still being decoded, in ms; it never waits"
+                            + " when none is on its way (default: ${DEFAULT-VALUE}).")
+    int maxWaitMs;
+
     @Override
     public Integer call() throws Exception {
         // checked before anything else: a first run trains the model for minutes before serving
@@ -85,6 +103,22 @@ final class ServeCommand implements Callable<Integer> {
         if (!(maxPartMb * 1024 * 1024 >= 1024)) {
             throw new IllegalArgumentException(
                     "--max-part-mb " + maxPartMb + ": must be at least 1 KiB (0.001)");
+        }
+        BatchSettings batching;
+        try {
+            batching =
+                    BatchSettings.defaults()
+                            .withMaxBatch(maxBatch)
+                            .withMaxWait(Duration.ofMillis(maxWaitMs));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(
+                    "--max-batch "
+                            + maxBatch
+                            + " --max-wait-ms "
+                            + maxWaitMs
+                            + ": "
+                            + e.getMessage(),
+                    e);
         }
         Path modelDir =
                 model != null
@@ -121,7 +155,8 @@ final class ServeCommand implements Callable<Integer> {
                         .withMinSide(imageMinSide)
                         .withMaxPixels(imageMaxPixels)
                         .withMaxBytes(settings.maxPartBytes());
-        FusionTicketRouter router = FusionTicketRouter.load(modelDir, templates, decoding);
+        FusionTicketRouter router =
+                FusionTicketRouter.load(modelDir, templates, decoding, batching);
         TicketServer server = TicketServer.start(router, settings);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime()

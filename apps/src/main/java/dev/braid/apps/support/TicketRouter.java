@@ -1,6 +1,7 @@
 package dev.braid.apps.support;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * Routes a ticket: predicts its intent, product and urgency and suggests a reply. The server calls
@@ -17,4 +18,9 @@ public interface TicketRouter {
 
     /** The parts the router reads ({@code text}, {@code image}, {@code audio}). */
     List<String> reads();
+
+    /** Counts for {@code /health}, by name; none by default. */
+    default Map<String, Object> counts() {
+        return Map.of();
+    }
 }

@@ -6,8 +6,8 @@ import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.http.staticfiles.Location;
 import java.net.URI;
+import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.slf4j.Logger;
@@ -34,7 +34,6 @@ public final class TicketServer implements AutoCloseable {
     private final TicketRouter router;
     private final String host;
     private final TicketForm form;
-    private final Semaphore predicting;
     private final AtomicLong answered = new AtomicLong();
     private final Javalin app;
 
@@ -42,7 +41,6 @@ public final class TicketServer implements AutoCloseable {
         this.router = router;
         this.host = settings.host();
         this.form = new TicketForm(settings);
-        this.predicting = new Semaphore(settings.maxConcurrentPredictions(), true);
         this.app = Javalin.create(config -> configure(config, settings));
     }
 
@@ -93,18 +91,17 @@ public final class TicketServer implements AutoCloseable {
     }
 
     private void health(Context ctx) {
-        ctx.json(Map.of("status", "ok", "reads", router.reads(), "answered", answered.get()));
+        Map<String, Object> health = new LinkedHashMap<>();
+        health.put("status", "ok");
+        health.put("reads", router.reads());
+        health.put("answered", answered.get());
+        health.putAll(router.counts());
+        ctx.json(health);
     }
 
     private void ticket(Context ctx) throws Exception {
         Ticket ticket = form.read(ctx.req());
-        predicting.acquire();
-        RoutedTicket routed;
-        try {
-            routed = router.route(ticket);
-        } finally {
-            predicting.release();
-        }
+        RoutedTicket routed = router.route(ticket);
         answered.incrementAndGet();
         ctx.json(routed);
     }

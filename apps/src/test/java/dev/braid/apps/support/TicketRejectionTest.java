@@ -42,7 +42,6 @@ class TicketRejectionTest {
                                 0,
                                 MAX_PART,
                                 MAX_TEXT,
-                                2,
                                 java.time.Duration.ofSeconds(5)));
         client = served.client;
         tickets = served.uri("/api/tickets");

@@ -27,6 +27,7 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -140,6 +141,19 @@ public final class FusionPredictor implements AutoCloseable {
      * @throws IllegalArgumentException if none of the inputs the model reads is given
      */
     public Prediction predict(Map<Modality, byte[]> inputs) {
+        return predict(List.of(features(inputs))).get(0);
+    }
+
+    /**
+     * Decodes one sample's raw inputs into the features the model reads: the CPU work of a
+     * prediction that runs outside the model, so that callers can do it on many threads at once and
+     * hand {@link #predict(List)} the features of several samples together.
+     *
+     * @throws UnreadableInputException if an input cannot be decoded (it names the modality and the
+     *     reason), or if the text is not valid UTF-8
+     * @throws IllegalArgumentException if none of the inputs the model reads is given
+     */
+    public SampleFeatures features(Map<Modality, byte[]> inputs) {
         List<Modality> reads = modalities();
         String text = reads.contains(Modality.TEXT) ? utf8(inputs.get(Modality.TEXT)) : null;
         byte[] image = reads.contains(Modality.IMAGE) ? inputs.get(Modality.IMAGE) : null;
@@ -160,24 +174,59 @@ public final class FusionPredictor implements AutoCloseable {
             throw new IllegalArgumentException(
                     "the model reads " + reads + " but none of them was given");
         }
-        Map<Modality, String> given = new TreeMap<>();
-        features.present().forEach(m -> given.put(m, m.name()));
-        Sample sample =
-                new Sample(
-                        0, new ManifestEntry(REQUEST, 1, "request", given, Map.of(), Split.TEST));
-        Batch batch = collator.collate(List.of(sample), List.of(features));
+        return features;
+    }
+
+    /**
+     * Predicts every head for several samples in one forward pass, answers in the order given. Each
+     * sample's answer is the one it gets alone up to float rounding: padding is masked, and an
+     * absent modality is an all-false mask whether or not its batch-mates have it.
+     *
+     * @param samples features from {@link #features}
+     * @throws IllegalArgumentException if {@code samples} is empty
+     */
+    public List<Prediction> predict(List<SampleFeatures> samples) {
+        if (samples.isEmpty()) {
+            throw new IllegalArgumentException("samples is empty: give at least one");
+        }
+        List<Sample> rows = new ArrayList<>(samples.size());
+        for (SampleFeatures features : samples) {
+            Map<Modality, String> given = new TreeMap<>();
+            features.present().forEach(m -> given.put(m, m.name()));
+            rows.add(
+                    new Sample(
+                            rows.size(),
+                            new ManifestEntry(
+                                    REQUEST,
+                                    rows.size() + 1,
+                                    "request",
+                                    given,
+                                    Map.of(),
+                                    Split.TEST)));
+        }
+        Batch batch = collator.collate(rows, samples);
         try (NDManager call = manager.newSubManager()) {
             Map<Modality, NDList> byModality = new TreeMap<>();
-            for (Modality m : reads) {
+            for (Modality m : modalities()) {
                 byModality.put(m, batch.input(m, call));
             }
             Map<String, NDArray> logits =
                     model.predict(new ParameterStore(call, false), byModality, false);
-            Map<String, Prediction.HeadPrediction> heads = new LinkedHashMap<>();
+            List<Map<String, Prediction.HeadPrediction>> heads = new ArrayList<>();
+            for (int i = 0; i < samples.size(); i++) {
+                heads.add(new LinkedHashMap<>());
+            }
             logits.forEach(
-                    (name, values) ->
-                            heads.put(name, answer(schema.head(name), values.toFloatArray())));
-            return new Prediction(heads);
+                    (name, values) -> {
+                        // (B, K) → one row of K per sample
+                        int k = (int) (values.size() / samples.size());
+                        float[] all = values.toFloatArray();
+                        for (int i = 0; i < samples.size(); i++) {
+                            float[] row = Arrays.copyOfRange(all, i * k, (i + 1) * k);
+                            heads.get(i).put(name, answer(schema.head(name), row));
+                        }
+                    });
+            return heads.stream().map(Prediction::new).toList();
         }
     }
 
