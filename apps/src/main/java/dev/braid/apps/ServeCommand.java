@@ -1,14 +1,18 @@
 package dev.braid.apps;
 
 import dev.braid.apps.support.BatchSettings;
+import dev.braid.apps.support.Desk;
 import dev.braid.apps.support.FusionTicketRouter;
 import dev.braid.apps.support.ServerSettings;
 import dev.braid.apps.support.SupportModel;
 import dev.braid.apps.support.TicketServer;
+import dev.braid.apps.support.access.AccessSettings;
+import dev.braid.apps.support.store.StoreSettings;
 import dev.braid.fusion.train.ConsoleProgress;
 import dev.braid.vision.image.DecodeOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -94,6 +98,42 @@ final class ServeCommand implements Callable<Integer> {
                             + " when none is on its way (default: ${DEFAULT-VALUE}).")
     int maxWaitMs;
 
+    @Option(
+            names = "--db",
+            description =
+                    "The desk database, a JDBC URL: jdbc:sqlite:FILE or"
+                            + " jdbc:postgresql://HOST:PORT/DB; its password from the environment"
+                            + " variable BRAID_DB_PASSWORD (default: jdbc:sqlite:runs/support/desk.db).")
+    String db;
+
+    @Option(names = "--db-user", description = "The database user (PostgreSQL).")
+    String dbUser;
+
+    @Option(
+            names = "--keep-media-days",
+            defaultValue = "30",
+            description =
+                    "Days a ticket's photo and voice note are kept; then their bytes are deleted,"
+                            + " the text, routing, reply and corrections stay"
+                            + " (default: ${DEFAULT-VALUE}).")
+    int keepMediaDays;
+
+    @Option(
+            names = "--ticket-rate",
+            defaultValue = "5",
+            description =
+                    "Tickets one client address may send a second on average; more get 429"
+                            + " (default: ${DEFAULT-VALUE}).")
+    double ticketRate;
+
+    @Option(
+            names = "--ticket-burst",
+            defaultValue = "20",
+            description =
+                    "Tickets one client may send at once before --ticket-rate applies"
+                            + " (default: ${DEFAULT-VALUE}).")
+    int ticketBurst;
+
     @Override
     public Integer call() throws Exception {
         // checked before anything else: a first run trains the model for minutes before serving
@@ -104,6 +144,9 @@ final class ServeCommand implements Callable<Integer> {
             throw new IllegalArgumentException(
                     "--max-part-mb " + maxPartMb + ": must be at least 1 KiB (0.001)");
         }
+        StoreSettings store =
+                DeskOptions.store(db, dbUser, System.getenv("BRAID_DB_PASSWORD"), keepMediaDays);
+        AccessSettings access = DeskOptions.access(ticketRate, ticketBurst);
         BatchSettings batching;
         try {
             batching =
@@ -157,7 +200,14 @@ final class ServeCommand implements Callable<Integer> {
                         .withMaxBytes(settings.maxPartBytes());
         FusionTicketRouter router =
                 FusionTicketRouter.load(modelDir, templates, decoding, batching);
-        TicketServer server = TicketServer.start(router, settings);
+        Desk desk;
+        try {
+            desk = Desk.open(store, access, Clock.systemUTC());
+        } catch (RuntimeException e) {
+            router.close();
+            throw e;
+        }
+        TicketServer server = TicketServer.start(router, settings, desk);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime()
                 .addShutdownHook(
@@ -166,12 +216,14 @@ final class ServeCommand implements Callable<Integer> {
                                     System.out.println("Stopping: finishing requests in flight");
                                     server.close();
                                     router.close();
+                                    desk.close();
                                     System.out.println("Stopped.");
                                     stopped.countDown();
                                 }));
         System.out.printf(
-                "Serving %s (model %s, replies %s). Ctrl-C stops.%n",
-                server.uri(), modelDir, templates);
+                "Serving %s (model %s, replies %s; desk %sdesk.html, tickets stored in %s)."
+                        + " Ctrl-C stops.%n",
+                server.uri(), modelDir, templates, server.uri(), store.safeUrl());
         stopped.await();
         return 0;
     }

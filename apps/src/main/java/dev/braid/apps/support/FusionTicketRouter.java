@@ -28,11 +28,16 @@ public final class FusionTicketRouter implements TicketRouter, AutoCloseable {
     private final FusionPredictor predictor;
     private final ReplyTemplates replies;
     private final PredictionBatcher batcher;
+    private final String model;
 
     private FusionTicketRouter(
-            FusionPredictor predictor, ReplyTemplates replies, BatchSettings batching) {
+            FusionPredictor predictor,
+            ReplyTemplates replies,
+            BatchSettings batching,
+            String model) {
         this.predictor = predictor;
         this.replies = replies;
+        this.model = model;
         this.batcher = new PredictionBatcher(predictor::predict, batching);
     }
 
@@ -73,7 +78,8 @@ public final class FusionTicketRouter implements TicketRouter, AutoCloseable {
                     schema.head("intent").classes(),
                     schema.head("product").classes(),
                     schema.head("urgency").classes());
-            return new FusionTicketRouter(predictor, replies, batching);
+            return new FusionTicketRouter(
+                    predictor, replies, batching, ModelFingerprint.of(modelDir));
         } catch (RuntimeException e) {
             predictor.close();
             throw e;
@@ -109,6 +115,18 @@ public final class FusionTicketRouter implements TicketRouter, AutoCloseable {
                         .map(FusionTicketRouter::partName)
                         .toList(),
                 (System.nanoTime() - start) / 1e6);
+    }
+
+    @Override
+    public Map<String, List<String>> classes() {
+        Map<String, List<String>> classes = new LinkedHashMap<>();
+        HEADS.forEach(h -> classes.put(h, predictor.schema().head(h).classes()));
+        return classes;
+    }
+
+    @Override
+    public String model() {
+        return model;
     }
 
     @Override

@@ -19,6 +19,12 @@ public interface TicketRouter {
     /** The parts the router reads ({@code text}, {@code image}, {@code audio}). */
     List<String> reads();
 
+    /** The classes each head ({@code intent}, {@code product}, {@code urgency}) can answer. */
+    Map<String, List<String>> classes();
+
+    /** The fingerprint of the model answering, stored with every ticket. */
+    String model();
+
     /** Counts for {@code /health}, by name; none by default. */
     default Map<String, Object> counts() {
         return Map.of();

@@ -1,5 +1,7 @@
 package dev.braid.apps.support;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.braid.fusion.data.UnreadableInputException;
 import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
@@ -18,9 +20,12 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li>{@code POST /api/tickets}: a multipart form with {@code text}, {@code image} and {@code
- *       audio}, each optional; answers a {@link RoutedTicket} as JSON, or {@code {"status", "part",
- *       "error"}} with 400, 413 or 415;
- *   <li>{@code GET /health}: {@code {"status": "ok", ...}} once the model is loaded;
+ *       audio}, each optional, open to anyone but rate-limited per client (429); answers a {@link
+ *       RoutedTicket} as JSON with the stored ticket's {@code ticketId}, or {@code {"status",
+ *       "part", "error"}} with 400, 413 or 415;
+ *   <li>{@code GET /health}: {@code {"status": "ok", ...}} once the model is loaded, with the
+ *       model's fingerprint, batching and storage counts (open: it holds no ticket data);
+ *   <li>the agents' desk ({@link DeskApi}), every route behind a sign-in;
  *   <li>{@code GET /}: the page where a person writes a ticket, attaches or records, and sends.
  * </ul>
  *
@@ -30,15 +35,18 @@ import org.slf4j.LoggerFactory;
 public final class TicketServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(TicketServer.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final TicketRouter router;
+    private final Desk desk;
     private final String host;
     private final TicketForm form;
     private final AtomicLong answered = new AtomicLong();
     private final Javalin app;
 
-    private TicketServer(TicketRouter router, ServerSettings settings) {
+    private TicketServer(TicketRouter router, ServerSettings settings, Desk desk) {
         this.router = router;
+        this.desk = desk;
         this.host = settings.host();
         this.form = new TicketForm(settings);
         this.app = Javalin.create(config -> configure(config, settings));
@@ -68,14 +76,16 @@ public final class TicketServer implements AutoCloseable {
                 });
         config.routes.get("/health", this::health);
         config.routes.post("/api/tickets", this::ticket);
+        new DeskApi(desk, router, settings.maxTextChars()).register(config.routes);
         config.routes.exception(RejectedRequest.class, TicketServer::rejected);
+        config.routes.exception(InvalidField.class, (e, ctx) -> ctx.status(400).json(e.body()));
         config.routes.exception(UnreadableInputException.class, TicketServer::unreadable);
         config.routes.exception(Exception.class, TicketServer::failed);
     }
 
-    /** Starts a server; it answers once this returns. */
-    public static TicketServer start(TicketRouter router, ServerSettings settings) {
-        TicketServer server = new TicketServer(router, settings);
+    /** Starts a server storing its tickets in {@code desk}; it answers once this returns. */
+    public static TicketServer start(TicketRouter router, ServerSettings settings, Desk desk) {
+        TicketServer server = new TicketServer(router, settings, desk);
         server.app.start();
         return server;
     }
@@ -95,15 +105,28 @@ public final class TicketServer implements AutoCloseable {
         health.put("status", "ok");
         health.put("reads", router.reads());
         health.put("answered", answered.get());
+        health.put("model", router.model());
         health.putAll(router.counts());
+        health.putAll(desk.health());
         ctx.json(health);
     }
 
     private void ticket(Context ctx) throws Exception {
         Ticket ticket = form.read(ctx.req());
+        // judged after the body is read: answering before it would reset the client's connection
+        String client = ctx.ip();
+        if (!desk.ticketRate().tryAcquire(client)) {
+            ctx.header("Retry-After", String.valueOf(desk.ticketRate().retryAfterSeconds(client)));
+            throw new RejectedRequest(
+                    429, null, "too many tickets from " + client + "; wait and send again");
+        }
         RoutedTicket routed = router.route(ticket);
+        Desk.Recorded recorded = desk.record(ticket, routed, router.model());
         answered.incrementAndGet();
-        ctx.json(routed);
+        ObjectNode body = JSON.valueToTree(routed);
+        body.put("ticketId", recorded.id());
+        body.put("stored", recorded.stored());
+        ctx.json(body);
     }
 
     private static void rejected(RejectedRequest e, Context ctx) {

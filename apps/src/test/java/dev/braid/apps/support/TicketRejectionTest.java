@@ -182,10 +182,10 @@ class TicketRejectionTest {
     }
 
     @Test
-    void aGetOnTheApiIsNotAllowed() throws Exception {
+    void aDeleteOnTheApiIsNotAllowed() throws Exception {
         HttpResponse<String> response =
                 client.send(
-                        HttpRequest.newBuilder(tickets).build(),
+                        HttpRequest.newBuilder(tickets).DELETE().build(),
                         HttpResponse.BodyHandlers.ofString());
         assertEquals(405, response.statusCode());
     }
