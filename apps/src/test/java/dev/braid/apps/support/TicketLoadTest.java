@@ -22,7 +22,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A bounded load test on loopback: a fixed number of requests from a few concurrent clients, within
- * a fixed time. It checks that every request is answered with 200 and the right answer, and reports
+ * a fixed time, with dynamic batching and storage on. It checks that every request is answered with
+ * 200 and the answer the ticket got alone, that every answered ticket was stored, and reports
  * requests per second and latency percentiles (printed and written to {@code
  * target/load-test.txt}); it sets no speed target.
  */
@@ -79,6 +80,9 @@ class TicketLoadTest {
                 f.get();
             }
             assertEquals(0, errors.get(), "failed or wrong answers");
+            // storage is on: every answered ticket was written, none failed
+            assertEquals(DISTINCT_TICKETS + REQUESTS, served.desk.tickets().count());
+            assertEquals(0L, served.desk.health().get("storageFailures"));
 
             long[] sorted = latencies.clone();
             Arrays.sort(sorted);

@@ -1,5 +1,7 @@
 package dev.braid.apps.support.store;
 
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
+import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
 import java.time.Instant;
 
 /**
@@ -17,7 +19,7 @@ import java.time.Instant;
 public record Correction(
         String ticketId,
         String agent,
-        Instant at,
+        @JsonSerialize(using = ToStringSerializer.class) Instant at,
         String intent,
         String product,
         String urgency,

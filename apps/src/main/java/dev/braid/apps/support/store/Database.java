@@ -45,8 +45,11 @@ public final class Database implements AutoCloseable {
         if (settings.sqlite()) {
             createFolder(settings.url().substring("jdbc:sqlite:".length()));
             // one writer at a time is SQLite's rule: WAL lets readers go on, and a writer that
-            // finds the file locked waits instead of failing
+            // finds the file locked waits instead of failing. In WAL mode synchronous=NORMAL
+            // syncs at checkpoints, not at every commit: a committed ticket survives the server
+            // crashing, only the last commits may be lost if the machine loses power.
             config.addDataSourceProperty("journal_mode", "WAL");
+            config.addDataSourceProperty("synchronous", "NORMAL");
             config.addDataSourceProperty("busy_timeout", "10000");
             config.addDataSourceProperty("foreign_keys", "true");
             config.setMaximumPoolSize(4);

@@ -1,5 +1,7 @@
 package dev.braid.apps.support.store;
 
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
+import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
 import dev.braid.apps.support.RoutedTicket;
 import java.time.Instant;
 import java.util.List;
@@ -23,7 +25,7 @@ import java.util.List;
  */
 public record StoredTicket(
         String id,
-        Instant receivedAt,
+        @JsonSerialize(using = ToStringSerializer.class) Instant receivedAt,
         String text,
         Media photo,
         Media voice,
