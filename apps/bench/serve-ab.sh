@@ -55,8 +55,15 @@ trap 'stop; sleep 1; rm -rf "$WORK"' EXIT
 start old "$OLD_JAR" 18101
 start new "$NEW_JAR" 18102 --db "jdbc:sqlite:$WORK/desk.db" --ticket-rate 1000000 --ticket-burst 1000000000
 
-run() { # name port clients → "rps p50 p99 failed non2xx"
+# CPU seconds the server process has used (all threads): a machine loaded by others slows the
+# wall clock of a run much more than it changes the CPU time a ticket costs
+cpu() { # name
+    awk -v hz="$(getconf CLK_TCK)" '{print ($14 + $15) / hz}' "/proc/$(cat "$WORK/$1.pid")/stat"
+}
+
+run() { # name port clients → "rps p50 p99 failed non2xx cpu-ms-per-request"
     local name="$1" port="$2" c="$3"
+    local cpu0; cpu0=$(cpu "$name")
     ab -q -n "$REQUESTS" -c "$c" -p "$BODY" -T "multipart/form-data; boundary=$BOUNDARY" \
         "http://127.0.0.1:$port/api/tickets" > "$WORK/ab.txt" 2>&1 || true
     local rps p50 p99 failed non2xx
@@ -67,7 +74,8 @@ run() { # name port clients → "rps p50 p99 failed non2xx"
     # their latency and ticket id, so only connection, receive and exception failures count
     failed=$(awk '/^Failed requests/ {f = $3} /Connect: .*Receive: .*Length: .*Exceptions:/ {gsub(/[(),]/, " "); f = $2 + $4 + $8} END {print f + 0}' "$WORK/ab.txt")
     non2xx=$(awk '/^Non-2xx responses/ {print $3}' "$WORK/ab.txt")
-    echo "${rps:-0} ${p50:-0} ${p99:-0} ${failed:-?} ${non2xx:-0}"
+    local cpums; cpums=$(awk -v a="$cpu0" -v b="$(cpu "$name")" -v n="$REQUESTS" 'BEGIN {printf "%.1f", (b - a) * 1000 / n}')
+    echo "${rps:-0} ${p50:-0} ${p99:-0} ${failed:-?} ${non2xx:-0} $cpums"
 }
 
 echo "ticket body: $(stat -c %s "$BODY") bytes; $REQUESTS requests a run; $(nproc) cores;" \
@@ -91,18 +99,18 @@ echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$OUT"
 curl -s http://127.0.0.1:18102/health | tee -a "$OUT"; echo | tee -a "$OUT"
 
 # medians per server and clients, and the new/old ratio of the median rates
-awk '/^round/ {key=$4" "$5; n[key]++; rps[key, n[key]]=$6; p50[key, n[key]]=$7; p99[key, n[key]]=$8; fail[key]+=$9+$10}
+awk '/^round/ {key=$4" "$5; n[key]++; rps[key, n[key]]=$6; p50[key, n[key]]=$7; p99[key, n[key]]=$8; fail[key]+=$9+$10; cpu[key, n[key]]=$11}
 function median(arr, key, count,   i, j, t, v) {
     for (i = 1; i <= count; i++) v[i] = arr[key, i]
     for (i = 1; i <= count; i++) for (j = i + 1; j <= count; j++) if (v[j] + 0 < v[i] + 0) { t = v[i]; v[i] = v[j]; v[j] = t }
     return v[int((count + 1) / 2)]
 }
 END {
-    printf "\n| clients | old req/s | new req/s | new/old | old p50 / p99 ms | new p50 / p99 ms | errors old / new |\n|---|---|---|---|---|---|---|\n"
+    printf "\n| clients | old req/s | new req/s | new/old | old p50 / p99 ms | new p50 / p99 ms | CPU ms a ticket old / new | errors old / new |\n|---|---|---|---|---|---|---|---|\n"
     split("2 4 8 16", cs, " ")
     for (k = 1; k <= 4; k++) {
         c = cs[k]; o = c" old"; w = c" new"
         ro = median(rps, o, n[o]); rn = median(rps, w, n[w])
-        printf "| %s | %.1f | %.1f | %.2fx | %s / %s | %s / %s | %d / %d |\n", c, ro, rn, (ro > 0 ? rn / ro : 0), median(p50, o, n[o]), median(p99, o, n[o]), median(p50, w, n[w]), median(p99, w, n[w]), fail[o], fail[w]
+        printf "| %s | %.1f | %.1f | %.2fx | %s / %s | %s / %s | %s / %s | %d / %d |\n", c, ro, rn, (ro > 0 ? rn / ro : 0), median(p50, o, n[o]), median(p99, o, n[o]), median(p50, w, n[w]), median(p99, w, n[w]), median(cpu, o, n[o]), median(cpu, w, n[w]), fail[o], fail[w]
     }
 }' "$OUT" | tee -a "$OUT"

@@ -3,8 +3,10 @@ package dev.braid.apps;
 import dev.braid.apps.support.BatchSettings;
 import dev.braid.apps.support.Desk;
 import dev.braid.apps.support.FusionTicketRouter;
+import dev.braid.apps.support.ModelSwapRoute;
 import dev.braid.apps.support.ServerSettings;
 import dev.braid.apps.support.SupportModel;
+import dev.braid.apps.support.SwappableRouter;
 import dev.braid.apps.support.TicketServer;
 import dev.braid.apps.support.access.AccessSettings;
 import dev.braid.apps.support.store.StoreSettings;
@@ -26,7 +28,8 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         description = {
             "Serve the customer-service app: a web page at / and the API POST /api/tickets"
-                    + " (multipart parts text, image, audio), GET /health.",
+                    + " (multipart parts text, image, audio), GET /health; the agents' desk at"
+                    + " /desk.html and its API (sign in with an agent from 'braid agents add').",
             "Without --model it serves runs/support/model, training it on data/support first if"
                     + " it is not there (about 5 minutes on 2 cores, progress shown).",
             "Ctrl-C stops it gracefully: requests in flight are answered first."
@@ -198,8 +201,15 @@ final class ServeCommand implements Callable<Integer> {
                         .withMinSide(imageMinSide)
                         .withMaxPixels(imageMaxPixels)
                         .withMaxBytes(settings.maxPartBytes());
-        FusionTicketRouter router =
-                FusionTicketRouter.load(modelDir, templates, decoding, batching);
+        Path fixedReplies = replies != null ? templates : null;
+        ModelSwapRoute.Loader loader =
+                dir ->
+                        FusionTicketRouter.load(
+                                dir,
+                                fixedReplies != null ? fixedReplies : SupportModel.repliesFor(dir),
+                                decoding,
+                                batching);
+        SwappableRouter router = new SwappableRouter(loader.load(modelDir), modelDir);
         Desk desk;
         try {
             desk = Desk.open(store, access, Clock.systemUTC());
@@ -207,7 +217,7 @@ final class ServeCommand implements Callable<Integer> {
             router.close();
             throw e;
         }
-        TicketServer server = TicketServer.start(router, settings, desk);
+        TicketServer server = TicketServer.start(router, settings, desk, loader);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime()
                 .addShutdownHook(

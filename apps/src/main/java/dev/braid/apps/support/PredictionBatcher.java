@@ -141,7 +141,7 @@ public final class PredictionBatcher implements AutoCloseable {
                 if (batch.size() >= settings.maxBatch() || onTheirWay.get() == 0 || left <= 0) {
                     break;
                 }
-                Queued next = queue.poll(Math.min(left, 200_000), TimeUnit.NANOSECONDS);
+                Queued next = queue.poll(left, TimeUnit.NANOSECONDS);
                 if (next != null) {
                     batch.add(next);
                 }

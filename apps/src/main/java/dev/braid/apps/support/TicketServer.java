@@ -44,9 +44,13 @@ public final class TicketServer implements AutoCloseable {
     private final AtomicLong answered = new AtomicLong();
     private final Javalin app;
 
-    private TicketServer(TicketRouter router, ServerSettings settings, Desk desk) {
+    private final ModelSwapRoute.Loader loader;
+
+    private TicketServer(
+            TicketRouter router, ServerSettings settings, Desk desk, ModelSwapRoute.Loader loader) {
         this.router = router;
         this.desk = desk;
+        this.loader = loader;
         this.host = settings.host();
         this.form = new TicketForm(settings);
         this.app = Javalin.create(config -> configure(config, settings));
@@ -76,7 +80,11 @@ public final class TicketServer implements AutoCloseable {
                 });
         config.routes.get("/health", this::health);
         config.routes.post("/api/tickets", this::ticket);
-        new DeskApi(desk, router, settings.maxTextChars()).register(config.routes);
+        DeskApi deskApi = new DeskApi(desk, router, settings.maxTextChars());
+        deskApi.register(config.routes);
+        if (router instanceof SwappableRouter swappable && loader != null) {
+            config.routes.post("/api/model", new ModelSwapRoute(swappable, loader, deskApi)::swap);
+        }
         config.routes.exception(RejectedRequest.class, TicketServer::rejected);
         config.routes.exception(InvalidField.class, (e, ctx) -> ctx.status(400).json(e.body()));
         config.routes.exception(UnreadableInputException.class, TicketServer::unreadable);
@@ -85,7 +93,21 @@ public final class TicketServer implements AutoCloseable {
 
     /** Starts a server storing its tickets in {@code desk}; it answers once this returns. */
     public static TicketServer start(TicketRouter router, ServerSettings settings, Desk desk) {
-        TicketServer server = new TicketServer(router, settings, desk);
+        TicketServer server = new TicketServer(router, settings, desk, null);
+        server.app.start();
+        return server;
+    }
+
+    /**
+     * As {@link #start(TicketRouter, ServerSettings, Desk)}, also taking {@code POST /api/model}:
+     * agents put another model directory in service, loaded by {@code loader}, without downtime.
+     */
+    public static TicketServer start(
+            SwappableRouter router,
+            ServerSettings settings,
+            Desk desk,
+            ModelSwapRoute.Loader loader) {
+        TicketServer server = new TicketServer(router, settings, desk, loader);
         server.app.start();
         return server;
     }
