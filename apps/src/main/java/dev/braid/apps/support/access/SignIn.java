@@ -24,6 +24,9 @@ public final class SignIn {
 
     private static final SecureRandom RANDOM = new SecureRandom();
 
+    /** Names whose wrong passwords are remembered at most. */
+    static final int MAX_NAMES = 10_000;
+
     /**
      * A bcrypt hash of no password anyone has, checked for unknown names so that they take as long
      * to refuse as a wrong password.
@@ -80,6 +83,10 @@ public final class SignIn {
         Optional<String> hash = agents.passwordHash(name);
         boolean right = Passwords.matches(hash.orElse(NOBODY), password) && hash.isPresent();
         if (!right) {
+            if (failures.size() > MAX_NAMES) {
+                // many names tried: forget those that are not locked rather than grow without end
+                failures.values().removeIf(f -> f.lockedUntil() == null);
+            }
             Failures after =
                     failures.compute(
                             name,
