@@ -191,14 +191,17 @@ class CommandErrorsTest {
                 data);
         Path noData = dir.resolve("no-data");
         fails(
-                "braid eval: --data " + noData + ": no such directory",
+                "braid eval: --data " + noData + ": no such file or directory",
                 "eval",
                 "--model",
                 m,
                 "--data",
                 noData.toString());
         fails(
-                "braid eval: --data " + onePixel + ": is a file, not a directory",
+                "braid eval: "
+                        + onePixel
+                        + " is not a dataset: give a folder with a manifest.jsonl, a .csv or .tsv"
+                        + " table, or a folder with a folder per class",
                 "eval",
                 "--model",
                 m,
@@ -256,8 +259,8 @@ class CommandErrorsTest {
                 "--set",
                 "features.imageMinSide=0");
         fails(
-                "braid train: Missing required option: '--config=<config>'"
-                        + " (see braid train --help)",
+                "braid train: Error: Missing required argument (specify one of these):"
+                        + " (--config=<config> | --data=<data>) (see braid train --help)",
                 "train");
     }
 
