@@ -35,6 +35,7 @@ import picocli.CommandLine.ScopeType;
             PredictCommand.class,
             ServeCommand.class,
             SparkPredictCommand.class,
+            AgentsCommand.class,
             TextDemo.class,
             PretrainAudioCommand.class,
             CommandLine.HelpCommand.class

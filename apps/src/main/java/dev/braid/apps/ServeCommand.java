@@ -1,13 +1,21 @@
 package dev.braid.apps;
 
+import dev.braid.apps.support.BatchSettings;
+import dev.braid.apps.support.Desk;
 import dev.braid.apps.support.FusionTicketRouter;
+import dev.braid.apps.support.ModelSwapRoute;
 import dev.braid.apps.support.ServerSettings;
 import dev.braid.apps.support.SupportModel;
+import dev.braid.apps.support.SwappableRouter;
 import dev.braid.apps.support.TicketServer;
+import dev.braid.apps.support.access.AccessSettings;
+import dev.braid.apps.support.store.StoreSettings;
 import dev.braid.fusion.train.ConsoleProgress;
 import dev.braid.vision.image.DecodeOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -20,7 +28,8 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         description = {
             "Serve the customer-service app: a web page at / and the API POST /api/tickets"
-                    + " (multipart parts text, image, audio), GET /health.",
+                    + " (multipart parts text, image, audio), GET /health; the agents' desk at"
+                    + " /desk.html and its API (sign in with an agent from 'braid agents add').",
             "Without --model it serves runs/support/model, training it on data/support first if"
                     + " it is not there (about 5 minutes on 2 cores, progress shown).",
             "Ctrl-C stops it gracefully: requests in flight are answered first."
@@ -76,6 +85,58 @@ final class ServeCommand implements Callable<Integer> {
                             + " (default: ${DEFAULT-VALUE}).")
     long imageMaxPixels;
 
+    @Option(
+            names = "--max-batch",
+            defaultValue = "16",
+            description =
+                    "Most tickets predicted in one batched forward pass; 1 predicts each alone"
+                            + " (default: ${DEFAULT-VALUE}).")
+    int maxBatch;
+
+    @Option(
+            names = "--max-wait-ms",
+            defaultValue = "5",
+            description =
+                    "Longest a batch waits for tickets still being decoded, in ms; it never waits"
+                            + " when none is on its way (default: ${DEFAULT-VALUE}).")
+    int maxWaitMs;
+
+    @Option(
+            names = "--db",
+            description =
+                    "The desk database, a JDBC URL: jdbc:sqlite:FILE or"
+                            + " jdbc:postgresql://HOST:PORT/DB; its password from the environment"
+                            + " variable BRAID_DB_PASSWORD (default: jdbc:sqlite:runs/support/desk.db).")
+    String db;
+
+    @Option(names = "--db-user", description = "The database user (PostgreSQL).")
+    String dbUser;
+
+    @Option(
+            names = "--keep-media-days",
+            defaultValue = "30",
+            description =
+                    "Days a ticket's photo and voice note are kept; then their bytes are deleted,"
+                            + " the text, routing, reply and corrections stay"
+                            + " (default: ${DEFAULT-VALUE}).")
+    int keepMediaDays;
+
+    @Option(
+            names = "--ticket-rate",
+            defaultValue = "5",
+            description =
+                    "Tickets one client address may send a second on average; more get 429"
+                            + " (default: ${DEFAULT-VALUE}).")
+    double ticketRate;
+
+    @Option(
+            names = "--ticket-burst",
+            defaultValue = "20",
+            description =
+                    "Tickets one client may send at once before --ticket-rate applies"
+                            + " (default: ${DEFAULT-VALUE}).")
+    int ticketBurst;
+
     @Override
     public Integer call() throws Exception {
         // checked before anything else: a first run trains the model for minutes before serving
@@ -85,6 +146,25 @@ final class ServeCommand implements Callable<Integer> {
         if (!(maxPartMb * 1024 * 1024 >= 1024)) {
             throw new IllegalArgumentException(
                     "--max-part-mb " + maxPartMb + ": must be at least 1 KiB (0.001)");
+        }
+        StoreSettings store =
+                DeskOptions.store(db, dbUser, System.getenv("BRAID_DB_PASSWORD"), keepMediaDays);
+        AccessSettings access = DeskOptions.access(ticketRate, ticketBurst);
+        BatchSettings batching;
+        try {
+            batching =
+                    BatchSettings.defaults()
+                            .withMaxBatch(maxBatch)
+                            .withMaxWait(Duration.ofMillis(maxWaitMs));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(
+                    "--max-batch "
+                            + maxBatch
+                            + " --max-wait-ms "
+                            + maxWaitMs
+                            + ": "
+                            + e.getMessage(),
+                    e);
         }
         Path modelDir =
                 model != null
@@ -121,8 +201,23 @@ final class ServeCommand implements Callable<Integer> {
                         .withMinSide(imageMinSide)
                         .withMaxPixels(imageMaxPixels)
                         .withMaxBytes(settings.maxPartBytes());
-        FusionTicketRouter router = FusionTicketRouter.load(modelDir, templates, decoding);
-        TicketServer server = TicketServer.start(router, settings);
+        Path fixedReplies = replies != null ? templates : null;
+        ModelSwapRoute.Loader loader =
+                dir ->
+                        FusionTicketRouter.load(
+                                dir,
+                                fixedReplies != null ? fixedReplies : SupportModel.repliesFor(dir),
+                                decoding,
+                                batching);
+        SwappableRouter router = new SwappableRouter(loader.load(modelDir), modelDir);
+        Desk desk;
+        try {
+            desk = Desk.open(store, access, Clock.systemUTC());
+        } catch (RuntimeException e) {
+            router.close();
+            throw e;
+        }
+        TicketServer server = TicketServer.start(router, settings, desk, loader);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime()
                 .addShutdownHook(
@@ -131,12 +226,14 @@ final class ServeCommand implements Callable<Integer> {
                                     System.out.println("Stopping: finishing requests in flight");
                                     server.close();
                                     router.close();
+                                    desk.close();
                                     System.out.println("Stopped.");
                                     stopped.countDown();
                                 }));
         System.out.printf(
-                "Serving %s (model %s, replies %s). Ctrl-C stops.%n",
-                server.uri(), modelDir, templates);
+                "Serving %s (model %s, replies %s; desk %sdesk.html, tickets stored in %s)."
+                        + " Ctrl-C stops.%n",
+                server.uri(), modelDir, templates, server.uri(), store.safeUrl());
         stopped.await();
         return 0;
     }

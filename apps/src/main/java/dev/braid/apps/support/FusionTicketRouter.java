@@ -7,11 +7,13 @@ import dev.braid.fusion.predict.FusionPredictor;
 import dev.braid.fusion.predict.Prediction;
 import dev.braid.vision.image.DecodeOptions;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The customer-service model behind the server: a saved multi-task fusion model with the heads
@@ -25,10 +27,18 @@ public final class FusionTicketRouter implements TicketRouter, AutoCloseable {
 
     private final FusionPredictor predictor;
     private final ReplyTemplates replies;
+    private final PredictionBatcher batcher;
+    private final String model;
 
-    private FusionTicketRouter(FusionPredictor predictor, ReplyTemplates replies) {
+    private FusionTicketRouter(
+            FusionPredictor predictor,
+            ReplyTemplates replies,
+            BatchSettings batching,
+            String model) {
         this.predictor = predictor;
         this.replies = replies;
+        this.model = model;
+        this.batcher = new PredictionBatcher(predictor::predict, batching);
     }
 
     /**
@@ -38,14 +48,15 @@ public final class FusionTicketRouter implements TicketRouter, AutoCloseable {
      *     do not cover every class it predicts
      */
     public static FusionTicketRouter load(Path modelDir, Path repliesFile) throws IOException {
-        return load(modelDir, repliesFile, DecodeOptions.defaults());
+        return load(modelDir, repliesFile, DecodeOptions.defaults(), BatchSettings.defaults());
     }
 
     /**
-     * As {@link #load(Path, Path)}, decoding photos under {@code decoding}: a refused photo's 400
-     * names the setting its limit came from.
+     * As {@link #load(Path, Path)}, decoding photos under {@code decoding} (a refused photo's 400
+     * names the setting its limit came from) and batching concurrent tickets by {@code batching}.
      */
-    public static FusionTicketRouter load(Path modelDir, Path repliesFile, DecodeOptions decoding)
+    public static FusionTicketRouter load(
+            Path modelDir, Path repliesFile, DecodeOptions decoding, BatchSettings batching)
             throws IOException {
         ReplyTemplates replies = ReplyTemplates.read(repliesFile);
         FusionPredictor predictor = FusionPredictor.load(modelDir, decoding);
@@ -67,7 +78,8 @@ public final class FusionTicketRouter implements TicketRouter, AutoCloseable {
                     schema.head("intent").classes(),
                     schema.head("product").classes(),
                     schema.head("urgency").classes());
-            return new FusionTicketRouter(predictor, replies);
+            return new FusionTicketRouter(
+                    predictor, replies, batching, ModelFingerprint.of(modelDir));
         } catch (RuntimeException e) {
             predictor.close();
             throw e;
@@ -77,7 +89,17 @@ public final class FusionTicketRouter implements TicketRouter, AutoCloseable {
     @Override
     public RoutedTicket route(Ticket ticket) {
         long start = System.nanoTime();
-        Prediction p = predictor.predict(ticket.text(), ticket.image(), ticket.audio());
+        Map<Modality, byte[]> inputs = new TreeMap<>();
+        if (ticket.text() != null) {
+            inputs.put(Modality.TEXT, ticket.text().getBytes(StandardCharsets.UTF_8));
+        }
+        if (ticket.image() != null) {
+            inputs.put(Modality.IMAGE, ticket.image());
+        }
+        if (ticket.audio() != null) {
+            inputs.put(Modality.AUDIO, ticket.audio());
+        }
+        Prediction p = batcher.predict(() -> predictor.features(inputs));
         RoutedTicket.Decision intent = decision(p.heads().get("intent"));
         RoutedTicket.Decision product = decision(p.heads().get("product"));
         RoutedTicket.Decision urgency = decision(p.heads().get("urgency"));
@@ -96,6 +118,18 @@ public final class FusionTicketRouter implements TicketRouter, AutoCloseable {
     }
 
     @Override
+    public Map<String, List<String>> classes() {
+        Map<String, List<String>> classes = new LinkedHashMap<>();
+        HEADS.forEach(h -> classes.put(h, predictor.schema().head(h).classes()));
+        return classes;
+    }
+
+    @Override
+    public String model() {
+        return model;
+    }
+
+    @Override
     public List<String> reads() {
         return predictor.modalities().stream().map(FusionTicketRouter::partName).toList();
     }
@@ -111,8 +145,15 @@ public final class FusionTicketRouter implements TicketRouter, AutoCloseable {
         return modality.name().toLowerCase(Locale.ROOT);
     }
 
+    /** Forward passes run ({@code batches}) and tickets they predicted ({@code predicted}). */
+    @Override
+    public Map<String, Object> counts() {
+        return Map.of("batches", batcher.batches(), "predicted", batcher.predicted());
+    }
+
     @Override
     public void close() {
+        batcher.close();
         predictor.close();
     }
 }

@@ -11,17 +11,10 @@ import java.time.Duration;
  * @param maxPartBytes the largest part (message, photo or voice note) accepted; a larger one gets
  *     413 naming it (a chunked body, whose length is unknown, is not read past the limit)
  * @param maxTextChars the longest message accepted, in characters
- * @param maxConcurrentPredictions requests predicted at once; more wait their turn, so a burst does
- *     not oversubscribe the cores
  * @param stopTimeout how long a shutdown waits for requests in flight
  */
 public record ServerSettings(
-        String host,
-        int port,
-        long maxPartBytes,
-        int maxTextChars,
-        int maxConcurrentPredictions,
-        Duration stopTimeout) {
+        String host, int port, long maxPartBytes, int maxTextChars, Duration stopTimeout) {
 
     /** Multipart framing (boundaries, part headers) allowed on top of three full parts. */
     static final long FRAMING_BYTES = 64 * 1024;
@@ -38,21 +31,12 @@ public record ServerSettings(
             throw new IllegalArgumentException(
                     "maxTextChars (" + maxTextChars + ") must be positive");
         }
-        if (maxConcurrentPredictions < 1) {
-            throw new IllegalArgumentException(
-                    "maxConcurrentPredictions (" + maxConcurrentPredictions + ") must be positive");
-        }
     }
 
     /** Port 8080 on this machine only, 5 MiB a part, 5000 characters a message. */
     public static ServerSettings defaults() {
         return new ServerSettings(
-                "127.0.0.1",
-                8080,
-                5L * 1024 * 1024,
-                5000,
-                Math.max(1, Runtime.getRuntime().availableProcessors()),
-                Duration.ofSeconds(10));
+                "127.0.0.1", 8080, 5L * 1024 * 1024, 5000, Duration.ofSeconds(10));
     }
 
     /** The largest request: one full part of each kind plus framing. */
@@ -61,22 +45,18 @@ public record ServerSettings(
     }
 
     public ServerSettings withPort(int p) {
-        return new ServerSettings(
-                host, p, maxPartBytes, maxTextChars, maxConcurrentPredictions, stopTimeout);
+        return new ServerSettings(host, p, maxPartBytes, maxTextChars, stopTimeout);
     }
 
     public ServerSettings withHost(String h) {
-        return new ServerSettings(
-                h, port, maxPartBytes, maxTextChars, maxConcurrentPredictions, stopTimeout);
+        return new ServerSettings(h, port, maxPartBytes, maxTextChars, stopTimeout);
     }
 
     public ServerSettings withMaxPartBytes(long bytes) {
-        return new ServerSettings(
-                host, port, bytes, maxTextChars, maxConcurrentPredictions, stopTimeout);
+        return new ServerSettings(host, port, bytes, maxTextChars, stopTimeout);
     }
 
     public ServerSettings withStopTimeout(Duration timeout) {
-        return new ServerSettings(
-                host, port, maxPartBytes, maxTextChars, maxConcurrentPredictions, timeout);
+        return new ServerSettings(host, port, maxPartBytes, maxTextChars, timeout);
     }
 }

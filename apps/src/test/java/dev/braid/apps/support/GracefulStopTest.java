@@ -44,17 +44,29 @@ class GracefulStopTest {
         public List<String> reads() {
             return List.of("text");
         }
+
+        @Override
+        public Map<String, List<String>> classes() {
+            return Map.of("intent", List.of("refund"));
+        }
+
+        @Override
+        public String model() {
+            return "held";
+        }
     }
 
     @Test
     void closeFinishesTheRequestInFlightAndRefusesNewConnections() throws Exception {
         HeldRouter router = new HeldRouter();
+        Desk desk = TestDesk.open();
         TicketServer server =
                 TicketServer.start(
                         router,
                         ServerSettings.defaults()
                                 .withPort(0)
-                                .withStopTimeout(Duration.ofSeconds(20)));
+                                .withStopTimeout(Duration.ofSeconds(20)),
+                        desk);
         int port = server.port();
         CompletableFuture<HttpResponse<String>> inFlight =
                 CompletableFuture.supplyAsync(
@@ -86,6 +98,7 @@ class GracefulStopTest {
         assertTrue(answered.body().contains("held reply"));
         closing.join(20_000);
         assertFalse(closing.isAlive(), "close() returns once the request is answered");
+        desk.close();
     }
 
     private static boolean refusesConnections(int port, Duration within) throws Exception {

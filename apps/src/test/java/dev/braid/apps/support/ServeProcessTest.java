@@ -41,7 +41,9 @@ class ServeProcessTest {
                                 "--model",
                                 TinySupportModel.model().toString(),
                                 "--port",
-                                "0")
+                                "0",
+                                "--db",
+                                "jdbc:sqlite:" + dir.resolve("desk.db"))
                         .redirectErrorStream(true)
                         .redirectOutput(log.toFile())
                         .start();

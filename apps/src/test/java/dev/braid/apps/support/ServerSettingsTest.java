@@ -32,15 +32,7 @@ class ServerSettingsTest {
                 "maxTextChars (0) must be positive",
                 assertThrows(
                                 IllegalArgumentException.class,
-                                () -> new ServerSettings("127.0.0.1", 0, 4096, 0, 1, Duration.ZERO))
-                        .getMessage());
-        assertEquals(
-                "maxConcurrentPredictions (0) must be positive",
-                assertThrows(
-                                IllegalArgumentException.class,
-                                () ->
-                                        new ServerSettings(
-                                                "127.0.0.1", 0, 4096, 10, 0, Duration.ZERO))
+                                () -> new ServerSettings("127.0.0.1", 0, 4096, 0, Duration.ZERO))
                         .getMessage());
     }
 }

@@ -3,7 +3,6 @@ package dev.braid.apps.support;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -15,7 +14,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -24,9 +22,6 @@ import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -40,8 +35,6 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  */
 class TicketPageBrowserTest {
 
-    static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
     static final Path SCREENSHOTS = Path.of("target", "browser");
 
     static ServedModel served;
@@ -50,41 +43,10 @@ class TicketPageBrowserTest {
 
     @BeforeAll
     static void start() throws Exception {
-        boolean installed = Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
-        if (!installed && System.getenv("BRAID_REQUIRE_BROWSER") != null) {
-            fail(
-                    "BRAID_REQUIRE_BROWSER is set but "
-                            + CHROMIUM
-                            + " or "
-                            + CHROMEDRIVER
-                            + " is missing (apt-get install chromium chromium-driver)");
-        }
-        Assumptions.assumeTrue(installed, "Chromium and ChromeDriver are not installed");
+        HeadlessChromium.skipUnlessInstalled();
         served = ServedModel.start(ServerSettings.defaults().withPort(0));
         profile = Files.createTempDirectory("braid-chromium");
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(CHROMIUM.toFile());
-        options.addArguments(
-                "--headless=new",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-quic",
-                "--no-first-run",
-                // The machine has no internet: without these Chromium keeps dialling out.
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                // A microphone that plays a tone, allowed without a prompt, for recording.
-                "--use-fake-ui-for-media-stream",
-                "--use-fake-device-for-media-stream",
-                "--window-size=900,1300",
-                "--user-data-dir=" + profile);
-        ChromeDriverService service =
-                new ChromeDriverService.Builder()
-                        .usingDriverExecutable(CHROMEDRIVER.toFile())
-                        .usingAnyFreePort()
-                        .build();
-        browser = new ChromeDriver(service, options);
+        browser = HeadlessChromium.open(profile);
         Files.createDirectories(SCREENSHOTS);
     }
 

@@ -42,7 +42,6 @@ class TicketRejectionTest {
                                 0,
                                 MAX_PART,
                                 MAX_TEXT,
-                                2,
                                 java.time.Duration.ofSeconds(5)));
         client = served.client;
         tickets = served.uri("/api/tickets");
@@ -183,10 +182,10 @@ class TicketRejectionTest {
     }
 
     @Test
-    void aGetOnTheApiIsNotAllowed() throws Exception {
+    void aDeleteOnTheApiIsNotAllowed() throws Exception {
         HttpResponse<String> response =
                 client.send(
-                        HttpRequest.newBuilder(tickets).build(),
+                        HttpRequest.newBuilder(tickets).DELETE().build(),
                         HttpResponse.BodyHandlers.ofString());
         assertEquals(405, response.statusCode());
     }
