@@ -29,6 +29,7 @@ public final class ReadyConfigs {
                     "support-fused",
                     "support-fused-bilingual",
                     "support-fused-bilingual-both",
+                    "support-fused-pretrained",
                     "support-text-only",
                     "support-image-only",
                     "support-audio-only",

@@ -32,7 +32,7 @@ final class TrainCommand implements Callable<Integer> {
                 names = "--config",
                 required = true,
                 description =
-                        "A YAML file, or a ready-made configuration: avmnist-pairwise, avmnist-latent, avmnist-gated, avmnist-early, avmnist-late, avmnist-gmu, avmnist-image-only, avmnist-audio-only, support-fused, support-fused-bilingual, support-fused-bilingual-both, support-fused-speech, support-text-only, support-image-only, support-audio-only, support-audio-speech, peer-shape, speech-pretrain.")
+                        "A YAML file, or a ready-made configuration: avmnist-pairwise, avmnist-latent, avmnist-gated, avmnist-early, avmnist-late, avmnist-gmu, avmnist-image-only, avmnist-audio-only, support-fused, support-fused-bilingual, support-fused-bilingual-both, support-fused-pretrained, support-fused-speech, support-text-only, support-image-only, support-audio-only, support-audio-speech, peer-shape, speech-pretrain.")
         String config;
 
         @Option(
