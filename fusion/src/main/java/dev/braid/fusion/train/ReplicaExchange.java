@@ -16,8 +16,11 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.TreeSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What data-parallel replicas exchange, so that R replicas of A micro-batches each take the very
@@ -29,6 +32,8 @@ import java.util.TreeSet;
  * <p>Gradients travel as float32, 4 bytes a trainable weight and a replica, plus the statistics.
  */
 final class ReplicaExchange {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ReplicaExchange.class);
 
     private ReplicaExchange() {}
 
@@ -46,12 +51,27 @@ final class ReplicaExchange {
         return all;
     }
 
-    /** That every replica has as many batches an epoch as this one. */
-    static void checkSameBatchCount(Replicas replicas, int batchesPerEpoch) {
-        List<byte[]> all =
-                replicas.allGather(ByteBuffer.allocate(4).putInt(batchesPerEpoch).array());
+    /**
+     * What the replicas agree on before their first step, in one exchange: that every replica has
+     * as many batches an epoch as this one, and the step they resume from, the latest of which
+     * every replica has a checkpoint ({@code steps}: this replica's, from {@code
+     * Checkpoint.stored}). When the run stopped, one replica may have written a checkpoint the
+     * others had not; each keeps the one before it, so they go back to that one together.
+     *
+     * @return the step to resume from; empty to start from the beginning, as no step is common to
+     *     all (or no replica has a checkpoint)
+     * @throws IllegalArgumentException if a replica has another number of batches an epoch
+     */
+    static OptionalInt start(Replicas replicas, int batchesPerEpoch, List<Integer> steps) {
+        ByteBuffer mine = ByteBuffer.allocate(4 * (2 + steps.size()));
+        mine.putInt(batchesPerEpoch).putInt(steps.size());
+        steps.forEach(mine::putInt);
+        List<byte[]> all = replicas.allGather(mine.array());
+        Set<Integer> common = new TreeSet<>(steps);
+        List<List<Integer>> everyone = new ArrayList<>();
         for (int r = 0; r < all.size(); r++) {
-            int theirs = ByteBuffer.wrap(all.get(r)).getInt();
+            ByteBuffer in = ByteBuffer.wrap(all.get(r));
+            int theirs = in.getInt();
             if (theirs != batchesPerEpoch) {
                 throw new IllegalArgumentException(
                         "replica "
@@ -64,7 +84,27 @@ final class ReplicaExchange {
                                 + batchesPerEpoch
                                 + ": give every replica a shard of the same size");
             }
+            List<Integer> their = new ArrayList<>();
+            for (int n = in.getInt(); n > 0; n--) {
+                their.add(in.getInt());
+            }
+            everyone.add(their);
+            common.retainAll(their);
         }
+        OptionalInt step = common.stream().mapToInt(Integer::intValue).max();
+        boolean newest =
+                steps.isEmpty() ? step.isEmpty() : step.equals(OptionalInt.of(steps.get(0)));
+        if (!newest) {
+            LOG.warn(
+                    "replica {} resumes from {} though its newest checkpoint is at step {}: that"
+                            + " is the latest step every replica has a checkpoint of (the replicas'"
+                            + " checkpoint steps: {})",
+                    replicas.rank(),
+                    step.isPresent() ? "step " + step.getAsInt() : "the beginning",
+                    steps.get(0),
+                    everyone);
+        }
+        return step;
     }
 
     /**
@@ -72,19 +112,37 @@ final class ReplicaExchange {
      * ...) and each statistic with the mean, and returns the summed loss.
      *
      * @return the step's loss: the replicas' losses added in order
+     * @throws IllegalStateException if a replica sent another step's gradients (they agree on the
+     *     step at the start, so this is a guard that fails loudly instead of mixing steps)
      */
     static float sum(
             Replicas replicas,
+            int step,
             float loss,
             List<Parameter> trainable,
             List<Parameter> statistics,
             NDManager scratch) {
-        List<byte[]> all = replicas.allGather(encode(loss, trainable, statistics));
+        List<byte[]> all = replicas.allGather(encode(step, loss, trainable, statistics));
         List<DataInputStream> ins = new ArrayList<>();
         for (byte[] message : all) {
             ins.add(new DataInputStream(new ByteArrayInputStream(message)));
         }
         try {
+            for (int r = 0; r < ins.size(); r++) {
+                int theirs = ins.get(r).readInt();
+                if (theirs != step) {
+                    throw new IllegalStateException(
+                            "replica "
+                                    + r
+                                    + " sent the gradients of step "
+                                    + theirs
+                                    + " but replica "
+                                    + replicas.rank()
+                                    + " is at step "
+                                    + step
+                                    + ": the replicas are out of step");
+                }
+            }
             float total = 0;
             for (DataInputStream in : ins) {
                 total += in.readFloat();
@@ -153,9 +211,10 @@ final class ReplicaExchange {
     }
 
     private static byte[] encode(
-            float loss, List<Parameter> trainable, List<Parameter> statistics) {
+            int step, float loss, List<Parameter> trainable, List<Parameter> statistics) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.writeInt(step);
             out.writeFloat(loss);
             for (Parameter parameter : trainable) {
                 try (NDArray gradient = JniUtils.getGradient((PtNDArray) parameter.getArray())) {
