@@ -183,16 +183,14 @@ public final class Checkpoint {
         List<Stored> stored = new ArrayList<>();
         for (Path candidate : List.of(target, sibling(target, ".old"))) {
             if (isComplete(candidate)) {
-                stored.add(new Stored(candidate, readState(candidate).step()));
+                stored.add(new Stored(candidate, readState(candidate)));
             }
         }
         return stored;
     }
 
-    /**
-     * A complete checkpoint directory ({@code dir} or {@code dir.old}) and the step it stands at.
-     */
-    record Stored(Path directory, int step) {}
+    /** A complete checkpoint directory ({@code dir} or {@code dir.old}) and where it stands. */
+    record Stored(Path directory, TrainingState state) {}
 
     /**
      * Reads the checkpoint in {@code chosen} itself ({@code dir} or {@code dir.old}, from {@link

@@ -28,7 +28,6 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalInt;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.TreeSet;
@@ -365,10 +364,10 @@ public final class FusionTrainer {
 
     /**
      * The checkpoint a run resumes from, loaded into {@code model}: alone, the one in {@code
-     * checkpoint} (or its fallback); data-parallel, the latest step every replica has a checkpoint
-     * of (agreed with the others in one exchange, which also checks that every shard has {@code
-     * batchesPerEpoch}), so that replicas stopped while one had written a checkpoint the others had
-     * not all go back to the one before it; empty to start from the beginning.
+     * checkpoint} (or its fallback); data-parallel, the latest position every replica has a
+     * checkpoint of (agreed with the others in one exchange, which also checks that every shard has
+     * {@code batchesPerEpoch}), so that replicas stopped while one had written a checkpoint the
+     * others had not all go back to the one before it; empty to start from the beginning.
      */
     private Optional<Checkpoint.Restored> restore(
             Path checkpoint,
@@ -383,13 +382,13 @@ public final class FusionTrainer {
                     : Optional.empty();
         }
         List<Checkpoint.Stored> stored = Checkpoint.stored(checkpoint);
-        OptionalInt step =
+        Optional<ReplicaExchange.Position> position =
                 ReplicaExchange.start(
                         replicas,
                         batchesPerEpoch,
-                        stored.stream().map(Checkpoint.Stored::step).toList());
+                        stored.stream().map(c -> ReplicaExchange.Position.of(c.state())).toList());
         for (Checkpoint.Stored candidate : stored) {
-            if (step.isPresent() && candidate.step() == step.getAsInt()) {
+            if (position.equals(Optional.of(ReplicaExchange.Position.of(candidate.state())))) {
                 return Optional.of(
                         Checkpoint.readExactly(candidate.directory(), model, manager, parameters));
             }

@@ -15,8 +15,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
-import java.util.OptionalInt;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import org.slf4j.Logger;
@@ -52,23 +53,50 @@ final class ReplicaExchange {
     }
 
     /**
+     * Where a checkpoint stands: its step, and the epoch and batch it continues at (a run paused by
+     * {@code maxSteps} at the end of an epoch and the same run after that epoch's evaluation stand
+     * at the same step, but not at the same place).
+     */
+    record Position(int step, int epoch, int batchInEpoch) implements Comparable<Position> {
+
+        static Position of(TrainingState state) {
+            return new Position(state.step(), state.epoch(), state.batchInEpoch());
+        }
+
+        @Override
+        public int compareTo(Position other) {
+            return Comparator.comparingInt(Position::step)
+                    .thenComparingInt(Position::epoch)
+                    .thenComparingInt(Position::batchInEpoch)
+                    .compare(this, other);
+        }
+
+        @Override
+        public String toString() {
+            return "step " + step + " (epoch " + epoch + ", batch " + batchInEpoch + ")";
+        }
+    }
+
+    /**
      * What the replicas agree on before their first step, in one exchange: that every replica has
-     * as many batches an epoch as this one, and the step they resume from, the latest of which
-     * every replica has a checkpoint ({@code steps}: this replica's, from {@code
+     * as many batches an epoch as this one, and where they resume, the latest position of which
+     * every replica has a checkpoint ({@code mine}: this replica's, newest first, from {@code
      * Checkpoint.stored}). When the run stopped, one replica may have written a checkpoint the
      * others had not; each keeps the one before it, so they go back to that one together.
      *
-     * @return the step to resume from; empty to start from the beginning, as no step is common to
-     *     all (or no replica has a checkpoint)
+     * @return the position to resume from; empty to start from the beginning, as no checkpoint is
+     *     common to all (or no replica has one)
      * @throws IllegalArgumentException if a replica has another number of batches an epoch
      */
-    static OptionalInt start(Replicas replicas, int batchesPerEpoch, List<Integer> steps) {
-        ByteBuffer mine = ByteBuffer.allocate(4 * (2 + steps.size()));
-        mine.putInt(batchesPerEpoch).putInt(steps.size());
-        steps.forEach(mine::putInt);
-        List<byte[]> all = replicas.allGather(mine.array());
-        Set<Integer> common = new TreeSet<>(steps);
-        List<List<Integer>> everyone = new ArrayList<>();
+    static Optional<Position> start(Replicas replicas, int batchesPerEpoch, List<Position> mine) {
+        ByteBuffer message = ByteBuffer.allocate(4 * (2 + 3 * mine.size()));
+        message.putInt(batchesPerEpoch).putInt(mine.size());
+        for (Position p : mine) {
+            message.putInt(p.step()).putInt(p.epoch()).putInt(p.batchInEpoch());
+        }
+        List<byte[]> all = replicas.allGather(message.array());
+        Set<Position> common = new TreeSet<>(mine);
+        List<List<Position>> everyone = new ArrayList<>();
         for (int r = 0; r < all.size(); r++) {
             ByteBuffer in = ByteBuffer.wrap(all.get(r));
             int theirs = in.getInt();
@@ -84,27 +112,26 @@ final class ReplicaExchange {
                                 + batchesPerEpoch
                                 + ": give every replica a shard of the same size");
             }
-            List<Integer> their = new ArrayList<>();
+            List<Position> their = new ArrayList<>();
             for (int n = in.getInt(); n > 0; n--) {
-                their.add(in.getInt());
+                their.add(new Position(in.getInt(), in.getInt(), in.getInt()));
             }
             everyone.add(their);
             common.retainAll(their);
         }
-        OptionalInt step = common.stream().mapToInt(Integer::intValue).max();
+        Optional<Position> position = common.stream().max(Comparator.naturalOrder());
         boolean newest =
-                steps.isEmpty() ? step.isEmpty() : step.equals(OptionalInt.of(steps.get(0)));
+                mine.isEmpty() ? position.isEmpty() : position.equals(Optional.of(mine.get(0)));
         if (!newest) {
             LOG.warn(
-                    "replica {} resumes from {} though its newest checkpoint is at step {}: that"
-                            + " is the latest step every replica has a checkpoint of (the replicas'"
-                            + " checkpoint steps: {})",
+                    "replica {} resumes from {} though its newest checkpoint is {}: the latest"
+                            + " every replica has a checkpoint of (the replicas' checkpoints: {})",
                     replicas.rank(),
-                    step.isPresent() ? "step " + step.getAsInt() : "the beginning",
-                    steps.get(0),
+                    position.map(Position::toString).orElse("the beginning"),
+                    mine.get(0),
                     everyone);
         }
-        return step;
+        return position;
     }
 
     /**
