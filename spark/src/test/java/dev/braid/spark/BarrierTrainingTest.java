@@ -17,6 +17,7 @@ import dev.braid.fusion.data.TaskSchema;
 import dev.braid.fusion.model.FusionModel;
 import dev.braid.fusion.model.ModelConfig;
 import dev.braid.fusion.predict.ModelDirectory;
+import dev.braid.fusion.train.Checkpoint;
 import dev.braid.fusion.train.FusionTrainer;
 import dev.braid.fusion.train.ModelFiles;
 import dev.braid.fusion.train.ReplicaSync;
@@ -24,9 +25,12 @@ import dev.braid.fusion.train.Replicas;
 import dev.braid.fusion.train.TrainConfig;
 import java.io.IOException;
 import java.io.Serializable;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.stream.Stream;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
@@ -47,8 +51,13 @@ class BarrierTrainingTest {
     @TempDir static Path dir;
     static SparkSession spark;
 
-    /** What a replica (or the one process) ends with. */
-    record Trained(float[][] weights, int steps, double seconds) implements Serializable {}
+    /**
+     * What a replica (or the one process) ends with.
+     *
+     * @param resumedFrom the step it resumed from, 0 if it started at the beginning
+     */
+    record Trained(float[][] weights, int steps, int resumedFrom, double seconds)
+            implements Serializable {}
 
     @BeforeAll
     static void start() {
@@ -61,11 +70,17 @@ class BarrierTrainingTest {
     }
 
     private static TrainConfig config(int accumulation) {
+        return config(accumulation, 0);
+    }
+
+    /** The test's run; {@code maxSteps} above 0 stops it there, with a checkpoint. */
+    private static TrainConfig config(int accumulation, int maxSteps) {
         return TrainConfig.builder()
                 .epochs(EPOCHS)
                 .batchSize(BATCH)
                 .accumulation(accumulation)
                 .modalityDropout(0.2f)
+                .maxSteps(maxSteps)
                 .seed(42)
                 .build();
     }
@@ -104,7 +119,11 @@ class BarrierTrainingTest {
             for (Pair<String, Parameter> p : model.getParameters()) {
                 weights.add(p.getValue().getArray().toFloatArray());
             }
-            return new Trained(weights.toArray(new float[0][]), result.steps(), seconds);
+            return new Trained(
+                    weights.toArray(new float[0][]),
+                    result.steps(),
+                    result.provenance().resumedFromStep(),
+                    seconds);
         }
     }
 
@@ -153,6 +172,15 @@ class BarrierTrainingTest {
 
     /** Both shards trained in barrier mode; {@code every} 0 sums gradients every step. */
     private static List<BarrierTraining.Outcome<Trained>> barrier(String name, int every) {
+        return barrier(name, every, 0);
+    }
+
+    /**
+     * Both shards trained in barrier mode into {@code DIR/name/replica-R}, resuming from the
+     * checkpoints there if any; {@code maxSteps} above 0 stops them there.
+     */
+    private static List<BarrierTraining.Outcome<Trained>> barrier(
+            String name, int every, int maxSteps) {
         String schema = schemaJson;
         String initialPath = initial.toString();
         String runs = dir.resolve(name).toString();
@@ -165,7 +193,7 @@ class BarrierTrainingTest {
                                 schema,
                                 Path.of(initialPath),
                                 Path.of(runs, "replica-" + group.rank()),
-                                config(1),
+                                config(1, maxSteps),
                                 group,
                                 every == 0
                                         ? new ReplicaSync.EveryStep()
@@ -214,9 +242,25 @@ class BarrierTrainingTest {
                 single.seconds());
     }
 
+    private static List<BarrierTraining.Outcome<Trained>> everyStep;
+
+    /** The uninterrupted run with gradients every step, trained once for the tests that use it. */
+    private static synchronized List<BarrierTraining.Outcome<Trained>> everyStep() {
+        if (everyStep == null) {
+            everyStep = barrier("every-step", 0);
+        }
+        return everyStep;
+    }
+
+    /** A replica's file in the last checkpoint of the run {@code name}. */
+    private static byte[] checkpointFile(String name, String replica, String file)
+            throws IOException {
+        return Files.readAllBytes(dir.resolve(name).resolve(replica).resolve("checkpoint/" + file));
+    }
+
     @Test
     void twoShardsInBarrierModeEqualOneProcessWithTheSameGlobalBatch() {
-        List<BarrierTraining.Outcome<Trained>> replicas = barrier("every-step", 0);
+        List<BarrierTraining.Outcome<Trained>> replicas = everyStep();
         assertEquals(2, replicas.size());
         assertEquals(single.steps(), replicas.get(0).result().steps());
         assertEquals(EPOCHS * 64 / (2 * BATCH), single.steps());
@@ -231,5 +275,75 @@ class BarrierTrainingTest {
         double difference = maxDifference(replicas); // the replicas end identical
         assertTrue(difference > 0, "averaging weights is not one process's training");
         assertTrue(replicas.get(0).traffic().calls() < replicas.get(0).result().steps());
+    }
+
+    /**
+     * Both replicas stopped at step 6 (in the middle of epoch 1, after epoch 0's evaluation and
+     * best weights), then resumed from their checkpoints to the end; and a copy of the stopped run
+     * in which replica 1 lost its step-6 checkpoint (as if killed while writing it: it has only the
+     * one before, at the end of epoch 0), resumed: both replicas go back to step 4 together. Either
+     * way the weights they end with (the best epoch's), and the last weights and AdamW moments of
+     * their final checkpoints, equal the uninterrupted run's and one process's bit for bit, and the
+     * replicas' are identical.
+     */
+    @Test
+    void replicasStoppedAndResumedFromTheirCheckpointsEqualAnUninterruptedRun() throws IOException {
+        int stop = 6;
+        List<BarrierTraining.Outcome<Trained>> stopped = barrier("resumed", 0, stop);
+        for (BarrierTraining.Outcome<Trained> replica : stopped) {
+            assertEquals(stop, replica.result().steps(), "replica " + replica.rank());
+        }
+        copy(dir.resolve("resumed"), dir.resolve("rolled-back"));
+        deleteTree(dir.resolve("rolled-back/replica-1/checkpoint"));
+        int epochZeroEnds = 64 / (2 * BATCH);
+        assertUninterrupted("resumed", barrier("resumed", 0, 0), stop);
+        assertUninterrupted("rolled-back", barrier("rolled-back", 0, 0), epochZeroEnds);
+    }
+
+    /** That the run {@code name}, resumed from {@code step}, ended as if never stopped. */
+    private static void assertUninterrupted(
+            String name, List<BarrierTraining.Outcome<Trained>> resumed, int step)
+            throws IOException {
+        List<BarrierTraining.Outcome<Trained>> straight = everyStep();
+        for (int r = 0; r < 2; r++) {
+            Trained replica = resumed.get(r).result();
+            String which = name + ", replica " + r;
+            assertEquals(step, replica.resumedFrom(), which + ": resumed from another step");
+            assertEquals(single.steps(), replica.steps(), which);
+            for (int p = 0; p < single.weights().length; p++) {
+                assertArrayEquals(
+                        straight.get(r).result().weights()[p],
+                        replica.weights()[p],
+                        which + ", parameter " + p + ": not the uninterrupted run's");
+            }
+            String replicaDir = "replica-" + r;
+            for (String file : List.of(Checkpoint.MODEL_FILE, Checkpoint.OPTIMIZER_FILE)) {
+                assertArrayEquals(
+                        checkpointFile("every-step", replicaDir, file),
+                        checkpointFile(name, replicaDir, file),
+                        which + ": last checkpoint's " + file + " not the uninterrupted run's");
+                assertArrayEquals(
+                        Files.readAllBytes(dir.resolve("single/checkpoint").resolve(file)),
+                        checkpointFile(name, replicaDir, file),
+                        which + ": last checkpoint's " + file + " not one process's");
+            }
+        }
+        assertEquals(0.0, maxDifference(resumed), name + ": not one process's weights bit for bit");
+    }
+
+    private static void copy(Path from, Path to) throws IOException {
+        try (Stream<Path> paths = Files.walk(from)) {
+            for (Path path : paths.toList()) {
+                Files.copy(path, to.resolve(from.relativize(path).toString()));
+            }
+        }
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        try (Stream<Path> paths = Files.walk(root)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(path);
+            }
+        }
     }
 }

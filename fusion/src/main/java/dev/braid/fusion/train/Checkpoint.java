@@ -167,16 +167,40 @@ public final class Checkpoint {
                     target,
                     chosen);
         }
-        verify(chosen);
+        return readExactly(chosen, model, manager, parameters);
+    }
 
-        Path stateFile = chosen.resolve(STATE_FILE);
-        TrainingState state;
-        try {
-            state = JSON.readValue(stateFile.toFile(), TrainingState.class);
-        } catch (JsonProcessingException | IllegalArgumentException e) {
-            throw new IOException(
-                    "checkpoint file " + stateFile + " is not a valid state: " + e.getMessage(), e);
+    /**
+     * The complete checkpoints {@link #read} could choose from, {@code directory} before its {@code
+     * .old} fallback, each with the step it stands at: data-parallel replicas resume from a step
+     * every one of them has (one replica may have written a checkpoint the others had not when the
+     * run stopped).
+     *
+     * @throws IOException if a complete checkpoint's state cannot be read; the message names it
+     */
+    static List<Stored> stored(Path directory) throws IOException {
+        Path target = directory.toAbsolutePath().normalize();
+        List<Stored> stored = new ArrayList<>();
+        for (Path candidate : List.of(target, sibling(target, ".old"))) {
+            if (isComplete(candidate)) {
+                stored.add(new Stored(candidate, readState(candidate)));
+            }
         }
+        return stored;
+    }
+
+    /** A complete checkpoint directory ({@code dir} or {@code dir.old}) and where it stands. */
+    record Stored(Path directory, TrainingState state) {}
+
+    /**
+     * Reads the checkpoint in {@code chosen} itself ({@code dir} or {@code dir.old}, from {@link
+     * #stored}), never its fallback; as {@link #read} otherwise.
+     */
+    static Restored readExactly(
+            Path chosen, Block model, NDManager manager, List<Parameter> parameters)
+            throws IOException {
+        verify(chosen);
+        TrainingState state = readState(chosen);
         Path modelFile = chosen.resolve(MODEL_FILE);
         try (DataInputStream in = open(modelFile)) {
             ModelFiles.loadParameters(model, manager, in);
@@ -193,6 +217,16 @@ public final class Checkpoint {
             throw new IOException("checkpoint file " + optimizerFile + ": " + e.getMessage(), e);
         }
         return new Restored(state, optimizer, chosen);
+    }
+
+    private static TrainingState readState(Path directory) throws IOException {
+        Path stateFile = directory.resolve(STATE_FILE);
+        try {
+            return JSON.readValue(stateFile.toFile(), TrainingState.class);
+        } catch (JsonProcessingException | IllegalArgumentException e) {
+            throw new IOException(
+                    "checkpoint file " + stateFile + " is not a valid state: " + e.getMessage(), e);
+        }
     }
 
     /** Checks that every file the marker lists is there with its size and checksum. */

@@ -27,6 +27,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.TreeSet;
@@ -112,8 +113,9 @@ public final class FusionTrainer {
      * ({@code ReplicaExchange}). So every replica takes the same step, the step one trainer takes
      * with {@code count × accumulation} micro-batches in replica order (bit for bit with an
      * accumulation of 1), and all end with the same weights. The modalities of the samples are
-     * exchanged once an epoch, the gradients every step. Each replica needs its own {@code runDir};
-     * each can resume from its checkpoint.
+     * exchanged once an epoch, the gradients every step. Each replica needs its own {@code runDir}
+     * and resumes from its checkpoint there: from the latest step every replica has a checkpoint of
+     * (its newest or the one before it), agreed at the start.
      */
     public FusionTrainer(TrainConfig config, int threads, Replicas replicas) {
         this(config, threads, replicas, new ReplicaSync.EveryStep());
@@ -156,9 +158,6 @@ public final class FusionTrainer {
         for (Modality m : config.frozenEncoders()) {
             parameters = parameters.freeze(model.encoder(m));
         }
-        if (replicas.count() > 1) {
-            ReplicaExchange.checkSameBatchCount(replicas, train.batchesPerEpoch());
-        }
         int stepsPerEpoch =
                 Math.max(
                         1,
@@ -182,9 +181,10 @@ public final class FusionTrainer {
         int startBatch = 0;
         int bestEpoch = -1;
         Path checkpoint = runDir.resolve(CHECKPOINT);
-        if (Checkpoint.exists(checkpoint)) {
-            Checkpoint.Restored restored =
-                    Checkpoint.read(checkpoint, model, manager, parameters.all());
+        Optional<Checkpoint.Restored> resumed =
+                restore(checkpoint, model, manager, parameters.all(), train.batchesPerEpoch());
+        if (resumed.isPresent()) {
+            Checkpoint.Restored restored = resumed.get();
             TrainingState state = restored.state();
             optimizer = restored.optimizer();
             tracker = stopping.resume(state.bestMetric(), state.epochsWithoutImprovement());
@@ -262,6 +262,7 @@ public final class FusionTrainer {
                         loss =
                                 ReplicaExchange.sum(
                                         replicas,
+                                        step,
                                         loss,
                                         parameters.trainable(),
                                         statistics(parameters.all()),
@@ -359,6 +360,40 @@ public final class FusionTrainer {
         } finally {
             log.close();
         }
+    }
+
+    /**
+     * The checkpoint a run resumes from, loaded into {@code model}: alone, the one in {@code
+     * checkpoint} (or its fallback); data-parallel, the latest position every replica has a
+     * checkpoint of (agreed with the others in one exchange, which also checks that every shard has
+     * {@code batchesPerEpoch}), so that replicas stopped while one had written a checkpoint the
+     * others had not all go back to the one before it; empty to start from the beginning.
+     */
+    private Optional<Checkpoint.Restored> restore(
+            Path checkpoint,
+            FusionModel model,
+            NDManager manager,
+            List<Parameter> parameters,
+            int batchesPerEpoch)
+            throws IOException {
+        if (replicas.count() == 1) {
+            return Checkpoint.exists(checkpoint)
+                    ? Optional.of(Checkpoint.read(checkpoint, model, manager, parameters))
+                    : Optional.empty();
+        }
+        List<Checkpoint.Stored> stored = Checkpoint.stored(checkpoint);
+        Optional<ReplicaExchange.Position> position =
+                ReplicaExchange.start(
+                        replicas,
+                        batchesPerEpoch,
+                        stored.stream().map(c -> ReplicaExchange.Position.of(c.state())).toList());
+        for (Checkpoint.Stored candidate : stored) {
+            if (position.equals(Optional.of(ReplicaExchange.Position.of(candidate.state())))) {
+                return Optional.of(
+                        Checkpoint.readExactly(candidate.directory(), model, manager, parameters));
+            }
+        }
+        return Optional.empty();
     }
 
     private TrainingState state(

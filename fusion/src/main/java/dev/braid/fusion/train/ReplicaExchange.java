@@ -15,9 +15,13 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What data-parallel replicas exchange, so that R replicas of A micro-batches each take the very
@@ -29,6 +33,8 @@ import java.util.TreeSet;
  * <p>Gradients travel as float32, 4 bytes a trainable weight and a replica, plus the statistics.
  */
 final class ReplicaExchange {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ReplicaExchange.class);
 
     private ReplicaExchange() {}
 
@@ -46,12 +52,54 @@ final class ReplicaExchange {
         return all;
     }
 
-    /** That every replica has as many batches an epoch as this one. */
-    static void checkSameBatchCount(Replicas replicas, int batchesPerEpoch) {
-        List<byte[]> all =
-                replicas.allGather(ByteBuffer.allocate(4).putInt(batchesPerEpoch).array());
+    /**
+     * Where a checkpoint stands: its step, and the epoch and batch it continues at (a run paused by
+     * {@code maxSteps} at the end of an epoch and the same run after that epoch's evaluation stand
+     * at the same step, but not at the same place).
+     */
+    record Position(int step, int epoch, int batchInEpoch) implements Comparable<Position> {
+
+        static Position of(TrainingState state) {
+            return new Position(state.step(), state.epoch(), state.batchInEpoch());
+        }
+
+        @Override
+        public int compareTo(Position other) {
+            return Comparator.comparingInt(Position::step)
+                    .thenComparingInt(Position::epoch)
+                    .thenComparingInt(Position::batchInEpoch)
+                    .compare(this, other);
+        }
+
+        @Override
+        public String toString() {
+            return "step " + step + " (epoch " + epoch + ", batch " + batchInEpoch + ")";
+        }
+    }
+
+    /**
+     * What the replicas agree on before their first step, in one exchange: that every replica has
+     * as many batches an epoch as this one, and where they resume, the latest position of which
+     * every replica has a checkpoint ({@code mine}: this replica's, newest first, from {@code
+     * Checkpoint.stored}). When the run stopped, one replica may have written a checkpoint the
+     * others had not; each keeps the one before it, so they go back to that one together.
+     *
+     * @return the position to resume from; empty to start from the beginning, as no checkpoint is
+     *     common to all (or no replica has one)
+     * @throws IllegalArgumentException if a replica has another number of batches an epoch
+     */
+    static Optional<Position> start(Replicas replicas, int batchesPerEpoch, List<Position> mine) {
+        ByteBuffer message = ByteBuffer.allocate(4 * (2 + 3 * mine.size()));
+        message.putInt(batchesPerEpoch).putInt(mine.size());
+        for (Position p : mine) {
+            message.putInt(p.step()).putInt(p.epoch()).putInt(p.batchInEpoch());
+        }
+        List<byte[]> all = replicas.allGather(message.array());
+        Set<Position> common = new TreeSet<>(mine);
+        List<List<Position>> everyone = new ArrayList<>();
         for (int r = 0; r < all.size(); r++) {
-            int theirs = ByteBuffer.wrap(all.get(r)).getInt();
+            ByteBuffer in = ByteBuffer.wrap(all.get(r));
+            int theirs = in.getInt();
             if (theirs != batchesPerEpoch) {
                 throw new IllegalArgumentException(
                         "replica "
@@ -64,7 +112,26 @@ final class ReplicaExchange {
                                 + batchesPerEpoch
                                 + ": give every replica a shard of the same size");
             }
+            List<Position> their = new ArrayList<>();
+            for (int n = in.getInt(); n > 0; n--) {
+                their.add(new Position(in.getInt(), in.getInt(), in.getInt()));
+            }
+            everyone.add(their);
+            common.retainAll(their);
         }
+        Optional<Position> position = common.stream().max(Comparator.naturalOrder());
+        boolean newest =
+                mine.isEmpty() ? position.isEmpty() : position.equals(Optional.of(mine.get(0)));
+        if (!newest) {
+            LOG.warn(
+                    "replica {} resumes from {} though its newest checkpoint is {}: the latest"
+                            + " every replica has a checkpoint of (the replicas' checkpoints: {})",
+                    replicas.rank(),
+                    position.map(Position::toString).orElse("the beginning"),
+                    mine.get(0),
+                    everyone);
+        }
+        return position;
     }
 
     /**
@@ -72,19 +139,37 @@ final class ReplicaExchange {
      * ...) and each statistic with the mean, and returns the summed loss.
      *
      * @return the step's loss: the replicas' losses added in order
+     * @throws IllegalStateException if a replica sent another step's gradients (they agree on the
+     *     step at the start, so this is a guard that fails loudly instead of mixing steps)
      */
     static float sum(
             Replicas replicas,
+            int step,
             float loss,
             List<Parameter> trainable,
             List<Parameter> statistics,
             NDManager scratch) {
-        List<byte[]> all = replicas.allGather(encode(loss, trainable, statistics));
+        List<byte[]> all = replicas.allGather(encode(step, loss, trainable, statistics));
         List<DataInputStream> ins = new ArrayList<>();
         for (byte[] message : all) {
             ins.add(new DataInputStream(new ByteArrayInputStream(message)));
         }
         try {
+            for (int r = 0; r < ins.size(); r++) {
+                int theirs = ins.get(r).readInt();
+                if (theirs != step) {
+                    throw new IllegalStateException(
+                            "replica "
+                                    + r
+                                    + " sent the gradients of step "
+                                    + theirs
+                                    + " but replica "
+                                    + replicas.rank()
+                                    + " is at step "
+                                    + step
+                                    + ": the replicas are out of step");
+                }
+            }
             float total = 0;
             for (DataInputStream in : ins) {
                 total += in.readFloat();
@@ -153,9 +238,10 @@ final class ReplicaExchange {
     }
 
     private static byte[] encode(
-            float loss, List<Parameter> trainable, List<Parameter> statistics) {
+            int step, float loss, List<Parameter> trainable, List<Parameter> statistics) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.writeInt(step);
             out.writeFloat(loss);
             for (Parameter parameter : trainable) {
                 try (NDArray gradient = JniUtils.getGradient((PtNDArray) parameter.getArray())) {
