@@ -85,6 +85,7 @@ public final class FusionTrainer {
     private final TrainConfig config;
     private final ModalityDropout modalityDropout;
     private final int threads;
+    private final TrainingLoss trainingLoss;
 
     /**
      * A trainer that computes a step's micro-batches on up to as many threads as there are cores.
@@ -98,12 +99,22 @@ public final class FusionTrainer {
      * {@link TrainConfig#accumulation()}); the thread count changes the speed, never the result.
      */
     public FusionTrainer(TrainConfig config, int threads) {
+        this(config, threads, TrainingLoss.HEADS);
+    }
+
+    private FusionTrainer(TrainConfig config, int threads, TrainingLoss loss) {
         if (threads < 1) {
             throw new IllegalArgumentException("threads (" + threads + ") must be positive");
         }
         this.config = config;
         this.modalityDropout = new ModalityDropout(config.modalityDropout());
         this.threads = Math.min(threads, config.accumulation());
+        this.trainingLoss = loss;
+    }
+
+    /** The same trainer minimising {@code loss} (e.g. distillation from a teacher). */
+    public FusionTrainer withLoss(TrainingLoss loss) {
+        return new FusionTrainer(config, threads, loss);
     }
 
     /**
@@ -416,7 +427,7 @@ public final class FusionTrainer {
                 NDArray total;
                 if (config.contrastiveWeight() > 0 && model.config().modalities().size() >= 2) {
                     FusionModel.Outputs out = model.predictWithEmbeddings(store, inputs, true);
-                    total =
+                    NDArray heads =
                             HeadLosses.total(
                                             out.logits(),
                                             batch.targets(),
@@ -426,11 +437,13 @@ public final class FusionTrainer {
                                             Scalars.mul(
                                                     alignment(model, out),
                                                     config.contrastiveWeight()));
+                    total = trainingLoss.total(inputs, out.logits(), heads, batchManager);
                 } else {
                     Map<String, NDArray> logits = model.predict(store, inputs, true);
-                    total =
+                    NDArray heads =
                             HeadLosses.total(
                                     logits, batch.targets(), config.labelSmoothing(), batchManager);
+                    total = trainingLoss.total(inputs, logits, heads, batchManager);
                 }
                 recording.backward(Scalars.div(total, microBatches));
                 return total.getFloat() / microBatches;
