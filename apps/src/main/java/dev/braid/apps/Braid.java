@@ -34,6 +34,7 @@ import picocli.CommandLine.ScopeType;
             EvalCommand.class,
             PredictCommand.class,
             ServeCommand.class,
+            CompressCommand.class,
             TextDemo.class,
             CommandLine.HelpCommand.class
         })

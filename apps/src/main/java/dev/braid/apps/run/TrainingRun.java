@@ -36,6 +36,7 @@ import dev.braid.fusion.train.Evaluation;
 import dev.braid.fusion.train.Evaluator;
 import dev.braid.fusion.train.FusionTrainer;
 import dev.braid.fusion.train.TrainingListener;
+import dev.braid.fusion.train.TrainingLoss;
 import dev.braid.text.encoder.TextEncoderConfig;
 import dev.braid.text.pretrain.SavedTextEncoder;
 import dev.braid.text.tokenize.BpeTrainer;
@@ -77,16 +78,44 @@ public final class TrainingRun {
             FusionTrainer.Result training,
             double seconds) {}
 
+    /**
+     * A model to train from where it stands instead of one the configuration builds: a pruned model
+     * fine-tuned, a student distilled from its teacher.
+     *
+     * @param model its shape
+     * @param tokenizer the tokenizer its text inputs are read with (its parent's)
+     * @param weights fills its initialised parameters (a pruned model's weights), or leaves them as
+     *     the seed initialised them (a student)
+     * @param loss what training minimises ({@link TrainingLoss#HEADS}, or a teacher's targets)
+     */
+    public record Start(
+            ModelConfig model, Tokenizer tokenizer, Weights weights, TrainingLoss loss) {}
+
+    /** How a {@link Start}'s parameters are filled once initialised. */
+    public interface Weights {
+        /** The seed's initialisation, untouched. */
+        Weights INITIALISED = (model, manager) -> {};
+
+        void fill(FusionModel model, NDManager manager) throws IOException;
+    }
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final RunConfig config;
+    private final Start start;
 
     private List<Dataset> datasets;
     private RunConfig.FeatureSpec features;
     private List<FeatureChoice> derived;
 
     public TrainingRun(RunConfig config) {
+        this(config, null);
+    }
+
+    /** A run that trains {@code start}'s model rather than building one from the configuration. */
+    public TrainingRun(RunConfig config, Start start) {
         this.config = config;
+        this.start = start;
     }
 
     /**
@@ -256,8 +285,11 @@ public final class TrainingRun {
             NDManager manager)
             throws IOException {
         TaskSchema schema = TaskSchema.infer(datasets, config.model().heads());
-        SavedTextEncoder pretrained = pretrainedText(manager);
-        Tokenizer tokenizer = pretrained != null ? pretrained.tokenizer() : tokenizer(datasets);
+        SavedTextEncoder pretrained = start == null ? pretrainedText(manager) : null;
+        Tokenizer tokenizer =
+                start != null
+                        ? start.tokenizer()
+                        : pretrained != null ? pretrained.tokenizer() : tokenizer(datasets);
         FeatureSettings settings = featureSettings();
         FeatureCache cache =
                 features().cache()
@@ -275,7 +307,7 @@ public final class TrainingRun {
         FeatureExtractor evalFeatures =
                 new FeatureExtractor(tokenizer, settings, ImageAugmentation.none(), cache)
                         .withDecoding(decoding);
-        ModelConfig modelConfig = modelConfig(schema, tokenizer);
+        ModelConfig modelConfig = start != null ? start.model() : modelConfig(schema, tokenizer);
         Map<Modality, Block> given = Map.of();
         if (pretrained != null) {
             modelConfig =
@@ -304,8 +336,12 @@ public final class TrainingRun {
             FusionModel model = new FusionModel(modelConfig, given);
             model.initialize(
                     manager, DataType.FLOAT32, ModelDirectory.inputShapes(modelConfig, settings));
+            if (start != null) {
+                start.weights().fill(model, manager);
+            }
             FusionTrainer.Result trained =
                     new FusionTrainer(config.training())
+                            .withLoss(start != null ? start.loss() : TrainingLoss.HEADS)
                             .fit(model, manager, train, validation, schema, output, listeners);
             Evaluation testResult =
                     Evaluator.evaluate(model, manager, test.epoch(0, 0), schema, Set.of());
