@@ -28,7 +28,6 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -192,9 +191,9 @@ final class CompressCommand implements Callable<Integer> {
                 "Compressed (%s): %s, %.1f KiB -> %s, %.1f KiB%n",
                 String.join(", ", applied),
                 parentDir,
-                sizeOf(parentDir) / 1024.0,
+                ModelComparison.sizeOnDisk(parentDir) / 1024.0,
                 out,
-                sizeOf(out) / 1024.0);
+                ModelComparison.sizeOnDisk(out) / 1024.0);
         return 0;
     }
 
@@ -294,20 +293,5 @@ final class CompressCommand implements Callable<Integer> {
                             + " configuration");
         }
         return RunConfig.parse(run.toString(), overrides, model + " provenance.run");
-    }
-
-    private static long sizeOf(Path dir) throws IOException {
-        try (Stream<Path> files = Files.list(dir)) {
-            return files.filter(Files::isRegularFile)
-                    .mapToLong(
-                            f -> {
-                                try {
-                                    return Files.size(f);
-                                } catch (IOException e) {
-                                    throw new java.io.UncheckedIOException(e);
-                                }
-                            })
-                    .sum();
-        }
     }
 }

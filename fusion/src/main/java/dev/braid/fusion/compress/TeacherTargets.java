@@ -98,8 +98,8 @@ public final class TeacherTargets implements TrainingLoss {
             Map<String, NDArray> logits,
             NDArray headsLoss,
             NDManager batch) {
-        if (classificationHeads.isEmpty()) {
-            return headsLoss;
+        if (classificationHeads.isEmpty() || alpha == 0) {
+            return headsLoss; // nothing to learn from the teacher: the labels alone, exactly
         }
         Map<String, NDArray> answers;
         boolean recording = JniUtils.isGradMode();

@@ -1,0 +1,223 @@
+package dev.braid.apps;
+
+import ai.djl.ndarray.NDManager;
+import dev.braid.fusion.Modality;
+import dev.braid.fusion.data.BatchLoader;
+import dev.braid.fusion.data.BatchLoaderConfig;
+import dev.braid.fusion.data.Dataset;
+import dev.braid.fusion.data.FeatureExtractor;
+import dev.braid.fusion.data.ManifestEntry;
+import dev.braid.fusion.data.Order;
+import dev.braid.fusion.data.SampleSource;
+import dev.braid.fusion.data.Split;
+import dev.braid.fusion.model.FusionModel;
+import dev.braid.fusion.predict.FusionPredictor;
+import dev.braid.fusion.predict.ModelDirectory;
+import dev.braid.fusion.train.Evaluation;
+import dev.braid.fusion.train.Evaluator;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+
+/**
+ * {@code braid bench --models A,B,...}: several models of one task side by side, for comparing a
+ * model with its compressed forms: size on disk, one-sample predict latency (decoding included),
+ * batch inference rate and test accuracy per head. The models take turns, round after round, so
+ * that a change in the machine's load falls on all of them alike; speed is best read as ratios to
+ * the first model.
+ */
+final class ModelComparison {
+
+    /** What was measured of one model. */
+    record Measured(
+            Path model,
+            long bytes,
+            double p50Millis,
+            double p99Millis,
+            double samplesPerSecond,
+            Map<String, Double> accuracy) {}
+
+    private static final int LATENCY_SAMPLES = 100;
+
+    private ModelComparison() {}
+
+    static List<Measured> measure(List<Path> models, Dataset dataset, int rounds)
+            throws IOException {
+        List<ManifestEntry> test = dataset.entries(Split.TEST);
+        List<Map<Modality, byte[]>> inputs = new ArrayList<>();
+        for (ManifestEntry e : test.subList(0, Math.min(LATENCY_SAMPLES, test.size()))) {
+            inputs.add(raw(e));
+        }
+        int n = models.size();
+        List<FusionPredictor> predictors = new ArrayList<>();
+        List<long[]> micros = new ArrayList<>();
+        double[][] rates = new double[n][rounds];
+        List<Map<String, Double>> accuracy = new ArrayList<>();
+        try (NDManager manager = NDManager.newBaseManager()) {
+            List<FusionModel> loaded = new ArrayList<>();
+            List<ModelDirectory> descriptions = new ArrayList<>();
+            for (Path model : models) {
+                predictors.add(FusionPredictor.load(model));
+                ModelDirectory d = ModelDirectory.read(model);
+                descriptions.add(d);
+                loaded.add(d.loadModel(model, manager));
+                micros.add(new long[rounds * inputs.size()]);
+            }
+            for (int i = 0; i < n; i++) { // warm-up, and the accuracy
+                for (int k = 0; k < 20; k++) {
+                    predictors.get(i).predict(inputs.get(k % inputs.size()));
+                }
+                accuracy.add(
+                        accuracy(
+                                batch(
+                                        loaded.get(i),
+                                        descriptions.get(i),
+                                        models.get(i),
+                                        test,
+                                        manager)));
+            }
+            for (int r = 0; r < rounds; r++) {
+                for (int i = 0; i < n; i++) {
+                    for (int k = 0; k < inputs.size(); k++) {
+                        long t = System.nanoTime();
+                        predictors.get(i).predict(inputs.get(k));
+                        micros.get(i)[r * inputs.size() + k] = (System.nanoTime() - t) / 1000;
+                    }
+                    long t = System.nanoTime();
+                    int samples =
+                            batch(loaded.get(i), descriptions.get(i), models.get(i), test, manager)
+                                    .samples();
+                    rates[i][r] = samples / ((System.nanoTime() - t) / 1e9);
+                }
+            }
+        } finally {
+            predictors.forEach(FusionPredictor::close);
+        }
+        List<Measured> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            long[] m = micros.get(i);
+            Arrays.sort(m);
+            double[] r = rates[i].clone();
+            Arrays.sort(r);
+            out.add(
+                    new Measured(
+                            models.get(i),
+                            sizeOnDisk(models.get(i)),
+                            m[m.length / 2] / 1000.0,
+                            m[(int) (m.length * 0.99)] / 1000.0,
+                            r[r.length / 2],
+                            accuracy.get(i)));
+        }
+        return out;
+    }
+
+    /** The test split in batches of 64, decoding included. */
+    private static Evaluation batch(
+            FusionModel model,
+            ModelDirectory description,
+            Path dir,
+            List<ManifestEntry> test,
+            NDManager manager)
+            throws IOException {
+        FeatureExtractor extractor =
+                FeatureExtractor.of(description.tokenizer(dir), description.features());
+        try (BatchLoader loader =
+                new BatchLoader(
+                        SampleSource.of(test, Order.SEQUENTIAL),
+                        extractor,
+                        description.schema(),
+                        BatchLoaderConfig.of(64, 0))) {
+            return Evaluator.evaluate(
+                    model, manager, loader.epoch(0, 0), description.schema(), Set.of());
+        }
+    }
+
+    private static Map<String, Double> accuracy(Evaluation evaluation) {
+        Map<String, Double> out = new TreeMap<>();
+        evaluation
+                .metrics()
+                .forEach(
+                        (name, value) -> {
+                            if (name.endsWith("/accuracy")) {
+                                out.put(
+                                        name.substring(0, name.length() - "/accuracy".length()),
+                                        value);
+                            }
+                        });
+        return out;
+    }
+
+    /** One test row's inputs as a request brings them: text as UTF-8, files as their bytes. */
+    private static Map<Modality, byte[]> raw(ManifestEntry e) {
+        Map<Modality, byte[]> out = new TreeMap<>();
+        e.inputs()
+                .forEach(
+                        (m, value) -> {
+                            try {
+                                out.put(
+                                        m,
+                                        m.equals(Modality.TEXT)
+                                                ? value.getBytes(StandardCharsets.UTF_8)
+                                                : Files.readAllBytes(Path.of(value)));
+                            } catch (IOException ex) {
+                                throw new UncheckedIOException(ex);
+                            }
+                        });
+        return out;
+    }
+
+    /** The bytes of the model's own files (not a training folder left beside them). */
+    static long sizeOnDisk(Path dir) throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            long total = 0;
+            for (Path f : files.filter(Files::isRegularFile).toList()) {
+                total += Files.size(f);
+            }
+            return total;
+        }
+    }
+
+    /** The table, speed also as ratios to the first model. */
+    static String table(List<Measured> measured) {
+        StringBuilder out = new StringBuilder();
+        out.append(
+                String.format(
+                        "%-40s %10s %9s %9s %11s %22s  %s%n",
+                        "model",
+                        "size",
+                        "p50 ms",
+                        "p99 ms",
+                        "samples/s",
+                        "vs first: p50, batch",
+                        "test accuracy"));
+        Measured first = measured.get(0);
+        for (Measured m : measured) {
+            StringBuilder acc = new StringBuilder();
+            m.accuracy()
+                    .forEach(
+                            (head, value) ->
+                                    acc.append(String.format("%s %.1f%%  ", head, 100 * value)));
+            out.append(
+                    String.format(
+                            "%-40s %7.1f KiB %9.2f %9.2f %11.1f %10.2fx %10.2fx  %s%n",
+                            m.model(),
+                            m.bytes() / 1024.0,
+                            m.p50Millis(),
+                            m.p99Millis(),
+                            m.samplesPerSecond(),
+                            first.p50Millis() / m.p50Millis(),
+                            m.samplesPerSecond() / first.samplesPerSecond(),
+                            acc.toString().trim()));
+        }
+        return out.toString();
+    }
+}
