@@ -17,6 +17,8 @@ import dev.braid.fusion.train.Evaluation;
 import dev.braid.fusion.train.Evaluator;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,8 +45,14 @@ final class ModelComparison {
             long bytes,
             double p50Millis,
             double p99Millis,
+            double cpuP50Millis,
             double samplesPerSecond,
+            double samplesPerCpuSecond,
             Map<String, Double> accuracy) {}
+
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+    private static final com.sun.management.OperatingSystemMXBean PROCESS =
+            (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
 
     private static final int LATENCY_SAMPLES = 100;
 
@@ -60,7 +68,9 @@ final class ModelComparison {
         int n = models.size();
         List<FusionPredictor> predictors = new ArrayList<>();
         List<long[]> micros = new ArrayList<>();
+        List<long[]> cpuMicros = new ArrayList<>();
         double[][] rates = new double[n][rounds];
+        double[][] cpuRates = new double[n][rounds];
         List<Map<String, Double>> accuracy = new ArrayList<>();
         try (NDManager manager = NDManager.newBaseManager()) {
             List<FusionModel> loaded = new ArrayList<>();
@@ -71,6 +81,7 @@ final class ModelComparison {
                 descriptions.add(d);
                 loaded.add(d.loadModel(model, manager));
                 micros.add(new long[rounds * inputs.size()]);
+                cpuMicros.add(new long[rounds * inputs.size()]);
             }
             for (int i = 0; i < n; i++) { // warm-up, and the accuracy
                 for (int k = 0; k < 20; k++) {
@@ -88,15 +99,20 @@ final class ModelComparison {
             for (int r = 0; r < rounds; r++) {
                 for (int i = 0; i < n; i++) {
                     for (int k = 0; k < inputs.size(); k++) {
+                        long cpu = THREADS.getCurrentThreadCpuTime();
                         long t = System.nanoTime();
                         predictors.get(i).predict(inputs.get(k));
                         micros.get(i)[r * inputs.size() + k] = (System.nanoTime() - t) / 1000;
+                        cpuMicros.get(i)[r * inputs.size() + k] =
+                                (THREADS.getCurrentThreadCpuTime() - cpu) / 1000;
                     }
+                    long cpu = PROCESS.getProcessCpuTime();
                     long t = System.nanoTime();
                     int samples =
                             batch(loaded.get(i), descriptions.get(i), models.get(i), test, manager)
                                     .samples();
                     rates[i][r] = samples / ((System.nanoTime() - t) / 1e9);
+                    cpuRates[i][r] = samples / ((PROCESS.getProcessCpuTime() - cpu) / 1e9);
                 }
             }
         } finally {
@@ -106,15 +122,21 @@ final class ModelComparison {
         for (int i = 0; i < n; i++) {
             long[] m = micros.get(i);
             Arrays.sort(m);
+            long[] c = cpuMicros.get(i);
+            Arrays.sort(c);
             double[] r = rates[i].clone();
             Arrays.sort(r);
+            double[] rc = cpuRates[i].clone();
+            Arrays.sort(rc);
             out.add(
                     new Measured(
                             models.get(i),
                             sizeOnDisk(models.get(i)),
                             m[m.length / 2] / 1000.0,
                             m[(int) (m.length * 0.99)] / 1000.0,
+                            c[c.length / 2] / 1000.0,
                             r[r.length / 2],
+                            rc[rc.length / 2],
                             accuracy.get(i)));
         }
         return out;
@@ -186,18 +208,26 @@ final class ModelComparison {
         }
     }
 
-    /** The table, speed also as ratios to the first model. */
+    /**
+     * The table. Wall-clock times suffer from other processes on the machine; the CPU columns (the
+     * calling thread's CPU time per predict call, with libtorch on that one thread; samples per
+     * CPU-second of the whole process for the batches) much less, so the ratios to the first model
+     * are taken from them.
+     */
     static String table(List<Measured> measured) {
         StringBuilder out = new StringBuilder();
         out.append(
                 String.format(
-                        "%-40s %10s %9s %9s %11s %22s  %s%n",
+                        "%-44s %11s %8s %8s %8s %9s %9s %8s %8s  %s%n",
                         "model",
                         "size",
                         "p50 ms",
                         "p99 ms",
-                        "samples/s",
-                        "vs first: p50, batch",
+                        "cpu p50",
+                        "batch/s",
+                        "batch/cpu",
+                        "x p50",
+                        "x batch",
                         "test accuracy"));
         Measured first = measured.get(0);
         for (Measured m : measured) {
@@ -208,14 +238,16 @@ final class ModelComparison {
                                     acc.append(String.format("%s %.1f%%  ", head, 100 * value)));
             out.append(
                     String.format(
-                            "%-40s %7.1f KiB %9.2f %9.2f %11.1f %10.2fx %10.2fx  %s%n",
+                            "%-44s %7.1f KiB %8.2f %8.2f %8.2f %9.1f %9.1f %7.2fx %7.2fx  %s%n",
                             m.model(),
                             m.bytes() / 1024.0,
                             m.p50Millis(),
                             m.p99Millis(),
+                            m.cpuP50Millis(),
                             m.samplesPerSecond(),
-                            first.p50Millis() / m.p50Millis(),
-                            m.samplesPerSecond() / first.samplesPerSecond(),
+                            m.samplesPerCpuSecond(),
+                            first.cpuP50Millis() / m.cpuP50Millis(),
+                            m.samplesPerCpuSecond() / first.samplesPerCpuSecond(),
                             acc.toString().trim()));
         }
         return out.toString();
