@@ -48,7 +48,8 @@ final class ModelComparison {
             double cpuP50Millis,
             double samplesPerSecond,
             double samplesPerCpuSecond,
-            Map<String, Double> accuracy) {}
+            Map<String, Double> accuracy,
+            Map<String, Double> agreement) {}
 
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
     private static final com.sun.management.OperatingSystemMXBean PROCESS =
@@ -61,10 +62,12 @@ final class ModelComparison {
     static List<Measured> measure(List<Path> models, Dataset dataset, int rounds)
             throws IOException {
         List<ManifestEntry> test = dataset.entries(Split.TEST);
-        List<Map<Modality, byte[]>> inputs = new ArrayList<>();
-        for (ManifestEntry e : test.subList(0, Math.min(LATENCY_SAMPLES, test.size()))) {
-            inputs.add(raw(e));
+        List<Map<Modality, byte[]>> all = new ArrayList<>();
+        for (ManifestEntry e : test) {
+            all.add(raw(e));
         }
+        List<Map<Modality, byte[]>> inputs = all.subList(0, Math.min(LATENCY_SAMPLES, all.size()));
+        List<List<Map<String, String>>> answers = new ArrayList<>();
         int n = models.size();
         List<FusionPredictor> predictors = new ArrayList<>();
         List<long[]> micros = new ArrayList<>();
@@ -83,10 +86,18 @@ final class ModelComparison {
                 micros.add(new long[rounds * inputs.size()]);
                 cpuMicros.add(new long[rounds * inputs.size()]);
             }
-            for (int i = 0; i < n; i++) { // warm-up, and the accuracy
-                for (int k = 0; k < 20; k++) {
-                    predictors.get(i).predict(inputs.get(k % inputs.size()));
+            for (int i = 0; i < n; i++) { // warm-up: every test sample's answer; and the accuracy
+                List<Map<String, String>> labels = new ArrayList<>();
+                for (Map<Modality, byte[]> sample : all) {
+                    Map<String, String> byHead = new TreeMap<>();
+                    predictors
+                            .get(i)
+                            .predict(sample)
+                            .heads()
+                            .forEach((h, a) -> byHead.put(h, a.label()));
+                    labels.add(byHead);
                 }
+                answers.add(labels);
                 accuracy.add(
                         accuracy(
                                 batch(
@@ -137,7 +148,8 @@ final class ModelComparison {
                             c[c.length / 2] / 1000.0,
                             r[r.length / 2],
                             rc[rc.length / 2],
-                            accuracy.get(i)));
+                            accuracy.get(i),
+                            agreement(answers.get(i), answers.get(0))));
         }
         return out;
     }
@@ -161,6 +173,22 @@ final class ModelComparison {
             return Evaluator.evaluate(
                     model, manager, loader.epoch(0, 0), description.schema(), Set.of());
         }
+    }
+
+    /** Per head, the share of test samples on which two models give the same label. */
+    private static Map<String, Double> agreement(
+            List<Map<String, String>> these, List<Map<String, String>> first) {
+        Map<String, Double> out = new TreeMap<>();
+        for (String head : first.get(0).keySet()) {
+            int same = 0;
+            for (int k = 0; k < first.size(); k++) {
+                if (first.get(k).get(head).equals(these.get(k).get(head))) {
+                    same++;
+                }
+            }
+            out.put(head, same / (double) first.size());
+        }
+        return out;
     }
 
     private static Map<String, Double> accuracy(Evaluation evaluation) {
@@ -218,7 +246,7 @@ final class ModelComparison {
         StringBuilder out = new StringBuilder();
         out.append(
                 String.format(
-                        "%-44s %11s %8s %8s %8s %9s %9s %8s %8s  %s%n",
+                        "%-44s %11s %8s %8s %8s %9s %9s %8s %8s  %s | %s%n",
                         "model",
                         "size",
                         "p50 ms",
@@ -228,7 +256,8 @@ final class ModelComparison {
                         "batch/cpu",
                         "x p50",
                         "x batch",
-                        "test accuracy"));
+                        "test accuracy",
+                        "agreement with the first"));
         Measured first = measured.get(0);
         for (Measured m : measured) {
             StringBuilder acc = new StringBuilder();
@@ -236,9 +265,14 @@ final class ModelComparison {
                     .forEach(
                             (head, value) ->
                                     acc.append(String.format("%s %.1f%%  ", head, 100 * value)));
+            StringBuilder agree = new StringBuilder();
+            m.agreement()
+                    .forEach(
+                            (head, value) ->
+                                    agree.append(String.format("%s %.1f%%  ", head, 100 * value)));
             out.append(
                     String.format(
-                            "%-44s %7.1f KiB %8.2f %8.2f %8.2f %9.1f %9.1f %7.2fx %7.2fx  %s%n",
+                            "%-44s %7.1f KiB %8.2f %8.2f %8.2f %9.1f %9.1f %7.2fx %7.2fx  %s | %s%n",
                             m.model(),
                             m.bytes() / 1024.0,
                             m.p50Millis(),
@@ -248,7 +282,8 @@ final class ModelComparison {
                             m.samplesPerCpuSecond(),
                             first.cpuP50Millis() / m.cpuP50Millis(),
                             m.samplesPerCpuSecond() / first.samplesPerCpuSecond(),
-                            acc.toString().trim()));
+                            acc.toString().trim(),
+                            agree.toString().trim()));
         }
         return out.toString();
     }
