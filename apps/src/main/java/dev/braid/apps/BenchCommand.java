@@ -84,6 +84,21 @@ final class BenchCommand implements Callable<Integer> {
             description = "Scratch folder (default: ${DEFAULT-VALUE}).")
     Path out;
 
+    @Option(
+            names = "--models",
+            split = ",",
+            description =
+                    "Only compare these model directories on --data's test split (size, predict"
+                            + " p50/p99, batch samples/s, accuracy), taking turns; e.g. a model"
+                            + " and its braid compress forms.")
+    List<Path> models = new ArrayList<>();
+
+    @Option(
+            names = "--rounds",
+            defaultValue = "3",
+            description = "With --models: the rounds of turns (default: ${DEFAULT-VALUE}).")
+    int rounds;
+
     /** Model and fusion width at which a training step is dominated by matrix products. */
     static final int COMPUTE_BOUND_WIDTH = 256;
 
@@ -100,6 +115,20 @@ final class BenchCommand implements Callable<Integer> {
         System.out.printf(
                 "Braid bench: %d cores, Java %s%n",
                 Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
+        if (!models.isEmpty()) {
+            if (rounds < 1) {
+                throw new IllegalArgumentException("--rounds (" + rounds + ") must be >= 1");
+            }
+            for (Path model : models) {
+                InputFiles.directory("--models", model);
+            }
+            Dataset dataset =
+                    dev.braid.fusion.data.layout.DatasetLayout.read(
+                            InputFiles.dataset("--data", data));
+            System.out.print(
+                    ModelComparison.table(ModelComparison.measure(models, dataset, rounds)));
+            return 0;
+        }
         double peak = matmulGflops();
         System.out.printf(
                 "matrix product 2048x2048 fp32:        %8.1f GFLOP/s (the practical peak, %d at once)%n",

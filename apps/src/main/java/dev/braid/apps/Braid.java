@@ -36,6 +36,7 @@ import picocli.CommandLine.ScopeType;
             ServeCommand.class,
             SparkPredictCommand.class,
             AgentsCommand.class,
+            CompressCommand.class,
             TextDemo.class,
             PretrainAudioCommand.class,
             CommandLine.HelpCommand.class

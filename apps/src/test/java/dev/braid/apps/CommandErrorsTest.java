@@ -338,6 +338,82 @@ class CommandErrorsTest {
     }
 
     @Test
+    void compress() throws IOException {
+        String m = model.toString();
+        String out = dir.resolve("compressed").toString();
+        fails(
+                "braid compress: --method: unknown compression method 'int4'; known: int8, prune,"
+                        + " structured-prune, distill",
+                "compress",
+                "--model",
+                m,
+                "--out",
+                out,
+                "--method",
+                "int8,int4");
+        fails(
+                "braid compress: sparsity (1.0) must be in (0, 1)",
+                "compress",
+                "--model",
+                m,
+                "--out",
+                out,
+                "--method",
+                "prune",
+                "--sparsity",
+                "1");
+        fails(
+                "braid compress: structured sparsity (0.0) must be in (0, 1)",
+                "compress",
+                "--model",
+                m,
+                "--out",
+                out,
+                "--method",
+                "structured-prune",
+                "--structured-sparsity",
+                "0");
+        Path notAModel = Files.createDirectories(dir.resolve("not-a-model"));
+        fails(
+                "braid compress: "
+                        + notAModel.resolve("model.json")
+                        + " is missing: is "
+                        + notAModel
+                        + " a Braid model directory (made by braid train)?",
+                "compress",
+                "--model",
+                notAModel.toString(),
+                "--out",
+                out,
+                "--method",
+                "int8");
+        // a student whose intent head has one class fewer than the teacher's
+        Path other = Files.createDirectories(dir.resolve("other-heads"));
+        com.fasterxml.jackson.databind.ObjectMapper json =
+                new com.fasterxml.jackson.databind.ObjectMapper();
+        com.fasterxml.jackson.databind.node.ObjectNode root =
+                (com.fasterxml.jackson.databind.node.ObjectNode)
+                        json.readTree(model.resolve("model.json").toFile());
+        com.fasterxml.jackson.databind.node.ArrayNode classes =
+                (com.fasterxml.jackson.databind.node.ArrayNode)
+                        root.path("model").path("heads").get(0).path("classes");
+        classes.remove(classes.size() - 1);
+        json.writeValue(other.resolve("model.json").toFile(), root);
+        fails(
+                "braid compress: the student's head 'intent' (classification, 7 classes) does not"
+                        + " fit the teacher's heads [intent (8), product (6), urgency (3)]",
+                "compress",
+                "--model",
+                m,
+                "--out",
+                out,
+                "--method",
+                "distill",
+                "--student",
+                other.toString());
+    }
+
+    @Test
     void theOtherCommands() {
         fails(
                 "braid bench: --epochs (0) must be >= 1 and --memory-steps (0) >= 0",

@@ -39,6 +39,7 @@ import dev.braid.fusion.train.Evaluation;
 import dev.braid.fusion.train.Evaluator;
 import dev.braid.fusion.train.FusionTrainer;
 import dev.braid.fusion.train.TrainingListener;
+import dev.braid.fusion.train.TrainingLoss;
 import dev.braid.onnx.OnnxTextFeatures;
 import dev.braid.text.encoder.TextEncoderConfig;
 import dev.braid.text.pretrain.SavedTextEncoder;
@@ -83,16 +84,44 @@ public final class TrainingRun {
             FusionTrainer.Result training,
             double seconds) {}
 
+    /**
+     * A model to train from where it stands instead of one the configuration builds: a pruned model
+     * fine-tuned, a student distilled from its teacher.
+     *
+     * @param model its shape
+     * @param tokenizer the tokenizer its text inputs are read with (its parent's)
+     * @param weights fills its initialised parameters (a pruned model's weights), or leaves them as
+     *     the seed initialised them (a student)
+     * @param loss what training minimises ({@link TrainingLoss#HEADS}, or a teacher's targets)
+     */
+    public record Start(
+            ModelConfig model, Tokenizer tokenizer, Weights weights, TrainingLoss loss) {}
+
+    /** How a {@link Start}'s parameters are filled once initialised. */
+    public interface Weights {
+        /** The seed's initialisation, untouched. */
+        Weights INITIALISED = (model, manager) -> {};
+
+        void fill(FusionModel model, NDManager manager) throws IOException;
+    }
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final RunConfig config;
+    private final Start start;
 
     private List<Dataset> datasets;
     private RunConfig.FeatureSpec features;
     private List<FeatureChoice> derived;
 
     public TrainingRun(RunConfig config) {
+        this(config, null);
+    }
+
+    /** A run that trains {@code start}'s model rather than building one from the configuration. */
+    public TrainingRun(RunConfig config, Start start) {
         this.config = config;
+        this.start = start;
     }
 
     /**
@@ -262,11 +291,14 @@ public final class TrainingRun {
             NDManager manager)
             throws IOException {
         TaskSchema schema = TaskSchema.infer(datasets, config.model().heads());
-        SavedTextEncoder pretrained = pretrainedText(manager);
-        Path torchScript = torchScriptText();
-        try (TextFeatures textModel = torchScript == null ? textEncoder() : null) {
+        // a run that starts from a given model (compression) takes its text encoder and tokenizer
+        SavedTextEncoder pretrained = start == null ? pretrainedText(manager) : null;
+        Path torchScript = start == null ? torchScriptText() : null;
+        try (TextFeatures textModel = start == null && torchScript == null ? textEncoder() : null) {
             Tokenizer tokenizer;
-            if (pretrained != null) {
+            if (start != null) {
+                tokenizer = start.tokenizer();
+            } else if (pretrained != null) {
                 tokenizer = pretrained.tokenizer();
             } else if (torchScript != null) {
                 tokenizer =
@@ -317,13 +349,13 @@ public final class TrainingRun {
         FeatureExtractor evalFeatures =
                 new FeatureExtractor(tokenizer, settings, ImageAugmentation.none(), cache)
                         .withDecoding(decoding);
-        ModelConfig modelConfig = modelConfig(schema, tokenizer);
+        ModelConfig modelConfig = start != null ? start.model() : modelConfig(schema, tokenizer);
         if (textModel != null) {
             trainFeatures = trainFeatures.withTextFeatures(textModel);
             evalFeatures = evalFeatures.withTextFeatures(textModel);
             modelConfig = withTextAdapter(modelConfig, textModel);
         }
-        Path torchScript = torchScriptText();
+        Path torchScript = start == null ? torchScriptText() : null;
         if (torchScript != null) {
             modelConfig =
                     new ModelConfig(
@@ -379,8 +411,12 @@ public final class TrainingRun {
             FusionModel model = new FusionModel(modelConfig, given);
             model.initialize(
                     manager, DataType.FLOAT32, ModelDirectory.inputShapes(modelConfig, settings));
+            if (start != null) {
+                start.weights().fill(model, manager);
+            }
             FusionTrainer.Result trained =
                     new FusionTrainer(config.training())
+                            .withLoss(start != null ? start.loss() : TrainingLoss.HEADS)
                             .fit(model, manager, train, validation, schema, output, listeners);
             Evaluation testResult =
                     Evaluator.evaluate(model, manager, test.epoch(0, 0), schema, Set.of());

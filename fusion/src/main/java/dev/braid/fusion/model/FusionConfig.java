@@ -14,11 +14,29 @@ import dev.braid.text.transformer.NormPlacement;
  * @param layers self-attention layers after cross-attention (per modality, or over the latents)
  * @param latents the number of latent queries N, for {@link FusionKind#LATENT}
  * @param dropout dropout inside attention and feed-forward blocks
+ * @param feedForwardWidth the hidden width of each feed-forward block; 0 (the default) for {@code 4
+ *     × width}. Structured pruning sets it; a model saved before it existed reads as 0.
  */
 public record FusionConfig(
-        FusionKind kind, int width, int heads, int layers, int latents, float dropout) {
+        FusionKind kind,
+        int width,
+        int heads,
+        int layers,
+        int latents,
+        float dropout,
+        int feedForwardWidth) {
+
+    /** A fusion whose feed-forward blocks are {@code 4 × width} wide. */
+    public FusionConfig(
+            FusionKind kind, int width, int heads, int layers, int latents, float dropout) {
+        this(kind, width, heads, layers, latents, dropout, 0);
+    }
 
     public FusionConfig {
+        if (feedForwardWidth < 0) {
+            throw new IllegalArgumentException(
+                    "feedForwardWidth (" + feedForwardWidth + ") must be >= 0 (0: 4 × width)");
+        }
         if (kind == null) {
             throw new IllegalArgumentException("kind must be set");
         }
@@ -31,7 +49,7 @@ public record FusionConfig(
         new LayerConfig(
                 width,
                 heads,
-                4 * width,
+                feedForwardWidth > 0 ? feedForwardWidth : 4 * width,
                 NormKind.LAYER_NORM,
                 NormPlacement.PRE_LN,
                 FeedForwardKind.GELU,
@@ -52,18 +70,28 @@ public record FusionConfig(
         return new LayerConfig(
                 width,
                 heads,
-                4 * width,
+                hiddenWidth(),
                 NormKind.LAYER_NORM,
                 NormPlacement.PRE_LN,
                 FeedForwardKind.GELU,
                 dropout);
     }
 
+    /** The hidden width of each feed-forward block. */
+    public int hiddenWidth() {
+        return feedForwardWidth > 0 ? feedForwardWidth : 4 * width;
+    }
+
     public FusionConfig withKind(FusionKind k) {
-        return new FusionConfig(k, width, heads, layers, latents, dropout);
+        return new FusionConfig(k, width, heads, layers, latents, dropout, feedForwardWidth);
     }
 
     public FusionConfig withDropout(float d) {
-        return new FusionConfig(kind, width, heads, layers, latents, d);
+        return new FusionConfig(kind, width, heads, layers, latents, d, feedForwardWidth);
+    }
+
+    /** The same fusion at width {@code w}, its feed-forward blocks {@code hidden} wide. */
+    public FusionConfig withWidths(int w, int hidden) {
+        return new FusionConfig(kind, w, heads, layers, latents, dropout, hidden);
     }
 }

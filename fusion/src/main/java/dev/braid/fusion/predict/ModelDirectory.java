@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.braid.files.AtomicFile;
 import dev.braid.fusion.Modality;
 import dev.braid.fusion.ModalityPlugins;
+import dev.braid.fusion.compress.Int8Weights;
 import dev.braid.fusion.data.FeatureSettings;
 import dev.braid.fusion.data.HeadKindPlugins;
 import dev.braid.fusion.data.HeadSpec;
@@ -34,8 +35,9 @@ import java.util.Properties;
 /**
  * A trained model on disk: {@code model.json} (model configuration, task schema, the class of each
  * plug-in head kind's plug-in, preprocessing settings and provenance: how the model was made),
- * {@code model.params} (the weights) and {@code tokenizer.json} (when the model reads text). Every
- * file is written to a temporary name and renamed.
+ * {@code model.params} (the weights; or {@code model.int8.params}, see {@link WeightFormat}) and
+ * {@code tokenizer.json} (when the model reads text). Every file is written to a temporary name and
+ * renamed.
  *
  * @param config the model's shape
  * @param schema the heads and their class names
@@ -72,6 +74,15 @@ public record ModelDirectory(
 
     /** Writes the description, {@code model}'s weights and the tokenizer into {@code dir}. */
     public void save(Path dir, FusionModel model, Tokenizer tokenizer) throws IOException {
+        save(dir, model, tokenizer, WeightFormat.FLOAT32);
+    }
+
+    /**
+     * Writes the description, {@code model}'s weights in {@code format} and the tokenizer into
+     * {@code dir}; a weight file of the other format left there from before is removed.
+     */
+    public void save(Path dir, FusionModel model, Tokenizer tokenizer, WeightFormat format)
+            throws IOException {
         Files.createDirectories(dir);
         ObjectNode root = JSON.createObjectNode();
         root.put("braidVersion", BRAID_VERSION);
@@ -90,7 +101,13 @@ public record ModelDirectory(
         root.set("features", JSON.valueToTree(features));
         root.set("provenance", provenance);
         AtomicFile.write(dir.resolve(MANIFEST), JSON.writeValueAsBytes(root));
-        ModelFiles.saveParameters(model, dir.resolve(PARAMETERS));
+        if (format == WeightFormat.INT8) {
+            Int8Weights.save(model, dir.resolve(Int8Weights.FILE));
+            Files.deleteIfExists(dir.resolve(PARAMETERS));
+        } else {
+            ModelFiles.saveParameters(model, dir.resolve(PARAMETERS));
+            Files.deleteIfExists(dir.resolve(Int8Weights.FILE));
+        }
         if (config.readsTokens()) {
             tokenizer.save(dir.resolve(TOKENIZER));
         }
@@ -162,7 +179,12 @@ public record ModelDirectory(
             throw new IOException(dir.resolve(MANIFEST) + ": " + e.getMessage(), e.getCause());
         }
         model.initialize(manager, DataType.FLOAT32, inputShapes(config, features));
-        ModelFiles.loadParameters(model, manager, dir.resolve(PARAMETERS));
+        Path int8 = dir.resolve(Int8Weights.FILE);
+        if (Files.isRegularFile(int8)) {
+            Int8Weights.load(model, int8); // dequantised: float32 arithmetic, a smaller file
+        } else {
+            ModelFiles.loadParameters(model, manager, dir.resolve(PARAMETERS));
+        }
         return model;
     }
 

@@ -89,6 +89,7 @@ public final class FusionTrainer {
     private final int threads;
     private final Replicas replicas;
     private final ReplicaSync sync;
+    private final TrainingLoss trainingLoss;
 
     /**
      * A trainer that computes a step's micro-batches on up to as many threads as there are cores.
@@ -126,6 +127,15 @@ public final class FusionTrainer {
      * gradients every step (the constructor above), or weights averaged every k steps.
      */
     public FusionTrainer(TrainConfig config, int threads, Replicas replicas, ReplicaSync sync) {
+        this(config, threads, replicas, sync, TrainingLoss.HEADS);
+    }
+
+    private FusionTrainer(
+            TrainConfig config,
+            int threads,
+            Replicas replicas,
+            ReplicaSync sync,
+            TrainingLoss loss) {
         if (threads < 1) {
             throw new IllegalArgumentException("threads (" + threads + ") must be positive");
         }
@@ -134,6 +144,12 @@ public final class FusionTrainer {
         this.threads = Math.min(threads, config.accumulation());
         this.replicas = replicas;
         this.sync = sync;
+        this.trainingLoss = loss;
+    }
+
+    /** The same trainer minimising {@code loss} (e.g. distillation from a teacher). */
+    public FusionTrainer withLoss(TrainingLoss loss) {
+        return new FusionTrainer(config, threads, replicas, sync, loss);
     }
 
     /**
@@ -544,7 +560,7 @@ public final class FusionTrainer {
                 NDArray total;
                 if (config.contrastiveWeight() > 0 && model.config().modalities().size() >= 2) {
                     FusionModel.Outputs out = model.predictWithEmbeddings(store, inputs, true);
-                    total =
+                    NDArray heads =
                             HeadLosses.total(
                                             out.logits(),
                                             batch.targets(),
@@ -554,11 +570,13 @@ public final class FusionTrainer {
                                             Scalars.mul(
                                                     alignment(model, out),
                                                     config.contrastiveWeight()));
+                    total = trainingLoss.total(inputs, out.logits(), heads, batchManager);
                 } else {
                     Map<String, NDArray> logits = model.predict(store, inputs, true);
-                    total =
+                    NDArray heads =
                             HeadLosses.total(
                                     logits, batch.targets(), config.labelSmoothing(), batchManager);
+                    total = trainingLoss.total(inputs, logits, heads, batchManager);
                 }
                 recording.backward(Scalars.div(total, microBatches));
                 return total.getFloat() / microBatches;

@@ -1,0 +1,160 @@
+package dev.braid.fusion.compress;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.util.Pair;
+import java.nio.FloatBuffer;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.IntStream;
+
+/**
+ * Copies a model's weights into a narrower model of the same structure (same parameter names, some
+ * dimensions smaller), keeping in each narrowed group the units of largest weight.
+ *
+ * <p>A group is a set of dimensions that must keep the same units: every dimension of one size
+ * inside one scope, a scope being the image encoder (its stem and stages are tied by the residual
+ * additions, and a channel's conv filter, batch-norm entries and the next layers' inputs go
+ * together) or one feed-forward block (its hidden units: the rows of {@code in}, the columns of
+ * {@code out}). A unit's importance is the sum, over the group's weight tensors, of its slice's
+ * share of the tensor's squared norm, so that a large tensor does not outvote a small one.
+ */
+final class SliceCopy {
+
+    private SliceCopy() {}
+
+    /**
+     * Fills {@code small}'s parameters from {@code big}'s.
+     *
+     * @throws IllegalArgumentException if the two do not have the same parameters, or a dimension
+     *     narrows outside the image encoder and the feed-forward blocks
+     */
+    static void copy(Block big, Block small) {
+        List<Pair<String, Parameter>> from = big.getParameters().stream().toList();
+        List<Pair<String, Parameter>> to = small.getParameters().stream().toList();
+        if (from.size() != to.size()) {
+            throw new IllegalArgumentException(
+                    "the pruned model has "
+                            + to.size()
+                            + " parameters, the original "
+                            + from.size()
+                            + ": pruning changed the model's structure (a shortcut appears or"
+                            + " disappears when two channel counts become equal); choose another"
+                            + " fraction");
+        }
+        Map<String, double[]> importance = new HashMap<>();
+        for (int p = 0; p < from.size(); p++) {
+            accumulate(from.get(p), to.get(p), importance);
+        }
+        Map<String, int[]> kept = new HashMap<>();
+        for (int p = 0; p < from.size(); p++) {
+            NDArray source = from.get(p).getValue().getArray();
+            NDArray target = to.get(p).getValue().getArray();
+            long[] big1 = source.getShape().getShape();
+            long[] small1 = target.getShape().getShape();
+            int[][] keep = new int[big1.length][];
+            for (int d = 0; d < big1.length; d++) {
+                int m = (int) small1[d];
+                keep[d] =
+                        big1[d] == m
+                                ? IntStream.range(0, m).toArray()
+                                : kept.computeIfAbsent(
+                                        group(from.get(p).getKey(), big1[d]),
+                                        g -> top(importance.get(g), m));
+            }
+            target.set(FloatBuffer.wrap(slice(source.toFloatArray(), big1, keep)));
+        }
+    }
+
+    /** Adds a weight tensor's per-unit shares to the groups of its narrowed dimensions. */
+    private static void accumulate(
+            Pair<String, Parameter> from, Pair<String, Parameter> to, Map<String, double[]> out) {
+        String name = from.getKey();
+        if (!name.equals(to.getKey())) {
+            throw new IllegalArgumentException(
+                    "parameter " + to.getKey() + " stands where " + name + " was");
+        }
+        long[] big = from.getValue().getArray().getShape().getShape();
+        long[] small = to.getValue().getArray().getShape().getShape();
+        float[] w = null;
+        for (int d = 0; d < big.length; d++) {
+            if (big[d] == small[d]) {
+                continue;
+            }
+            if (scope(name) == null) {
+                throw new IllegalArgumentException(
+                        "parameter " + name + " narrows, but it is in no pruned group");
+            }
+            int size = (int) big[d];
+            double[] sums = out.computeIfAbsent(group(name, size), g -> new double[size]);
+            if (!Int8Weights.isWeightMatrix(from.getValue())
+                    || from.getValue().getType() != Parameter.Type.WEIGHT) {
+                continue; // biases and norms follow their units; they do not judge them
+            }
+            w = w == null ? from.getValue().getArray().toFloatArray() : w;
+            double[] unit = new double[size];
+            double total = 1e-30;
+            long inner = 1;
+            for (int e = d + 1; e < big.length; e++) {
+                inner *= big[e];
+            }
+            for (int i = 0; i < w.length; i++) {
+                double sq = (double) w[i] * w[i];
+                unit[(int) ((i / inner) % size)] += sq;
+                total += sq;
+            }
+            for (int u = 0; u < size; u++) {
+                sums[u] += unit[u] / total;
+            }
+        }
+    }
+
+    /** The scope of a parameter that may narrow, or null. */
+    static String scope(String name) {
+        int image = name.indexOf("imageEncoder");
+        if (image >= 0) {
+            return name.substring(0, image + "imageEncoder".length());
+        }
+        int feedForward = name.indexOf("feedForward_");
+        return feedForward >= 0 ? name.substring(0, feedForward + "feedForward".length()) : null;
+    }
+
+    private static String group(String name, long size) {
+        return scope(name) + "#" + size;
+    }
+
+    /** The {@code m} units of largest importance, in their original order. */
+    private static int[] top(double[] importance, int m) {
+        return IntStream.range(0, importance.length)
+                .boxed()
+                .sorted((a, b) -> Double.compare(importance[b], importance[a]))
+                .limit(m)
+                .mapToInt(Integer::intValue)
+                .sorted()
+                .toArray();
+    }
+
+    /** The sub-tensor of {@code values} (row-major, {@code shape}) at the indices {@code keep}. */
+    static float[] slice(float[] values, long[] shape, int[][] keep) {
+        int[] outShape = Arrays.stream(keep).mapToInt(k -> k.length).toArray();
+        int size = Arrays.stream(outShape).reduce(1, (a, b) -> a * b);
+        float[] out = new float[size];
+        int[] index = new int[shape.length];
+        for (int o = 0; o < size; o++) {
+            int rest = o;
+            for (int d = shape.length - 1; d >= 0; d--) {
+                index[d] = rest % outShape[d];
+                rest /= outShape[d];
+            }
+            long source = 0;
+            for (int d = 0; d < shape.length; d++) {
+                source = source * shape[d] + keep[d][index[d]];
+            }
+            out[o] = values[(int) source];
+        }
+        return out;
+    }
+}
