@@ -15,14 +15,15 @@ import java.util.List;
 
 /**
  * The customer-service model {@code braid serve} uses when given none: the ready configuration
- * {@code support-fused} trained on the shipped {@code data/support}, saved once under {@code
- * runs/support} and reused after that. Its reply templates are copied next to it, so the model
- * directory is all a server needs.
+ * {@code support-fused-pretrained} (both pretrained encoders: the best of the measured setups on
+ * validation loss, see the README) trained on the shipped {@code data/support}, saved once under
+ * {@code runs/support} and reused after that. Its reply templates are copied next to it, so the
+ * model directory is all a server needs.
  */
 public final class SupportModel {
 
     /** The ready configuration it is trained from. */
-    public static final String CONFIG = "support-fused";
+    public static final String CONFIG = "support-fused-pretrained";
 
     /** Where it is kept, relative to the working directory. */
     public static final Path DEFAULT_RUN = Path.of("runs", "support");

@@ -36,7 +36,11 @@ class ShippedSpeechEncoderTest {
 
     @Test
     void theShippedWeightsLoadIntoTheSupportModelsAudioEncoder() throws Exception {
-        for (String name : List.of("support-fused-speech", "support-audio-speech")) {
+        for (String name :
+                List.of(
+                        "support-fused-speech",
+                        "support-audio-speech",
+                        "support-fused-pretrained")) {
             RunConfig config = ReadyConfigs.load(name, List.of());
             Path dir = ROOT.resolve(config.model().pretrainedAudio());
             assertTrue(Files.size(dir.resolve("audio-encoder.params")) < 5_000_000, name);

@@ -20,6 +20,12 @@ public final class TinySupportModel {
             List.of(
                     "data=[{path: '" + dataDir() + "', weight: 1.0}]",
                     "training.epochs=1",
+                    // from scratch, as support-fused: the pretrained encoders have tests of their
+                    // own (OnnxTextEncoderTest, ShippedSpeechEncoderTest), and this one stays fast
+                    "model.textEncoder=null",
+                    "model.pretrainedAudio=null",
+                    "training.frozenEncoders=[]",
+                    "training.unfreezeEpoch=-1",
                     "training.maxSteps=12",
                     "features.cache=false");
 
