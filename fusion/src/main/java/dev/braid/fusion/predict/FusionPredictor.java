@@ -18,6 +18,10 @@ import dev.braid.fusion.data.Split;
 import dev.braid.fusion.data.TaskSchema;
 import dev.braid.fusion.data.UnreadableInputException;
 import dev.braid.fusion.model.FusionModel;
+import dev.braid.fusion.model.ReplyHead;
+import dev.braid.text.generate.Generated;
+import dev.braid.text.generate.GenerationConfig;
+import dev.braid.text.generate.TokenListener;
 import dev.braid.text.tokenize.Tokenizer;
 import dev.braid.vision.image.DecodeOptions;
 import java.io.IOException;
@@ -57,14 +61,23 @@ public final class FusionPredictor implements AutoCloseable {
     private final FeatureExtractor extractor;
     private final Collator collator;
     private final TaskSchema schema;
+    private final Tokenizer tokenizer;
+    private final ReplyHead replyHead; // null: the model has no generation head
 
     private FusionPredictor(
-            NDManager manager, FusionModel model, FeatureExtractor extractor, TaskSchema schema) {
+            NDManager manager,
+            FusionModel model,
+            FeatureExtractor extractor,
+            TaskSchema schema,
+            Tokenizer tokenizer,
+            ReplyHead replyHead) {
         this.manager = manager;
         this.model = model;
         this.extractor = extractor;
         this.collator = Collator.of(schema, extractor);
         this.schema = schema;
+        this.tokenizer = tokenizer;
+        this.replyHead = replyHead;
     }
 
     /**
@@ -90,7 +103,12 @@ public final class FusionPredictor implements AutoCloseable {
             FusionModel model = description.loadModel(dir, manager);
             FeatureExtractor extractor =
                     FeatureExtractor.of(tokenizer, description.features()).withDecoding(decoding);
-            return new FusionPredictor(manager, model, extractor, description.schema());
+            ReplyHead replyHead =
+                    ReplyFiles.exists(dir)
+                            ? ReplyFiles.load(dir, manager, model, description.features())
+                            : null;
+            return new FusionPredictor(
+                    manager, model, extractor, description.schema(), tokenizer, replyHead);
         } catch (IOException | RuntimeException e) {
             manager.close();
             throw e;
@@ -155,20 +173,13 @@ public final class FusionPredictor implements AutoCloseable {
             throw new IllegalArgumentException(
                     "the model reads " + reads + " but none of them was given");
         }
-        SampleFeatures features = extractor.extract(text, image, audio, others);
-        if (features.present().isEmpty()) {
-            throw new IllegalArgumentException(
-                    "the model reads " + reads + " but none of them was given");
-        }
-        Map<Modality, String> given = new TreeMap<>();
-        features.present().forEach(m -> given.put(m, m.name()));
-        Sample sample =
-                new Sample(
-                        0, new ManifestEntry(REQUEST, 1, "request", given, Map.of(), Split.TEST));
-        Batch batch = collator.collate(List.of(sample), List.of(features));
+        return predict(collate(text, image, audio, others));
+    }
+
+    private Prediction predict(Batch batch) {
         try (NDManager call = manager.newSubManager()) {
             Map<Modality, NDList> byModality = new TreeMap<>();
-            for (Modality m : reads) {
+            for (Modality m : modalities()) {
                 byModality.put(m, batch.input(m, call));
             }
             Map<String, NDArray> logits =
@@ -179,6 +190,72 @@ public final class FusionPredictor implements AutoCloseable {
                             heads.put(name, answer(schema.head(name), values.toFloatArray())));
             return new Prediction(heads);
         }
+    }
+
+    private Batch collate(String text, byte[] image, byte[] audio, Map<Modality, byte[]> others) {
+        List<Modality> reads = modalities();
+        SampleFeatures features = extractor.extract(text, image, audio, others);
+        if (features.present().isEmpty()) {
+            throw new IllegalArgumentException(
+                    "the model reads " + reads + " but none of them was given");
+        }
+        Map<Modality, String> given = new TreeMap<>();
+        features.present().forEach(m -> given.put(m, m.name()));
+        Sample sample =
+                new Sample(
+                        0, new ManifestEntry(REQUEST, 1, "request", given, Map.of(), Split.TEST));
+        return collator.collate(List.of(sample), List.of(features));
+    }
+
+    /** Whether the model has a generation head, so that {@link #reply} can suggest a reply. */
+    public boolean generates() {
+        return replyHead != null;
+    }
+
+    /**
+     * A generated reply and every head's prediction for one sample.
+     *
+     * @param prediction the heads' answers, as {@link #predict} gives them
+     * @param reply the generated reply
+     */
+    public record Reply(Prediction prediction, Generated reply) {}
+
+    /**
+     * Predicts every head and generates a reply for one sample given as raw inputs by modality (as
+     * {@link #predict(Map)} takes them), telling {@code listener} each token as it is chosen. Give
+     * {@code config} {@code [SEP]} ({@code tokenizer.specialTokens().sep()}) as a stop token, or
+     * the reply runs to its maximum length.
+     *
+     * @throws IllegalStateException if the model has no generation head ({@link #generates})
+     * @throws UnreadableInputException if an input cannot be decoded
+     * @throws IllegalArgumentException if none of the inputs the model reads is given
+     */
+    public Reply reply(
+            Map<Modality, byte[]> inputs, GenerationConfig config, TokenListener listener) {
+        if (replyHead == null) {
+            throw new IllegalStateException(
+                    "the model has no generation head (no "
+                            + ReplyFiles.DESCRIPTION
+                            + " in its directory): train it with a reply head");
+        }
+        List<Modality> reads = modalities();
+        String text = reads.contains(Modality.TEXT) ? utf8(inputs.get(Modality.TEXT)) : null;
+        byte[] image = reads.contains(Modality.IMAGE) ? inputs.get(Modality.IMAGE) : null;
+        byte[] audio = reads.contains(Modality.AUDIO) ? inputs.get(Modality.AUDIO) : null;
+        if (text == null && image == null && audio == null) {
+            throw new IllegalArgumentException(
+                    "the model reads " + reads + " but none of them was given");
+        }
+        Batch batch = collate(text, image, audio, Map.of());
+        ReplyDecoding.Result result =
+                ReplyDecoding.generate(
+                        model, replyHead, tokenizer, batch, config, manager, listener);
+        return new Reply(predict(batch), result.replies().get(0));
+    }
+
+    /** The tokenizer of the model's text, which its generation head also writes with. */
+    public Tokenizer tokenizer() {
+        return tokenizer;
     }
 
     private static String utf8(byte[] bytes) {
