@@ -220,7 +220,7 @@ public final class ReplyTrainer {
     }
 
     private static void addOnce(Parameter p, Set<Parameter> seen, List<Parameter> out) {
-        if (seen.add(p)) {
+        if (p.requiresGradient() && seen.add(p)) {
             out.add(p);
         }
     }
