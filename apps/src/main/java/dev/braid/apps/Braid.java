@@ -34,6 +34,8 @@ import picocli.CommandLine.ScopeType;
             EvalCommand.class,
             PredictCommand.class,
             ServeCommand.class,
+            RepliesCommand.class,
+            GenerateCommand.class,
             TextDemo.class,
             CommandLine.HelpCommand.class
         })

@@ -70,6 +70,10 @@ public final class TicketServer implements AutoCloseable {
                 });
         config.routes.get("/health", this::health);
         config.routes.post("/api/tickets", this::ticket);
+        if (router instanceof ReplySuggester suggester) {
+            config.routes.post(
+                    ReplyStream.PATH, new ReplyStream(suggester, form, predicting)::handle);
+        }
         config.routes.exception(RejectedRequest.class, TicketServer::rejected);
         config.routes.exception(UnreadableInputException.class, TicketServer::unreadable);
         config.routes.exception(Exception.class, TicketServer::failed);
