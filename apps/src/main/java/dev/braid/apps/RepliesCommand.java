@@ -225,6 +225,10 @@ final class RepliesCommand implements Callable<Integer> {
             new ModelDirectory(modelConfig, schema, features, provenance)
                     .save(modelDir, model, tokenizer);
             ReplyFiles.save(modelDir, head);
+            Files.copy( // the templates, for braid serve's template option and fallback
+                    dataDir.resolve("replies.json"),
+                    modelDir.resolve("replies.json"),
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
 
             // teacher-forced token loss on the test tickets (no smoothing)
             double lossSum = 0;

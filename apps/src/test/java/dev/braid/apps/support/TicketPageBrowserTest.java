@@ -176,8 +176,10 @@ class TicketPageBrowserTest {
     }
 
     private static WebElement waitForResult() {
-        return new WebDriverWait(browser, Duration.ofSeconds(30))
-                .until(ExpectedConditions.visibilityOfElementLocated(By.id("result")));
+        // shown once the whole answer is in (a streamed reply shows its pieces before that)
+        new WebDriverWait(browser, Duration.ofSeconds(30))
+                .until(ExpectedConditions.attributeToBe(By.id("result"), "data-state", "shown"));
+        return browser.findElement(By.id("result"));
     }
 
     private static void screenshot(String name) throws Exception {
