@@ -13,6 +13,7 @@ import dev.braid.fusion.data.Sample;
 import dev.braid.fusion.data.SampleFeatures;
 import dev.braid.fusion.model.FusionModel;
 import dev.braid.fusion.model.ReplyHead;
+import dev.braid.tensor.Scalars;
 import dev.braid.text.decoder.DecoderBatch;
 import dev.braid.text.decoder.DecoderLoss;
 import dev.braid.text.decoder.TeacherForcing;
@@ -183,12 +184,13 @@ public final class ReplyTrainer {
                     if (config.classificationWeight() > 0) {
                         loss =
                                 loss.add(
-                                        HeadLosses.total(
+                                        Scalars.mul(
+                                                HeadLosses.total(
                                                         encoded.logits(),
                                                         batch.targets(),
                                                         0f,
-                                                        stepManager)
-                                                .mul(config.classificationWeight()));
+                                                        stepManager),
+                                                config.classificationWeight()));
                     }
                     recording.backward(loss);
                     losses[step] = replyLoss.getFloat();
