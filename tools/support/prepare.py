@@ -32,6 +32,9 @@ from pathlib import Path
 import cv2
 import numpy as np
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from replies import write_replies  # noqa: E402
+
 ROOT = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
 
@@ -720,6 +723,7 @@ def main():
         for c in clip_info:
             f.write(json.dumps(c, ensure_ascii=False) + "\n")
     shutil.copyfile(HERE / "replies.json", out / "replies.json")
+    write_replies(out)  # replies.jsonl: a pure function of the manifest and meta written above
     shutil.copyfile(HERE / "DATA-README.md", out / "README.md")
     summarize(out, rows, meta, clip_info)
 

@@ -1,4 +1,5 @@
-// The ticket page: sends the form to POST /api/tickets and shows the routing or the error.
+// The ticket page: sends the form to POST /api/replies (the reply streamed as it is written) or
+// POST /api/tickets (the template reply), and shows the routing or the error.
 const form = document.getElementById('ticket');
 const photo = document.getElementById('photo');
 const voice = document.getElementById('voice');
@@ -85,19 +86,66 @@ form.addEventListener('submit', async (event) => {
   errorBox.hidden = true;
   const started = performance.now();
   try {
-    const response = await fetch('api/tickets', { method: 'POST', body: data });
-    const body = await response.json();
-    if (!response.ok) {
-      showError((body.part ? body.part + ': ' : '') + body.error + ' (HTTP ' + response.status + ')');
-      return;
+    const generated = document.querySelector('input[name="replyKind"]:checked').value === 'generated';
+    if (generated) {
+      await streamReply(data, started);
+    } else {
+      const response = await fetch('api/tickets', { method: 'POST', body: data });
+      const body = await response.json();
+      if (!response.ok) {
+        showError((body.part ? body.part + ': ' : '') + body.error + ' (HTTP ' + response.status + ')');
+        return;
+      }
+      showResult(body, performance.now() - started);
     }
-    showResult(body, performance.now() - started);
   } catch (e) {
     showError('The server did not answer: ' + e.message);
   } finally {
     sendButton.disabled = false;
   }
 });
+
+// POST /api/replies answers server-sent events: "piece" events while the reply is written, then
+// "done" with the whole routing. The pieces are shown as they arrive.
+async function streamReply(data, started) {
+  const query = new URLSearchParams();
+  for (const field of ['strategy', 'temperature', 'topK', 'topP', 'maxTokens', 'seed']) {
+    const value = document.getElementById(field).value.trim();
+    if (value) query.append(field, value);
+  }
+  const response = await fetch('api/replies?' + query, { method: 'POST', body: data });
+  if (!response.ok) {
+    const body = await response.json();
+    showError((body.part ? body.part + ': ' : '') + body.error + ' (HTTP ' + response.status + ')');
+    return;
+  }
+  const reply = document.getElementById('reply');
+  reply.textContent = '';
+  result.hidden = false;
+  result.dataset.state = 'streaming';
+  result.dataset.pieces = '0';
+  const reader = response.body.getReader();
+  const decoder = new TextDecoder();
+  let buffered = '';
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    buffered += decoder.decode(value, { stream: true });
+    let end;
+    while ((end = buffered.indexOf('\n\n')) >= 0) {
+      const block = buffered.slice(0, end);
+      buffered = buffered.slice(end + 2);
+      const event = /^event: (.*)$/m.exec(block)[1];
+      const payload = JSON.parse(/^data: (.*)$/m.exec(block)[1]);
+      if (event === 'piece') {
+        reply.textContent += payload.text;
+        result.dataset.pieces = String(Number(result.dataset.pieces) + 1);
+      } else if (event === 'done') {
+        showResult(payload, performance.now() - started);
+      }
+    }
+  }
+}
 
 function showResult(ticket, roundTripMs) {
   for (const head of ['intent', 'product', 'urgency']) {

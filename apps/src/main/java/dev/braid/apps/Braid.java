@@ -37,6 +37,8 @@ import picocli.CommandLine.ScopeType;
             SparkPredictCommand.class,
             AgentsCommand.class,
             CompressCommand.class,
+            RepliesCommand.class,
+            GenerateCommand.class,
             TextDemo.class,
             PretrainAudioCommand.class,
             CommandLine.HelpCommand.class

@@ -5,6 +5,7 @@ import dev.braid.fusion.data.HeadKind;
 import dev.braid.fusion.data.TaskSchema;
 import dev.braid.fusion.predict.FusionPredictor;
 import dev.braid.fusion.predict.Prediction;
+import dev.braid.text.tokenize.Tokenizer;
 import dev.braid.vision.image.DecodeOptions;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -14,13 +15,14 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 
 /**
  * The customer-service model behind the server: a saved multi-task fusion model with the heads
  * {@code intent}, {@code product} and {@code urgency}, and the reply templates its answers fill.
  * Thread-safe, as {@link FusionPredictor} is.
  */
-public final class FusionTicketRouter implements TicketRouter, AutoCloseable {
+public final class FusionTicketRouter implements TicketRouter, ReplySuggester, AutoCloseable {
 
     /** The classification heads the model must have. */
     public static final List<String> HEADS = List.of("intent", "product", "urgency");
@@ -127,6 +129,53 @@ public final class FusionTicketRouter implements TicketRouter, AutoCloseable {
     @Override
     public String model() {
         return model;
+    }
+
+    @Override
+    public boolean generates() {
+        return predictor.generates();
+    }
+
+    /**
+     * Routes {@code ticket} and, when the model has a generation head, generates its reply with
+     * {@code settings}, streaming it; otherwise the template reply is the one piece.
+     */
+    @Override
+    public RoutedTicket suggest(Ticket ticket, DecodingSettings settings, Consumer<String> pieces) {
+        if (!predictor.generates()) {
+            RoutedTicket routed = route(ticket);
+            pieces.accept(routed.reply());
+            return routed;
+        }
+        long start = System.nanoTime();
+        Map<Modality, byte[]> inputs = new TreeMap<>();
+        if (ticket.text() != null) {
+            inputs.put(Modality.TEXT, ticket.text().getBytes(StandardCharsets.UTF_8));
+        }
+        if (ticket.image() != null) {
+            inputs.put(Modality.IMAGE, ticket.image());
+        }
+        if (ticket.audio() != null) {
+            inputs.put(Modality.AUDIO, ticket.audio());
+        }
+        Tokenizer tokenizer = predictor.tokenizer();
+        StreamedText streamed = new StreamedText(tokenizer, pieces);
+        FusionPredictor.Reply reply =
+                predictor.reply(
+                        inputs, settings.toConfig(tokenizer.specialTokens().sep()), streamed);
+        Prediction p = reply.prediction();
+        String text = streamed.finish(reply.reply().text());
+        return new RoutedTicket(
+                decision(p.heads().get("intent")),
+                decision(p.heads().get("product")),
+                decision(p.heads().get("urgency")),
+                text,
+                ReplyTemplates.languageOf(ticket.text()),
+                ticket.modalities().stream()
+                        .filter(predictor.modalities()::contains)
+                        .map(FusionTicketRouter::partName)
+                        .toList(),
+                (System.nanoTime() - start) / 1e6);
     }
 
     @Override

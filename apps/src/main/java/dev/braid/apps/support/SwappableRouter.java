@@ -12,7 +12,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * the old model finishes on it, every ticket after the swap goes to the new one, and the old one is
  * closed once its last ticket is answered. No ticket fails because of a swap.
  */
-public final class SwappableRouter implements TicketRouter, AutoCloseable {
+public final class SwappableRouter implements TicketRouter, ReplySuggester, AutoCloseable {
 
     /** A model in service, with the tickets it is answering. */
     private static final class Generation {
@@ -48,6 +48,22 @@ public final class SwappableRouter implements TicketRouter, AutoCloseable {
         Generation g = enter();
         try {
             return g.router.route(ticket);
+        } finally {
+            leave(g);
+        }
+    }
+
+    @Override
+    public boolean generates() {
+        return current.get().router.generates();
+    }
+
+    @Override
+    public RoutedTicket suggest(
+            Ticket ticket, DecodingSettings settings, java.util.function.Consumer<String> pieces) {
+        Generation g = enter();
+        try {
+            return g.router.suggest(ticket, settings, pieces);
         } finally {
             leave(g);
         }

@@ -85,6 +85,17 @@ public final class TicketServer implements AutoCloseable {
         if (router instanceof SwappableRouter swappable && loader != null) {
             config.routes.post("/api/model", new ModelSwapRoute(swappable, loader, deskApi)::swap);
         }
+        if (router instanceof ReplySuggester suggester) {
+            config.routes.post(
+                    ReplyStream.PATH,
+                    // a generated reply is decoded alone, not batched: at most one a core at once
+                    new ReplyStream(
+                                    suggester,
+                                    form,
+                                    new java.util.concurrent.Semaphore(
+                                            Runtime.getRuntime().availableProcessors(), true))
+                            ::handle);
+        }
         config.routes.exception(RejectedRequest.class, TicketServer::rejected);
         config.routes.exception(InvalidField.class, (e, ctx) -> ctx.status(400).json(e.body()));
         config.routes.exception(UnreadableInputException.class, TicketServer::unreadable);

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.braid.apps.support.ReferenceReplies;
 import dev.braid.fusion.Modality;
 import dev.braid.fusion.data.Dataset;
 import dev.braid.fusion.data.HeadKind;
@@ -235,6 +236,46 @@ class SupportDatasetTest {
             assertEquals(PRODUCTS, fieldNames(tools.get("product_names").get(lang)), lang);
             assertEquals(URGENCIES, fieldNames(tools.get("urgency_names").get(lang)), lang);
         }
+    }
+
+    /**
+     * Every ticket has one reference reply in its language whose facts are the ticket's labels,
+     * which names the product and the urgency's response time, and which copies the order number
+     * the message gives (and only then gives one).
+     */
+    @Test
+    void everyTicketHasAReferenceReplyCarryingItsFacts() throws IOException {
+        Map<String, ReferenceReplies.Reference> references = ReferenceReplies.read(dir);
+        Map<String, String> languages = new HashMap<>();
+        for (String line : Files.readAllLines(dir.resolve("meta.jsonl"), StandardCharsets.UTF_8)) {
+            JsonNode m = JSON.readTree(line);
+            languages.put(m.get("id").asText(), m.get("lang").asText());
+        }
+        assertEquals(dataset.entries().size(), references.size(), "replies");
+        int orders = 0;
+        for (ManifestEntry e : dataset.entries()) {
+            ReferenceReplies.Reference r = references.get(e.id());
+            assertNotNull(r, e.id() + " has no reply");
+            String at = e.id() + ": " + r.reply();
+            assertEquals(languages.get(e.id()), r.language(), at);
+            assertEquals(name(e, "product"), r.product(), at);
+            assertEquals(name(e, "urgency"), r.urgency(), at);
+            assertEquals(name(e, "intent"), r.intent(), at);
+            assertTrue(ReferenceReplies.productRight(r.reply(), r.language(), r.product()), at);
+            assertTrue(ReferenceReplies.urgencyRight(r.reply(), r.language(), r.urgency()), at);
+            if (r.order() != null) {
+                orders++;
+                assertTrue(e.inputs().get(Modality.TEXT).contains(r.order()), at);
+                assertTrue(ReferenceReplies.orderRight(r.reply(), r.order()), at);
+            } else {
+                assertFalse(r.reply().matches(".*\\d{6}.*"), at);
+            }
+        }
+        assertTrue(orders > 300, "replies copying an order number: " + orders);
+    }
+
+    private static String name(ManifestEntry e, String head) {
+        return ((dev.braid.fusion.data.Label.ClassLabel) e.labels().get(head)).name();
     }
 
     /** The held-out design: val and test are spoken by unseen voices on unseen backgrounds. */

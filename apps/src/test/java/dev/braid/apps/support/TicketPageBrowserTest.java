@@ -92,6 +92,49 @@ class TicketPageBrowserTest {
         screenshot("ticket-routed.png");
     }
 
+    /**
+     * With a model that writes its replies, the page shows the reply streaming in piece by piece
+     * and ends with the reply the API streams for the same ticket and settings.
+     */
+    @Test
+    void aGeneratedReplyStreamsIntoThePage() throws Exception {
+        Path model = TinyReplyModel.model();
+        try (FusionTicketRouter router =
+                        FusionTicketRouter.load(model, model.resolve(SupportModel.REPLIES));
+                TicketServer server =
+                        TicketServer.start(
+                                router,
+                                ServerSettings.defaults().withPort(0),
+                                TestDesk.open(TestDesk.newStore(), TestDesk.UNLIMITED))) {
+            browser.get(server.uri().toString());
+            ManifestEntry entry = SupportTickets.complete();
+            browser.findElement(By.id("message")).sendKeys(entry.inputs().get(Modality.TEXT));
+            browser.findElement(By.id("photo")).sendKeys(entry.inputs().get(Modality.IMAGE));
+            WebElement maxTokens = browser.findElement(By.id("maxTokens"));
+            maxTokens.clear();
+            maxTokens.sendKeys("12");
+            browser.findElement(By.id("send")).click();
+            WebElement result = waitForResult();
+            int pieces = Integer.parseInt(result.getAttribute("data-pieces"));
+            assertTrue(pieces >= 2, "pieces shown: " + pieces);
+
+            MultipartBody form =
+                    SupportTickets.form(entry, java.util.Set.of(Modality.TEXT, Modality.IMAGE));
+            String events =
+                    form.post(served.client, server.uri().resolve("/api/replies?maxTokens=12"))
+                            .body();
+            String done = events.substring(events.indexOf("event: done\ndata: ") + 18).trim();
+            assertEquals(
+                    new ObjectMapper()
+                            .readTree(done)
+                            .get("reply")
+                            .asText()
+                            .trim(), // as getText shows it
+                    browser.findElement(By.id("reply")).getText());
+            screenshot("reply-streamed.png");
+        }
+    }
+
     @Test
     void aVoiceNoteRecordedInThePageIsSentAsWav() throws Exception {
         WebElement record = browser.findElement(By.id("record"));
@@ -138,8 +181,10 @@ class TicketPageBrowserTest {
     }
 
     private static WebElement waitForResult() {
-        return new WebDriverWait(browser, Duration.ofSeconds(30))
-                .until(ExpectedConditions.visibilityOfElementLocated(By.id("result")));
+        // shown once the whole answer is in (a streamed reply shows its pieces before that)
+        new WebDriverWait(browser, Duration.ofSeconds(30))
+                .until(ExpectedConditions.attributeToBe(By.id("result"), "data-state", "shown"));
+        return browser.findElement(By.id("result"));
     }
 
     private static void screenshot(String name) throws Exception {

@@ -222,6 +222,43 @@ public final class FusionModel extends AbstractBlock {
         return new Embeddings(pooled, modalities, present);
     }
 
+    /**
+     * The heads' logits and each modality's encoder output, from one pass of the encoders: what a
+     * {@link ReplyHead} reads as its memory.
+     *
+     * @param logits each head's output, by name
+     * @param tokens each modality's {@code (tokens [B, T_m, D_m], mask [B, T_m])}, in enum order
+     */
+    public record Encoded(Map<String, NDArray> logits, Map<Modality, NDList> tokens) {}
+
+    /** Runs the model and also returns each modality's encoder tokens. */
+    public Encoded predictWithTokens(
+            ParameterStore store, Map<Modality, NDList> byModality, boolean training) {
+        NDList encoded = encode(store, inputs(byModality), training);
+        NDList logits = heads(store, encoded, training);
+        Map<String, NDArray> named = new LinkedHashMap<>();
+        for (int i = 0; i < heads.size(); i++) {
+            named.put(heads.get(i).spec().name(), logits.get(i));
+        }
+        Map<Modality, NDList> tokens = new TreeMap<>();
+        List<Modality> modalities = config.modalities();
+        for (int i = 0; i < modalities.size(); i++) {
+            tokens.put(modalities.get(i), new NDList(encoded.get(2 * i), encoded.get(2 * i + 1)));
+        }
+        return new Encoded(named, tokens);
+    }
+
+    /** The output shapes of each modality's encoder for the model's input shapes, in enum order. */
+    public Map<Modality, Shape[]> encoderShapes(Shape[] inputShapes) {
+        Map<Modality, Shape[]> out = new TreeMap<>();
+        int i = 0;
+        for (Modality m : config.modalities()) {
+            Shape[] in = {inputShapes[i++], inputShapes[i++]};
+            out.put(m, encoders.get(m).getOutputShapes(in));
+        }
+        return out;
+    }
+
     @Override
     protected NDList forwardInternal(
             ParameterStore store,

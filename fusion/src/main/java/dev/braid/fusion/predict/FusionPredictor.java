@@ -20,6 +20,10 @@ import dev.braid.fusion.data.TextFeatures;
 import dev.braid.fusion.data.UnreadableInputException;
 import dev.braid.fusion.model.FusionModel;
 import dev.braid.fusion.model.ModelConfig;
+import dev.braid.fusion.model.ReplyHead;
+import dev.braid.text.generate.Generated;
+import dev.braid.text.generate.GenerationConfig;
+import dev.braid.text.generate.TokenListener;
 import dev.braid.text.tokenize.Tokenizer;
 import dev.braid.vision.image.DecodeOptions;
 import java.io.IOException;
@@ -60,19 +64,25 @@ public final class FusionPredictor implements AutoCloseable {
     private final TextFeatures textModel; // the frozen text model this predictor opened, or null
     private final Collator collator;
     private final TaskSchema schema;
+    private final Tokenizer tokenizer;
+    private final ReplyHead replyHead; // null: the model has no generation head
 
     private FusionPredictor(
             NDManager manager,
             FusionModel model,
             FeatureExtractor extractor,
             TaskSchema schema,
-            TextFeatures textModel) {
+            TextFeatures textModel,
+            Tokenizer tokenizer,
+            ReplyHead replyHead) {
         this.manager = manager;
         this.textModel = textModel;
         this.model = model;
         this.extractor = extractor;
         this.collator = Collator.of(schema, extractor);
         this.schema = schema;
+        this.tokenizer = tokenizer;
+        this.replyHead = replyHead;
     }
 
     /**
@@ -104,7 +114,18 @@ public final class FusionPredictor implements AutoCloseable {
                 textModel = pretrained.features().open();
                 extractor = extractor.withTextFeatures(textModel);
             }
-            return new FusionPredictor(manager, model, extractor, description.schema(), textModel);
+            ReplyHead replyHead =
+                    ReplyFiles.exists(dir)
+                            ? ReplyFiles.load(dir, manager, model, description.features())
+                            : null;
+            return new FusionPredictor(
+                    manager,
+                    model,
+                    extractor,
+                    description.schema(),
+                    textModel,
+                    tokenizer,
+                    replyHead);
         } catch (IOException | RuntimeException e) {
             manager.close();
             if (textModel != null) {
@@ -284,6 +305,55 @@ public final class FusionPredictor implements AutoCloseable {
             out.add(row);
         }
         return out;
+    }
+
+    /** Whether the model has a generation head, so that {@link #reply} can suggest a reply. */
+    public boolean generates() {
+        return replyHead != null;
+    }
+
+    /**
+     * A generated reply and every head's prediction for one sample.
+     *
+     * @param prediction the heads' answers, as {@link #predict} gives them
+     * @param reply the generated reply
+     */
+    public record Reply(Prediction prediction, Generated reply) {}
+
+    /**
+     * Predicts every head and generates a reply for one sample given as raw inputs by modality (as
+     * {@link #predict(Map)} takes them), telling {@code listener} each token as it is chosen. Give
+     * {@code config} {@code [SEP]} ({@code tokenizer.specialTokens().sep()}) as a stop token, or
+     * the reply runs to its maximum length.
+     *
+     * @throws IllegalStateException if the model has no generation head ({@link #generates})
+     * @throws UnreadableInputException if an input cannot be decoded
+     * @throws IllegalArgumentException if none of the inputs the model reads is given
+     */
+    public Reply reply(
+            Map<Modality, byte[]> inputs, GenerationConfig config, TokenListener listener) {
+        if (replyHead == null) {
+            throw new IllegalStateException(
+                    "the model has no generation head (no "
+                            + ReplyFiles.DESCRIPTION
+                            + " in its directory): train it with a reply head");
+        }
+        SampleFeatures features = features(inputs);
+        ReplyDecoding.Result result =
+                ReplyDecoding.generate(
+                        model,
+                        replyHead,
+                        tokenizer,
+                        collate(List.of(features)),
+                        config,
+                        manager,
+                        listener);
+        return new Reply(predict(List.of(features)).get(0), result.replies().get(0));
+    }
+
+    /** The tokenizer of the model's text, which its generation head also writes with. */
+    public Tokenizer tokenizer() {
+        return tokenizer;
     }
 
     private static String utf8(byte[] bytes) {

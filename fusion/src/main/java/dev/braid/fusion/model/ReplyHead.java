@@ -1,0 +1,137 @@
+package dev.braid.fusion.model;
+
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.core.Linear;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+import dev.braid.fusion.Modality;
+import dev.braid.text.decoder.CrossAttention;
+import dev.braid.text.decoder.DecoderConfig;
+import dev.braid.text.decoder.TransformerDecoder;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * A generation head: a {@link TransformerDecoder} with cross-attention over a fused memory made of
+ * every modality's encoder tokens, each projected to the decoder's width by a linear map of its own
+ * (so the decoder can tell the modalities apart), concatenated along the length.
+ *
+ * <p>{@link #memory} input: per modality its encoder output {@code (tokens [B, T_m, D_m], mask [B,
+ * T_m])}; output {@code NDList(memory [B, S, D], memoryMask [B, S])}, S = the sum of the T_m. The
+ * block's {@code forward} is the decoder's: {@code NDList(ids [B, T], mask [B, T], memory,
+ * memoryMask)} → {@code NDList(logits [B, T, V])}.
+ */
+public final class ReplyHead extends AbstractBlock {
+
+    private static final byte VERSION = 1;
+
+    private final DecoderConfig config;
+    private final TreeMap<Modality, Linear> projections = new TreeMap<>();
+    private final TransformerDecoder decoder;
+
+    /**
+     * @param config the decoder; its cross-attention must be on
+     * @param modalities the modalities whose tokens make the memory, in enum order
+     * @throws IllegalArgumentException if the decoder has no cross-attention or no modality is
+     *     given
+     */
+    public ReplyHead(DecoderConfig config, List<Modality> modalities) {
+        super(VERSION);
+        if (config.crossAttention() == CrossAttention.NONE) {
+            throw new IllegalArgumentException(
+                    "a reply head reads the fused ticket: its decoder's crossAttention must not be"
+                            + " NONE");
+        }
+        if (modalities.isEmpty()) {
+            throw new IllegalArgumentException("a reply head needs at least one modality");
+        }
+        this.config = config;
+        for (Modality m : modalities) {
+            projections.put(
+                    m,
+                    addChildBlock(
+                            m.field() + "Memory",
+                            Linear.builder().setUnits(config.width()).build()));
+        }
+        decoder = addChildBlock("decoder", new TransformerDecoder(config));
+    }
+
+    public DecoderConfig config() {
+        return config;
+    }
+
+    /** The decoder, for {@code dev.braid.text.generate.Generator}. */
+    public TransformerDecoder decoder() {
+        return decoder;
+    }
+
+    /** The modalities the memory is made of, in enum order. */
+    public List<Modality> modalities() {
+        return List.copyOf(projections.keySet());
+    }
+
+    /**
+     * The fused memory of a batch.
+     *
+     * @param encoded per modality its encoder's {@code (tokens, mask)}; must hold every modality of
+     *     {@link #modalities}
+     * @throws IllegalArgumentException if one is missing
+     */
+    public NDList memory(ParameterStore store, Map<Modality, NDList> encoded, boolean training) {
+        NDList tokens = new NDList();
+        NDList masks = new NDList();
+        for (Map.Entry<Modality, Linear> p : projections.entrySet()) {
+            NDList pair = encoded.get(p.getKey());
+            if (pair == null) {
+                throw new IllegalArgumentException(
+                        "the reply head reads " + p.getKey() + " but it was not encoded");
+            }
+            tokens.add(
+                    p.getValue()
+                            .forward(store, new NDList(pair.get(0)), training)
+                            .singletonOrThrow()); // (B, T_m, D)
+            masks.add(pair.get(1)); // (B, T_m)
+        }
+        if (tokens.size() == 1) {
+            return new NDList(tokens.get(0), masks.get(0));
+        }
+        return new NDList(NDArrays.concat(tokens, 1), NDArrays.concat(masks, 1)); // (B, S, D)
+    }
+
+    @Override
+    protected NDList forwardInternal(
+            ParameterStore store,
+            NDList inputs,
+            boolean training,
+            PairList<String, Object> params) {
+        return decoder.forward(store, inputs, training);
+    }
+
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+        return decoder.getOutputShapes(inputShapes);
+    }
+
+    /**
+     * Initialises from the encoders' token shapes.
+     *
+     * @param inputShapes the decoder's four input shapes, then per modality of {@link #modalities}
+     *     the shape of its encoder tokens {@code [B, T_m, D_m]}
+     */
+    @Override
+    protected void initializeChildBlocks(
+            NDManager manager, DataType dataType, Shape... inputShapes) {
+        int i = 4;
+        for (Linear projection : projections.values()) {
+            projection.initialize(manager, dataType, inputShapes[i++]);
+        }
+        decoder.initialize(
+                manager, dataType, inputShapes[0], inputShapes[1], inputShapes[2], inputShapes[3]);
+    }
+}
