@@ -18,7 +18,7 @@ import java.util.concurrent.Semaphore;
  * then one {@code event: done} whose data is the whole {@link RoutedTicket} (its {@code reply} the
  * pieces joined) plus {@code "generated"}: true when a generation head wrote it, false when it is
  * the template. Decoding settings are query parameters ({@link DecodingSettings}); a malformed or
- * out-of-range one is refused with 400 whose {@code part} names the field, before the form is read.
+ * out-of-range one is refused with 400 whose {@code part} names the field, once the form is read.
  */
 final class ReplyStream {
 
@@ -69,8 +69,10 @@ final class ReplyStream {
     }
 
     void handle(Context ctx) throws Exception {
-        DecodingSettings settings = settings(ctx.queryParamMap());
+        // the form first: answering a bad setting before the body is read resets the connection
+        // of a client still sending it, which then never sees the 400
         Ticket ticket = form.read(ctx.req());
+        DecodingSettings settings = settings(ctx.queryParamMap());
         predicting.acquire();
         try {
             ctx.res().setContentType("text/event-stream; charset=utf-8");

@@ -33,6 +33,7 @@ class ReplyStreamTest {
 
     private static FusionTicketRouter router;
     private static TicketServer server;
+    private static Desk desk;
     private static final HttpClient CLIENT = HttpClient.newHttpClient();
 
     @BeforeAll
@@ -41,11 +42,8 @@ class ReplyStreamTest {
                 FusionTicketRouter.load(
                         TinyReplyModel.model(),
                         TinyReplyModel.model().resolve(SupportModel.REPLIES));
-        server =
-                TicketServer.start(
-                        router,
-                        ServerSettings.defaults().withPort(0),
-                        TestDesk.open(TestDesk.newStore(), TestDesk.UNLIMITED));
+        desk = TestDesk.open(TestDesk.newStore(), TestDesk.UNLIMITED);
+        server = TicketServer.start(router, ServerSettings.defaults().withPort(0), desk);
     }
 
     @AfterAll
@@ -55,6 +53,9 @@ class ReplyStreamTest {
         }
         if (router != null) {
             router.close();
+        }
+        if (desk != null) {
+            desk.close();
         }
     }
 

@@ -101,11 +101,9 @@ class TicketPageBrowserTest {
         Path model = TinyReplyModel.model();
         try (FusionTicketRouter router =
                         FusionTicketRouter.load(model, model.resolve(SupportModel.REPLIES));
+                Desk desk = TestDesk.open(TestDesk.newStore(), TestDesk.UNLIMITED);
                 TicketServer server =
-                        TicketServer.start(
-                                router,
-                                ServerSettings.defaults().withPort(0),
-                                TestDesk.open(TestDesk.newStore(), TestDesk.UNLIMITED))) {
+                        TicketServer.start(router, ServerSettings.defaults().withPort(0), desk)) {
             browser.get(server.uri().toString());
             ManifestEntry entry = SupportTickets.complete();
             browser.findElement(By.id("message")).sendKeys(entry.inputs().get(Modality.TEXT));
