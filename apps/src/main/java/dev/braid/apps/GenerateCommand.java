@@ -1,18 +1,16 @@
 package dev.braid.apps;
 
 import dev.braid.apps.support.DecodingSettings;
+import dev.braid.apps.support.StreamedText;
 import dev.braid.fusion.Modality;
 import dev.braid.fusion.data.UnreadableInputException;
 import dev.braid.fusion.predict.FusionPredictor;
 import dev.braid.fusion.predict.Prediction;
-import dev.braid.text.generate.TokenListener;
 import dev.braid.text.tokenize.Tokenizer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
@@ -101,27 +99,13 @@ final class GenerateCommand implements Callable<Integer> {
                                 + " replies");
             }
             Tokenizer tokenizer = predictor.tokenizer();
-            List<Integer> tokens = new ArrayList<>();
-            StringBuilder shown = new StringBuilder();
-            TokenListener printer =
-                    new TokenListener() {
-                        @Override
-                        public void onToken(int row, int token) {
-                            if (token == tokenizer.specialTokens().sep()) {
-                                return;
-                            }
-                            tokens.add(token);
-                            String so =
-                                    tokenizer.decode(
-                                            tokens.stream().mapToInt(Integer::intValue).toArray());
-                            if (!so.endsWith("\uFFFD") && so.startsWith(shown.toString())) {
-                                System.out.print(so.substring(shown.length()));
+            StreamedText printer =
+                    new StreamedText(
+                            tokenizer,
+                            piece -> {
+                                System.out.print(piece);
                                 System.out.flush();
-                                shown.setLength(0);
-                                shown.append(so);
-                            }
-                        }
-                    };
+                            });
             FusionPredictor.Reply reply;
             try {
                 reply =
@@ -130,18 +114,9 @@ final class GenerateCommand implements Callable<Integer> {
                                 settings.toConfig(tokenizer.specialTokens().sep()),
                                 printer);
             } catch (UnreadableInputException e) {
-                String input =
-                        e.modality().equals(Modality.IMAGE)
-                                ? "--image " + image
-                                : e.modality().equals(Modality.AUDIO)
-                                        ? "--audio " + audio
-                                        : "--text";
-                throw new IllegalArgumentException(input + ": " + e.reason(), e);
+                throw InputFiles.unreadable(e, image, audio);
             }
-            String full = reply.reply().text();
-            if (full.startsWith(shown.toString())) {
-                System.out.print(full.substring(shown.length()));
-            }
+            printer.finish(reply.reply().text());
             System.out.println();
             for (Map.Entry<String, Prediction.HeadPrediction> head :
                     reply.prediction().heads().entrySet()) {

@@ -62,4 +62,19 @@ final class InputFiles {
         }
         return path;
     }
+
+    /**
+     * The user's mistake an input that does not decode is, named by the flag that gave it: {@code
+     * --image FILE: reason}, {@code --audio FILE: reason} or {@code --text: reason}.
+     */
+    static IllegalArgumentException unreadable(
+            dev.braid.fusion.data.UnreadableInputException e, Path image, Path audio) {
+        String input =
+                e.modality().equals(dev.braid.fusion.Modality.IMAGE)
+                        ? "--image " + image
+                        : e.modality().equals(dev.braid.fusion.Modality.AUDIO)
+                                ? "--audio " + audio
+                                : "--text";
+        return new IllegalArgumentException(input + ": " + e.reason(), e);
+    }
 }

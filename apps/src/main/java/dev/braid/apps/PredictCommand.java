@@ -2,7 +2,6 @@ package dev.braid.apps;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import dev.braid.fusion.Modality;
 import dev.braid.fusion.data.UnreadableInputException;
 import dev.braid.fusion.predict.FusionPredictor;
 import dev.braid.fusion.predict.Prediction;
@@ -61,13 +60,7 @@ final class PredictCommand implements Callable<Integer> {
             try {
                 prediction = predictor.predict(text, imageBytes, audioBytes);
             } catch (UnreadableInputException e) {
-                String input =
-                        e.modality().equals(Modality.IMAGE)
-                                ? "--image " + image
-                                : e.modality().equals(Modality.AUDIO)
-                                        ? "--audio " + audio
-                                        : "--text";
-                throw new IllegalArgumentException(input + ": " + e.reason(), e);
+                throw InputFiles.unreadable(e, image, audio);
             }
             if (json) {
                 System.out.println(

@@ -13,14 +13,15 @@ import java.util.function.Consumer;
  * to U+FFFD and is held back until the character is complete, so no piece holds a broken character.
  * The end token is not text. One reply (row 0) only.
  */
-final class StreamedText implements TokenListener {
+public final class StreamedText implements TokenListener {
 
     private final Tokenizer tokenizer;
     private final Consumer<String> pieces;
     private final List<Integer> tokens = new ArrayList<>();
     private String sent = "";
 
-    StreamedText(Tokenizer tokenizer, Consumer<String> pieces) {
+    /** Passes {@code pieces} the new text of each token {@code tokenizer} decodes. */
+    public StreamedText(Tokenizer tokenizer, Consumer<String> pieces) {
         this.tokenizer = tokenizer;
         this.pieces = pieces;
     }
@@ -39,7 +40,7 @@ final class StreamedText implements TokenListener {
     }
 
     /** Sends whatever of {@code full} (the generator's final text) was not sent yet; returns it. */
-    String finish(String full) {
+    public String finish(String full) {
         if (full.startsWith(sent) && full.length() > sent.length()) {
             pieces.accept(full.substring(sent.length()));
             sent = full;
