@@ -102,6 +102,27 @@ final class RepliesCommand implements Callable<Integer> {
             description = "Weight of the classification heads' loss; 0 trains the reply alone.")
     float classificationWeight;
 
+    @Option(
+            names = "--copy",
+            negatable = true,
+            defaultValue = "true",
+            fallbackValue = "true",
+            description =
+                    "Let the decoder copy tokens of the message (order numbers) through a pointer"
+                            + " over the text's tokens; --no-copy writes every token from the"
+                            + " vocabulary (default: on).")
+    boolean copy;
+
+    @Option(
+            names = "--single-digits",
+            negatable = true,
+            defaultValue = "true",
+            fallbackValue = "true",
+            description =
+                    "Tokenize every digit as a token of its own, so a number is the same tokens in"
+                            + " the message and the reply (default: on).")
+    boolean singleDigits;
+
     @Option(names = "--test-limit", defaultValue = "0", description = "Test tickets (0: all).")
     int testLimit;
 
@@ -141,7 +162,9 @@ final class RepliesCommand implements Callable<Integer> {
             corpus.add(reference(references, e).reply());
         }
         Tokenizer tokenizer =
-                new BpeTrainer(new BpeTrainer.Config(training.features().vocabularySize(), 2))
+                new BpeTrainer(
+                                new BpeTrainer.Config(
+                                        training.features().vocabularySize(), 2, singleDigits))
                         .train(corpus);
         SpecialTokens special = tokenizer.specialTokens();
         TaskSchema schema = TaskSchema.infer(datasets);
@@ -179,6 +202,7 @@ final class RepliesCommand implements Callable<Integer> {
                             .feedForwardWidth(2 * decoderWidth)
                             .maxLength(maxReplyTokens + 1)
                             .crossAttention(CrossAttention.EVERY_LAYER)
+                            .copyFromMemory(copy)
                             .build();
             ReplyHead head = new ReplyHead(decoderConfig, modelConfig.modalities());
             head.initialize(
@@ -246,10 +270,9 @@ final class RepliesCommand implements Callable<Integer> {
                 Batch batch = batch(collator, some);
                 try (NDManager step = manager.newSubManager()) {
                     ParameterStore store = new ParameterStore(step, false);
-                    FusionModel.Encoded encoded =
-                            model.predictWithTokens(
-                                    store, ReplyTrainer.inputs(model, batch, step), false);
-                    NDList memory = head.memory(store, encoded.tokens(), false);
+                    Map<Modality, NDList> inputs = ReplyTrainer.inputs(model, batch, step);
+                    FusionModel.Encoded encoded = model.predictWithTokens(store, inputs, false);
+                    NDList memory = head.memory(store, encoded.tokens(), inputs, false);
                     DecoderBatch taught =
                             TeacherForcing.batch(
                                     step,
@@ -259,7 +282,8 @@ final class RepliesCommand implements Callable<Integer> {
                     NDArray logits =
                             head.forward(
                                             store,
-                                            taught.decoderInput(memory.get(0), memory.get(1)),
+                                            ReplyHead.decoderInput(
+                                                    taught.inputs(), taught.mask(), memory),
                                             false)
                                     .singletonOrThrow();
                     long n = taught.mask().sum().getLong();

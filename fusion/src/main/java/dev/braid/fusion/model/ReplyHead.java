@@ -1,5 +1,6 @@
 package dev.braid.fusion.model;
 
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -26,6 +27,12 @@ import java.util.TreeMap;
  * T_m])}; output {@code NDList(memory [B, S, D], memoryMask [B, S])}, S = the sum of the T_m. The
  * block's {@code forward} is the decoder's: {@code NDList(ids [B, T], mask [B, T], memory,
  * memoryMask)} → {@code NDList(logits [B, T, V])}.
+ *
+ * <p>With a decoder that copies ({@code DecoderConfig.copyFromMemory}), the memory also carries
+ * each position's token id: the ticket's text token ids at the text positions (the decoder and the
+ * text encoder share one tokenizer), none at the others; so the decoder can copy an order number
+ * from the message digit by digit. Text read by a pretrained model has no ids of the decoder's
+ * vocabulary and offers nothing to copy.
  */
 public final class ReplyHead extends AbstractBlock {
 
@@ -84,8 +91,29 @@ public final class ReplyHead extends AbstractBlock {
      * @throws IllegalArgumentException if one is missing
      */
     public NDList memory(ParameterStore store, Map<Modality, NDList> encoded, boolean training) {
+        return memory(store, encoded, null, training);
+    }
+
+    /**
+     * The fused memory of a batch, and for a copying decoder the token id of each memory position.
+     *
+     * @param encoded per modality its encoder's {@code (tokens, mask)}; must hold every modality of
+     *     {@link #modalities}
+     * @param inputs per modality the model's inputs (the text's are {@code (ids, mask)}), or null:
+     *     nothing to copy
+     * @return {@code NDList(memory, memoryMask)}, plus {@code memoryIds [B, S]} (negative where a
+     *     position has no token) when the decoder copies and the text came as token ids
+     * @throws IllegalArgumentException if a modality is missing
+     */
+    public NDList memory(
+            ParameterStore store,
+            Map<Modality, NDList> encoded,
+            Map<Modality, NDList> inputs,
+            boolean training) {
         NDList tokens = new NDList();
         NDList masks = new NDList();
+        NDList ids = new NDList();
+        boolean copy = config.copyFromMemory() && inputs != null && textIds(inputs) != null;
         for (Map.Entry<Modality, Linear> p : projections.entrySet()) {
             NDList pair = encoded.get(p.getKey());
             if (pair == null) {
@@ -97,11 +125,54 @@ public final class ReplyHead extends AbstractBlock {
                             .forward(store, new NDList(pair.get(0)), training)
                             .singletonOrThrow()); // (B, T_m, D)
             masks.add(pair.get(1)); // (B, T_m)
+            if (copy) {
+                ids.add(positionIds(p.getKey(), pair.get(1), inputs));
+            }
         }
-        if (tokens.size() == 1) {
-            return new NDList(tokens.get(0), masks.get(0));
+        NDList memory =
+                tokens.size() == 1
+                        ? new NDList(tokens.get(0), masks.get(0))
+                        : new NDList(NDArrays.concat(tokens, 1), NDArrays.concat(masks, 1));
+        if (copy) {
+            memory.add(ids.size() == 1 ? ids.get(0) : NDArrays.concat(ids, 1)); // (B, S)
         }
-        return new NDList(NDArrays.concat(tokens, 1), NDArrays.concat(masks, 1)); // (B, S, D)
+        return memory;
+    }
+
+    /**
+     * The decoder's input for teacher forcing or a full recompute: the tokens so far, then the
+     * memory as {@link #memory} made it.
+     */
+    public static NDList decoderInput(NDArray ids, NDArray mask, NDList memory) {
+        NDList input = new NDList(ids, mask);
+        input.addAll(memory);
+        return input;
+    }
+
+    private static NDArray textIds(Map<Modality, NDList> inputs) {
+        NDList text = inputs.get(Modality.TEXT);
+        if (text == null || text.get(0).getDataType() != DataType.INT64) {
+            return null; // no text, or vectors from a pretrained model
+        }
+        return text.get(0);
+    }
+
+    /** The text's token ids at its positions; -1 at every position of another modality. */
+    private static NDArray positionIds(
+            Modality modality, NDArray mask, Map<Modality, NDList> inputs) {
+        if (!modality.equals(Modality.TEXT)) {
+            return mask.getManager().full(mask.getShape(), -1f, DataType.INT64);
+        }
+        NDArray ids = textIds(inputs);
+        if (!ids.getShape().equals(mask.getShape())) {
+            throw new IllegalArgumentException(
+                    "the text encoder's tokens "
+                            + mask.getShape()
+                            + " do not line up with the text's ids "
+                            + ids.getShape()
+                            + "; a copying reply head needs one token per id");
+        }
+        return ids;
     }
 
     @Override

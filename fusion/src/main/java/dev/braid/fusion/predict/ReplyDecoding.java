@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
+import dev.braid.fusion.Modality;
 import dev.braid.fusion.data.Batch;
 import dev.braid.fusion.model.FusionModel;
 import dev.braid.fusion.model.ReplyHead;
@@ -54,9 +55,9 @@ public final class ReplyDecoding {
             TokenListener listener) {
         try (NDManager call = manager.newSubManager()) {
             ParameterStore store = new ParameterStore(call, false);
-            FusionModel.Encoded encoded =
-                    model.predictWithTokens(store, ReplyTrainer.inputs(model, batch, call), false);
-            NDList memory = head.memory(store, encoded.tokens(), false);
+            Map<Modality, NDList> inputs = ReplyTrainer.inputs(model, batch, call);
+            FusionModel.Encoded encoded = model.predictWithTokens(store, inputs, false);
+            NDList memory = head.memory(store, encoded.tokens(), inputs, false);
             Map<String, int[]> classes = new LinkedHashMap<>();
             encoded.logits()
                     .forEach(
@@ -78,6 +79,7 @@ public final class ReplyDecoding {
                             Generator.startPrompts(batch.size(), tokenizer.specialTokens().cls()),
                             memory.get(0),
                             memory.get(1),
+                            memory.size() > 2 ? memory.get(2) : null,
                             listener == null ? new TokenListener() {} : listener);
             return new Result(replies, classes);
         }
@@ -104,9 +106,9 @@ public final class ReplyDecoding {
         }
         try (NDManager call = manager.newSubManager()) {
             ParameterStore store = new ParameterStore(call, false);
-            FusionModel.Encoded encoded =
-                    model.predictWithTokens(store, ReplyTrainer.inputs(model, batch, call), false);
-            NDList memory = head.memory(store, encoded.tokens(), false);
+            Map<Modality, NDList> inputs = ReplyTrainer.inputs(model, batch, call);
+            FusionModel.Encoded encoded = model.predictWithTokens(store, inputs, false);
+            NDList memory = head.memory(store, encoded.tokens(), inputs, false);
             int open = rows;
             for (int t = 0; t < maxNewTokens && open > 0; t++) {
                 try (NDManager step = call.newSubManager()) {
@@ -125,11 +127,10 @@ public final class ReplyDecoding {
                     NDArray logits =
                             head.forward(
                                             store,
-                                            new NDList(
+                                            ReplyHead.decoderInput(
                                                     step.create(ids, shape),
                                                     step.create(mask, shape),
-                                                    memory.get(0),
-                                                    memory.get(1)),
+                                                    memory),
                                             false)
                                     .singletonOrThrow(); // (B, T, V)
                     int[] next =

@@ -159,9 +159,9 @@ public final class ReplyTrainer {
             float total;
             try (NDManager stepManager = manager.newSubManager()) {
                 try (GradientRecording recording = GradientRecording.start()) {
-                    FusionModel.Encoded encoded =
-                            model.predictWithTokens(store, inputs(model, batch, stepManager), true);
-                    NDList memory = head.memory(store, encoded.tokens(), true);
+                    Map<Modality, NDList> inputs = inputs(model, batch, stepManager);
+                    FusionModel.Encoded encoded = model.predictWithTokens(store, inputs, true);
+                    NDList memory = head.memory(store, encoded.tokens(), inputs, true);
                     DecoderBatch taught =
                             TeacherForcing.batch(
                                     stepManager,
@@ -171,7 +171,8 @@ public final class ReplyTrainer {
                     NDArray logits =
                             head.forward(
                                             store,
-                                            taught.decoderInput(memory.get(0), memory.get(1)),
+                                            ReplyHead.decoderInput(
+                                                    taught.inputs(), taught.mask(), memory),
                                             true)
                                     .singletonOrThrow(); // (B, T, V)
                     NDArray replyLoss =

@@ -36,8 +36,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * A generation head over a tiny tri-modal model: it learns a label-dependent reply, its cached
@@ -70,11 +71,12 @@ class ReplyTrainerTest {
         }
     }
 
-    private static ReplyHead head(FusionModel model, NDManager manager) {
+    private static ReplyHead head(FusionModel model, NDManager manager, boolean copy) {
         ReplyHead head =
                 new ReplyHead(
                         DecoderConfig.tiny(run.tokenizer.vocabularySize()).toBuilder()
                                 .crossAttention(CrossAttention.EVERY_LAYER)
+                                .copyFromMemory(copy)
                                 .maxLength(16)
                                 .build(),
                         model.config().modalities());
@@ -99,12 +101,14 @@ class ReplyTrainerTest {
         return GenerationConfig.builder().stopTokens(special.sep()).maxNewTokens(8).build();
     }
 
-    @Test
-    void theReplyLossFallsAndTheCachedReplyEqualsAFullRecompute() throws Exception {
+    /** With and without copying from the message's tokens. */
+    @ParameterizedTest(name = "copy {0}")
+    @ValueSource(booleans = {false, true})
+    void theReplyLossFallsAndTheCachedReplyEqualsAFullRecompute(boolean copy) throws Exception {
         try (NDManager manager = NDManager.newBaseManager()) {
             ModelConfig config = run.modelConfig(FusionKind.PAIRWISE);
             FusionModel model = TinyRun.model(config, manager, 3);
-            ReplyHead head = head(model, manager);
+            ReplyHead head = head(model, manager, copy);
             float[] losses =
                     new ReplyTrainer(new ReplyTrainer.Config(40, 8, 3e-3f, 0.1f, 1f, 12, 5))
                             .train(model, head, examples, collator, special, manager, null);
@@ -127,7 +131,7 @@ class ReplyTrainerTest {
                 assertArrayEquals(recomputed.get(b), withoutSep, "row " + b);
             }
 
-            Path saved = dir.resolve("model");
+            Path saved = dir.resolve("model-" + copy);
             new ModelDirectory(
                             config, run.schema, run.settings, JsonNodeFactory.instance.objectNode())
                     .save(saved, model, run.tokenizer);
@@ -136,6 +140,12 @@ class ReplyTrainerTest {
             Generated expected = cached.replies().get(0);
             try (FusionPredictor predictor = FusionPredictor.load(saved)) {
                 assertTrue(predictor.generates());
+                assertEquals(
+                        copy,
+                        new com.fasterxml.jackson.databind.ObjectMapper()
+                                .readTree(saved.resolve(ReplyFiles.DESCRIPTION).toFile())
+                                .at("/decoder/copyFromMemory")
+                                .asBoolean());
                 Map<Modality, byte[]> inputs = new TreeMap<>();
                 inputs.put(
                         Modality.TEXT,

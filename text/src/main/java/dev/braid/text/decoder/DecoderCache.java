@@ -26,20 +26,30 @@ public final class DecoderCache implements AutoCloseable {
     private List<KeyValues> self;
     private List<KeyValues> memory;
     private NDArray memoryBias;
+    private MemoryCopy.Source copySource;
     private NDArray keyMask;
     private NDArray realCount;
     private int length;
 
     DecoderCache(
-            NDManager parent, int batch, int layers, List<KeyValues> memory, NDArray memoryBias) {
+            NDManager parent,
+            int batch,
+            int layers,
+            List<KeyValues> memory,
+            NDArray memoryBias,
+            MemoryCopy.Source copySource) {
         this.manager = parent.newSubManager();
         this.batch = batch;
         this.self = new ArrayList<>(Collections.nCopies(layers, null));
         this.memory = memory;
         this.memoryBias = memoryBias;
+        this.copySource = copySource;
         if (memory != null) {
             memory.forEach(kv -> kv.attach(manager));
             memoryBias.attach(manager);
+        }
+        if (copySource != null) {
+            copySource.attach(manager);
         }
     }
 
@@ -89,6 +99,13 @@ public final class DecoderCache implements AutoCloseable {
             memory = pickedMemory;
             memoryBias = replace(memoryBias, pickRows(memoryBias, rows));
         }
+        if (copySource != null) {
+            copySource =
+                    new MemoryCopy.Source(
+                            replace(copySource.keys(), pickRows(copySource.keys(), rows)),
+                            replace(copySource.table(), pickRows(copySource.table(), rows)),
+                            replace(copySource.bias(), pickRows(copySource.bias(), rows)));
+        }
     }
 
     private static NDArray pickRows(NDArray x, int[] rows) {
@@ -111,6 +128,11 @@ public final class DecoderCache implements AutoCloseable {
 
     NDArray memoryBias() {
         return memoryBias;
+    }
+
+    /** What the memory offers to copy, or null. */
+    MemoryCopy.Source copySource() {
+        return copySource;
     }
 
     /** The key mask so far {@code [B, Tpast]} boolean, or null before the first step. */

@@ -34,6 +34,8 @@ import dev.braid.text.transformer.NormPlacement;
  * @param prefixLength the prefix length for {@link AttentionPattern#PREFIX}, else 0
  * @param crossAttention whether the layers attend to a memory
  * @param dropout dropout on embeddings, attention weights and residual branches
+ * @param copyFromMemory whether the decoder may also copy a token the memory holds ({@link
+ *     MemoryCopy}); it then outputs log-probabilities, which read as logits
  */
 public record DecoderConfig(
         int vocabularySize,
@@ -49,7 +51,8 @@ public record DecoderConfig(
         AttentionPattern attention,
         int prefixLength,
         CrossAttention crossAttention,
-        float dropout) {
+        float dropout,
+        boolean copyFromMemory) {
 
     public DecoderConfig {
         if (vocabularySize < 1) {
@@ -97,6 +100,10 @@ public record DecoderConfig(
                             + heads
                             + ") = "
                             + layer.headWidth());
+        }
+        if (copyFromMemory && crossAttention == CrossAttention.NONE) {
+            throw new IllegalArgumentException(
+                    "copyFromMemory needs a memory: set crossAttention to EVERY_LAYER");
         }
         if (position == PositionEncoding.SINUSOIDAL && width % 2 != 0) {
             throw new IllegalArgumentException(
@@ -187,7 +194,8 @@ public record DecoderConfig(
                 .attention(attention)
                 .prefixLength(prefixLength)
                 .crossAttention(crossAttention)
-                .dropout(dropout);
+                .dropout(dropout)
+                .copyFromMemory(copyFromMemory);
     }
 
     /**
@@ -226,6 +234,7 @@ public record DecoderConfig(
         private int prefixLength = 0;
         private CrossAttention crossAttention = CrossAttention.NONE;
         private float dropout = 0f;
+        private boolean copyFromMemory = false;
 
         private Builder() {}
 
@@ -313,6 +322,12 @@ public record DecoderConfig(
             return this;
         }
 
+        /** Whether the decoder may copy a token the memory holds; needs cross-attention. */
+        public Builder copyFromMemory(boolean copyFromMemory) {
+            this.copyFromMemory = copyFromMemory;
+            return this;
+        }
+
         /**
          * The configuration.
          *
@@ -333,7 +348,8 @@ public record DecoderConfig(
                     attention,
                     prefixLength,
                     crossAttention,
-                    dropout);
+                    dropout,
+                    copyFromMemory);
         }
     }
 }

@@ -37,6 +37,9 @@ import java.util.List;
  * {@code NDList(ids, mask, memory [B, S, D] float, memoryMask [B, S] boolean)}, masks true at real
  * positions; output {@code NDList(logits [B, T, V])}. Logit t predicts token t + 1, and depends
  * only on ids 0..t (and the memory): train it with {@link TeacherForcing} and {@link DecoderLoss}.
+ * With {@link DecoderConfig#copyFromMemory} a fifth input, {@code memoryIds [B, S]} (each memory
+ * position's token id, negative where it has none), lets the decoder copy those tokens ({@link
+ * MemoryCopy}), and the logits are log-probabilities.
  *
  * <p>Incremental decoding: {@link #newCache} computes the memory's keys and values once, then each
  * {@link #step} takes only the new positions and returns their logits, the same as a full forward
@@ -57,6 +60,7 @@ public final class TransformerDecoder extends AbstractBlock {
     private final Dropout embeddingDropout;
     private final List<TransformerDecoderLayer> layers = new ArrayList<>();
     private final Norm finalNorm;
+    private final MemoryCopy copy;
 
     public TransformerDecoder(DecoderConfig config) {
         super(VERSION);
@@ -107,6 +111,7 @@ public final class TransformerDecoder extends AbstractBlock {
                 config.placement() == NormPlacement.PRE_LN
                         ? addChildBlock("finalNorm", new Norm(config.norm(), width))
                         : null;
+        copy = config.copyFromMemory() ? addChildBlock("copy", new MemoryCopy(width)) : null;
     }
 
     /** Returns the configuration this decoder was built from. */
@@ -131,9 +136,11 @@ public final class TransformerDecoder extends AbstractBlock {
         NDManager manager = ids.getManager();
         NDArray memoryBias = null;
         List<KeyValues> memory = null;
+        MemoryCopy.Source copySource = null;
         if (inputs.size() > 2 && config.crossAttention() == CrossAttention.EVERY_LAYER) {
             memoryBias = memoryBias(inputs.get(2), inputs.get(3));
             memory = memoryKeyValues(store, inputs.get(2), training);
+            copySource = copySource(store, inputs, training);
         } else if (inputs.size() > 2) {
             throw new IllegalArgumentException(
                     "a memory was given, but crossAttention is NONE; configure EVERY_LAYER");
@@ -145,7 +152,34 @@ public final class TransformerDecoder extends AbstractBlock {
             past.add(null);
         }
         return new NDList(
-                decode(store, ids, positions, selfBias, past, memory, memoryBias, training));
+                decode(
+                        store,
+                        ids,
+                        positions,
+                        selfBias,
+                        past,
+                        memory,
+                        memoryBias,
+                        copySource,
+                        training));
+    }
+
+    /** What the memory offers to copy, or null if the decoder does not copy or no ids came. */
+    private MemoryCopy.Source copySource(ParameterStore store, NDList inputs, boolean training) {
+        if (inputs.size() > 4 && copy == null) {
+            throw new IllegalArgumentException(
+                    "memoryIds were given, but copyFromMemory is off; configure it");
+        }
+        if (copy == null || inputs.size() < 5) {
+            return null;
+        }
+        return copy.source(
+                store,
+                inputs.get(2),
+                inputs.get(3),
+                inputs.get(4),
+                config.vocabularySize(),
+                training);
     }
 
     /**
@@ -160,6 +194,7 @@ public final class TransformerDecoder extends AbstractBlock {
             List<KeyValues> past,
             List<KeyValues> memory,
             NDArray memoryBias,
+            MemoryCopy.Source copySource,
             boolean training) {
         NDArray x = embed(store, ids, positions, training); // (B, T, D)
         for (int i = 0; i < layers.size(); i++) {
@@ -182,7 +217,14 @@ public final class TransformerDecoder extends AbstractBlock {
         NDArray embedding = store.getValue(tokenEmbedding, x.getDevice(), training);
         NDArray transposed = embedding.transpose(); // (D, V)
         transposed.attach(x.getManager()); // an op on a parameter joins the parameter's manager
-        return x.matMul(transposed); // (B, T, V)
+        NDArray logits = x.matMul(transposed); // (B, T, V)
+        if (copy == null) {
+            return logits;
+        }
+        // a copying decoder always answers log-probabilities, with or without a source
+        return copySource == null
+                ? logits.logSoftmax(-1)
+                : copy.logProbabilities(store, x, logits, copySource, training);
     }
 
     /** Token embeddings at unit scale plus absolute positions, then dropout. */
@@ -275,7 +317,7 @@ public final class TransformerDecoder extends AbstractBlock {
      *     DecoderCache#close()}
      */
     public DecoderCache newCache(NDManager manager, int batch) {
-        return new DecoderCache(manager, batch, layers.size(), null, null);
+        return new DecoderCache(manager, batch, layers.size(), null, null, null);
     }
 
     /**
@@ -288,6 +330,22 @@ public final class TransformerDecoder extends AbstractBlock {
      */
     public DecoderCache newCache(
             ParameterStore store, NDManager manager, NDArray memory, NDArray memoryMask) {
+        return newCache(store, manager, memory, memoryMask, null);
+    }
+
+    /**
+     * A cache for decoding over a memory whose positions may carry token ids to copy ({@link
+     * DecoderConfig#copyFromMemory}).
+     *
+     * @param memoryIds int {@code [B, S]}, negative where a position has no token; or null
+     * @throws IllegalArgumentException if ids are given to a decoder that does not copy
+     */
+    public DecoderCache newCache(
+            ParameterStore store,
+            NDManager manager,
+            NDArray memory,
+            NDArray memoryMask,
+            NDArray memoryIds) {
         if (config.crossAttention() != CrossAttention.EVERY_LAYER) {
             throw new IllegalArgumentException(
                     "a memory was given, but crossAttention is NONE; configure EVERY_LAYER");
@@ -297,8 +355,29 @@ public final class TransformerDecoder extends AbstractBlock {
             setup.tempAttachAll(memory, memoryMask);
             NDArray bias = memoryBias(memory, memoryMask);
             List<KeyValues> kv = memoryKeyValues(store, memory, false);
+            MemoryCopy.Source copySource = null;
+            if (memoryIds != null) {
+                if (copy == null) {
+                    throw new IllegalArgumentException(
+                            "memoryIds were given, but copyFromMemory is off; configure it");
+                }
+                setup.tempAttachAll(memoryIds);
+                copySource =
+                        copy.source(
+                                store,
+                                memory,
+                                memoryMask,
+                                memoryIds,
+                                config.vocabularySize(),
+                                false);
+            }
             return new DecoderCache(
-                    manager, Math.toIntExact(memory.getShape().get(0)), layers.size(), kv, bias);
+                    manager,
+                    Math.toIntExact(memory.getShape().get(0)),
+                    layers.size(),
+                    kv,
+                    bias,
+                    copySource);
         }
     }
 
@@ -342,7 +421,16 @@ public final class TransformerDecoder extends AbstractBlock {
             }
         }
         NDArray logits =
-                decode(store, ids, positions, selfBias, past, memory, cache.memoryBias(), false);
+                decode(
+                        store,
+                        ids,
+                        positions,
+                        selfBias,
+                        past,
+                        memory,
+                        cache.memoryBias(),
+                        cache.copySource(),
+                        false);
         NDArray realCount = counts.get(":, -1:"); // (B, 1)
         cache.advance(past, keyMask, realCount, steps);
         return logits;
@@ -406,6 +494,9 @@ public final class TransformerDecoder extends AbstractBlock {
         }
         if (finalNorm != null) {
             finalNorm.initialize(manager, dataType, x);
+        }
+        if (copy != null) {
+            copy.initialize(manager, dataType, x, memory);
         }
     }
 }

@@ -42,6 +42,7 @@ final class BeamSearch {
             List<int[]> prompts,
             NDArray memory,
             NDArray memoryMask,
+            NDArray memoryIds,
             TokenListener listener) {
         int batch = prompts.size();
         int rows = batch * width;
@@ -64,7 +65,8 @@ final class BeamSearch {
             finished.add(new ArrayList<>());
         }
         try (DecodingSession session =
-                new DecodingSession(decoder, manager, batch, width, memory, memoryMask)) {
+                new DecodingSession(
+                        decoder, manager, batch, width, memory, memoryMask, memoryIds)) {
             float[][] logits =
                     session.step(
                             Generator.leftPadded(prompts, width), Generator.realOf(prompts, width));

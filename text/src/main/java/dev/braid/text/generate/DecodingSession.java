@@ -25,6 +25,7 @@ final class DecodingSession implements AutoCloseable {
     /**
      * @param memory {@code [B, S, D]}, or null for none; repeated {@code copies} times per row
      *     (beam search decodes each sequence's beams as consecutive rows)
+     * @param memoryIds {@code [B, S]}, the token ids a copying decoder may copy, or null
      */
     DecodingSession(
             TransformerDecoder decoder,
@@ -32,7 +33,8 @@ final class DecodingSession implements AutoCloseable {
             int batch,
             int copies,
             NDArray memory,
-            NDArray memoryMask) {
+            NDArray memoryMask,
+            NDArray memoryIds) {
         this.decoder = decoder;
         this.manager = parent.newSubManager();
         this.store = new ParameterStore(manager, false);
@@ -45,7 +47,12 @@ final class DecodingSession implements AutoCloseable {
                 setup.tempAttachAll(memory, memoryMask); // the copies are made in setup
                 NDArray m = copies == 1 ? memory : memory.repeat(0, copies); // (B * copies, S, D)
                 NDArray mask = copies == 1 ? memoryMask : memoryMask.repeat(0, copies);
-                cache = decoder.newCache(store, manager, m, mask);
+                NDArray ids = null;
+                if (memoryIds != null) {
+                    setup.tempAttachAll(memoryIds);
+                    ids = copies == 1 ? memoryIds : memoryIds.repeat(0, copies);
+                }
+                cache = decoder.newCache(store, manager, m, mask, ids);
             }
         }
     }

@@ -92,10 +92,27 @@ public final class Generator {
             NDArray memory,
             NDArray memoryMask,
             TokenListener listener) {
+        return generate(manager, prompts, memory, memoryMask, null, listener);
+    }
+
+    /**
+     * Continues each prompt, attending to the memory and, for a decoder that copies ({@code
+     * DecoderConfig.copyFromMemory}), copying the tokens the memory's positions carry.
+     *
+     * @param memoryIds int {@code [B, S]}, each memory position's token id, negative where it has
+     *     none; or null
+     */
+    public List<Generated> generate(
+            NDManager manager,
+            List<int[]> prompts,
+            NDArray memory,
+            NDArray memoryMask,
+            NDArray memoryIds,
+            TokenListener listener) {
         checkPrompts(prompts, memory);
         if (config.strategy() == Strategy.BEAM) {
             return new BeamSearch(this, decoder, config)
-                    .search(manager, prompts, memory, memoryMask, listener);
+                    .search(manager, prompts, memory, memoryMask, memoryIds, listener);
         }
         int batch = prompts.size();
         List<LogitsProcessor> chain = config.processors();
@@ -113,7 +130,7 @@ public final class Generator {
             sequences[b] = prompts.get(b).clone();
         }
         try (DecodingSession session =
-                new DecodingSession(decoder, manager, batch, 1, memory, memoryMask)) {
+                new DecodingSession(decoder, manager, batch, 1, memory, memoryMask, memoryIds)) {
             float[][] logits = session.step(leftPadded(prompts, 1), realOf(prompts, 1));
             int limit = Math.min(config.maxNewTokens(), session.room() + 1);
             int[] chosen = new int[batch];

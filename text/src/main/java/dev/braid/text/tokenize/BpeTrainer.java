@@ -26,8 +26,15 @@ public final class BpeTrainer {
      *
      * @param vocabularySize the target size including the 5 special tokens and the 256 bytes
      * @param minFrequency pairs seen fewer times than this are never merged
+     * @param singleDigits every digit a token of its own (so a decoder can copy numbers digit by
+     *     digit), rather than runs of digits merged like words
      */
-    public record Config(int vocabularySize, int minFrequency) {
+    public record Config(int vocabularySize, int minFrequency, boolean singleDigits) {
+
+        /** Runs of digits merge like words. */
+        public Config(int vocabularySize, int minFrequency) {
+            this(vocabularySize, minFrequency, false);
+        }
 
         public Config {
             if (vocabularySize < ByteLevelBpeTokenizer.FIRST_MERGE_ID) {
@@ -60,7 +67,8 @@ public final class BpeTrainer {
     public ByteLevelBpeTokenizer train(Iterable<String> corpus) {
         Map<String, Integer> pieceCounts = new TreeMap<>();
         for (String text : corpus) {
-            for (String piece : PreTokenizer.split(PreTokenizer.normalize(text))) {
+            for (String piece :
+                    PreTokenizer.split(PreTokenizer.normalize(text), config.singleDigits())) {
                 pieceCounts.merge(piece, 1, Integer::sum);
             }
         }
@@ -130,7 +138,7 @@ public final class BpeTrainer {
                 }
             }
         }
-        return new ByteLevelBpeTokenizer(merges.toArray(new int[0][]));
+        return new ByteLevelBpeTokenizer(merges.toArray(new int[0][]), config.singleDigits());
     }
 
     private static void countPairs(

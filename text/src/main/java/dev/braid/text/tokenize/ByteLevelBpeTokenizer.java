@@ -40,10 +40,19 @@ public final class ByteLevelBpeTokenizer implements Tokenizer {
     private final int[][] merges; // merges[r] = {left, right}; the merged id is FIRST_MERGE_ID + r
     private final Map<Long, Integer> rankOfPair;
     private final byte[][] bytesOfId;
+    private final boolean singleDigits;
     private final Map<String, int[]> cache = new ConcurrentHashMap<>();
 
     ByteLevelBpeTokenizer(int[][] merges) {
+        this(merges, false);
+    }
+
+    /**
+     * @param singleDigits whether every digit is a token of its own ({@link PreTokenizer})
+     */
+    ByteLevelBpeTokenizer(int[][] merges, boolean singleDigits) {
         this.merges = merges;
+        this.singleDigits = singleDigits;
         rankOfPair = new HashMap<>();
         bytesOfId = new byte[FIRST_MERGE_ID + merges.length][];
         for (int i = 0; i < SpecialTokens.NAMES.length; i++) {
@@ -89,7 +98,7 @@ public final class ByteLevelBpeTokenizer implements Tokenizer {
         }
         List<int[]> parts = new ArrayList<>();
         int count = 0;
-        for (String piece : PreTokenizer.split(PreTokenizer.normalize(text))) {
+        for (String piece : PreTokenizer.split(PreTokenizer.normalize(text), singleDigits)) {
             if (count >= maxTokens) {
                 break;
             }
@@ -191,6 +200,11 @@ public final class ByteLevelBpeTokenizer implements Tokenizer {
         return SpecialTokens.standard();
     }
 
+    /** Returns whether every digit is a token of its own, so numbers are copied digit by digit. */
+    public boolean singleDigits() {
+        return singleDigits;
+    }
+
     /** Returns the number of learned merges. */
     public int mergeCount() {
         return merges.length;
@@ -204,6 +218,7 @@ public final class ByteLevelBpeTokenizer implements Tokenizer {
         root.put("format", FORMAT);
         root.put("version", 1);
         root.put("normalization", "NFKC");
+        root.put("digits", singleDigits ? "single" : "runs");
         ArrayNode special = root.putArray("specialTokens");
         Arrays.stream(SpecialTokens.NAMES).forEach(special::add);
         ArrayNode mergeList = root.putArray("merges");
@@ -241,8 +256,13 @@ public final class ByteLevelBpeTokenizer implements Tokenizer {
             }
             merges[r] = new int[] {pair.get(0).asInt(), pair.get(1).asInt()};
         }
+        String digits = root.path("digits").asText("runs");
+        if (!digits.equals("runs") && !digits.equals("single")) {
+            throw new IOException(
+                    file + ": field 'digits' must be \"runs\" or \"single\", found " + digits);
+        }
         try {
-            return new ByteLevelBpeTokenizer(merges);
+            return new ByteLevelBpeTokenizer(merges, digits.equals("single"));
         } catch (IllegalArgumentException e) {
             throw new IOException(file + ": " + e.getMessage(), e);
         }

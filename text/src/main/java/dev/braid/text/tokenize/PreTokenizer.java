@@ -12,28 +12,36 @@ import java.util.regex.Pattern;
  * <p>The pieces partition the normalised text exactly, so joining them gives it back: that is what
  * makes the tokenizer lossless. A piece is a run of letters (with a leading space, as GPT-2 does),
  * a run of digits, a run of other symbols (punctuation, emoji with their joiners and variation
- * selectors), a run of whitespace, or a single Han, Hiragana or Katakana character. CJK text has no
- * spaces between words; cutting it per character, as BERT does, keeps one unseen word from becoming
- * one huge piece, while BPE still learns each character as one token. Pieces longer than {@link
- * #MAX_PIECE_CHARS} are cut, so a text without spaces cannot make merging quadratic.
+ * selectors), a run of whitespace, or a single Han, Hiragana or Katakana character; with {@link
+ * #split(String, boolean) single digits}, every digit is a piece of its own, with no space joined
+ * to it (as LLaMA's tokenizer does), so a number is the same tokens wherever it is written and a
+ * decoder can copy it digit by digit. CJK text has no spaces between words; cutting it per
+ * character, as BERT does, keeps one unseen word from becoming one huge piece, while BPE still
+ * learns each character as one token. Pieces longer than {@link #MAX_PIECE_CHARS} are cut, so a
+ * text without spaces cannot make merging quadratic.
  */
 final class PreTokenizer {
 
     static final int MAX_PIECE_CHARS = 64;
 
     private static final String CJK = "\\p{IsHan}\\p{IsHiragana}\\p{IsKatakana}";
-    private static final Pattern PIECE =
-            Pattern.compile(
-                    "["
-                            + CJK
-                            + "]"
-                            + "| ?[\\p{L}\\p{M}&&[^"
-                            + CJK
-                            + "]]+"
-                            + "| ?\\p{N}+"
-                            + "| ?[^\\s\\p{L}\\p{N}]+"
-                            + "|\\s+(?!\\S)"
-                            + "|\\s+");
+    private static final Pattern PIECE = pieces(" ?\\p{N}+");
+    private static final Pattern PIECE_SINGLE_DIGITS = pieces("\\p{N}");
+
+    private static Pattern pieces(String digits) {
+        return Pattern.compile(
+                "["
+                        + CJK
+                        + "]"
+                        + "| ?[\\p{L}\\p{M}&&[^"
+                        + CJK
+                        + "]]+"
+                        + "|"
+                        + digits
+                        + "| ?[^\\s\\p{L}\\p{N}]+"
+                        + "|\\s+(?!\\S)"
+                        + "|\\s+");
+    }
 
     private PreTokenizer() {}
 
@@ -46,8 +54,18 @@ final class PreTokenizer {
 
     /** Cuts already normalised text into pieces whose concatenation is the text. */
     static List<String> split(String normalized) {
+        return split(normalized, false);
+    }
+
+    /**
+     * Cuts already normalised text into pieces whose concatenation is the text.
+     *
+     * @param singleDigits whether each digit is a piece of its own, rather than a run of digits
+     *     with the space before it
+     */
+    static List<String> split(String normalized, boolean singleDigits) {
         List<String> pieces = new ArrayList<>();
-        Matcher m = PIECE.matcher(normalized);
+        Matcher m = (singleDigits ? PIECE_SINGLE_DIGITS : PIECE).matcher(normalized);
         int end = 0;
         while (m.find()) {
             if (m.start() > end) {

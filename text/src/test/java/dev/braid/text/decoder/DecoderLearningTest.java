@@ -199,6 +199,119 @@ class DecoderLearningTest {
         }
     }
 
+    /**
+     * Copying 5 tokens out of 55, on a budget of 300 steps: greedy decoding then copies sequences
+     * it was not shown. A decoder that points into its memory ({@link MemoryCopy}) only has to find
+     * the next position and learns that in time; one that must write each token from its vocabulary
+     * has to learn 55 maps from a position's encoding back to its id and does not.
+     */
+    @Test
+    void aDecoderThatCopiesFromItsMemoryCopiesTokensItNeverWrote() {
+        int with = unseenSequencesCopied(true);
+        int without = unseenSequencesCopied(false);
+        System.out.printf(
+                "copy task: unseen copied with MemoryCopy %d/20, without %d/20%n", with, without);
+        assertTrue(with >= 18, "with MemoryCopy: " + with + "/20");
+        assertTrue(without <= 2, "without MemoryCopy: " + without + "/20");
+    }
+
+    private static int unseenSequencesCopied(boolean copy) {
+        int vocabulary = 60;
+        int length = 5;
+        int batch = 32;
+        Engine.getInstance().setRandomSeed(3);
+        Random random = new Random(3);
+        try (NDManager manager = NDManager.newBaseManager()) {
+            TransformerTextEncoder encoder =
+                    new TransformerTextEncoder(
+                            TextEncoderConfig.originalTransformer(vocabulary).toBuilder()
+                                    .maxLength(8)
+                                    .build());
+            TransformerDecoder decoder =
+                    new TransformerDecoder(
+                            DecoderConfig.originalTransformer(vocabulary).toBuilder()
+                                    .maxLength(8)
+                                    .copyFromMemory(copy)
+                                    .build());
+            Shape source = new Shape(batch, length);
+            encoder.initialize(manager, DataType.FLOAT32, source, source);
+            Shape target = new Shape(batch, length + 1);
+            decoder.initialize(
+                    manager,
+                    DataType.FLOAT32,
+                    target,
+                    target,
+                    new Shape(batch, length, 32),
+                    source);
+            float[] losses =
+                    TinyTraining.train(
+                            manager,
+                            300,
+                            2e-3f,
+                            (step, store) -> {
+                                List<int[]> sources = new ArrayList<>();
+                                for (int b = 0; b < batch; b++) {
+                                    sources.add(tokensBetween(random, length, 5, 60));
+                                }
+                                NDList in = encoderInput(step, sources);
+                                NDList memory = encoder.forward(store, in, true);
+                                DecoderBatch taught =
+                                        TeacherForcing.batch(step, sources, 8, SPECIAL);
+                                NDList input = taught.decoderInput(memory.get(0), memory.get(1));
+                                if (copy) {
+                                    input.add(in.get(0));
+                                }
+                                NDArray logits =
+                                        decoder.forward(store, input, true).singletonOrThrow();
+                                return DecoderLoss.crossEntropy(
+                                        logits, taught.targets(), taught.mask(), 0f);
+                            },
+                            encoder,
+                            decoder);
+            Generator generator =
+                    Generator.builder()
+                            .setDecoder(decoder)
+                            .setConfig(GenerationConfig.greedy(length + 1, SPECIAL.sep()))
+                            .build();
+            List<int[]> unseen = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                unseen.add(tokensBetween(random, length, 5, 60));
+            }
+            ai.djl.training.ParameterStore store =
+                    new ai.djl.training.ParameterStore(manager, false);
+            NDList in = encoderInput(manager, unseen);
+            NDList memory = encoder.forward(store, in, false);
+            List<Generated> copies =
+                    generator.generate(
+                            manager,
+                            Generator.startPrompts(unseen.size(), SPECIAL.cls()),
+                            memory.get(0),
+                            memory.get(1),
+                            copy ? in.get(0) : null,
+                            TokenListener.NONE);
+            int right = 0;
+            System.out.printf(
+                    "copy %s: loss %.3f -> %.4f; %s -> %s%n",
+                    copy,
+                    losses[0],
+                    TinyTraining.mean(losses, losses.length - 20, losses.length),
+                    Arrays.toString(unseen.get(0)),
+                    Arrays.toString(copies.get(0).tokens()));
+            for (int i = 0; i < unseen.size(); i++) {
+                right += Arrays.equals(unseen.get(i), copies.get(i).tokens()) ? 1 : 0;
+            }
+            return right;
+        }
+    }
+
+    private static int[] tokensBetween(Random random, int length, int from, int to) {
+        int[] tokens = new int[length];
+        for (int t = 0; t < length; t++) {
+            tokens[t] = from + random.nextInt(to - from);
+        }
+        return tokens;
+    }
+
     private static int[] randomTokens(Random random, int length) {
         int[] tokens = new int[length];
         for (int t = 0; t < length; t++) {

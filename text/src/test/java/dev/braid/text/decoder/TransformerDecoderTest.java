@@ -55,11 +55,20 @@ class TransformerDecoderTest {
                 Arguments.of("chatGlm", DecoderConfig.chatGlm(VOCAB)),
                 Arguments.of("bloom", DecoderConfig.bloom(VOCAB)),
                 Arguments.of("originalTransformer", DecoderConfig.originalTransformer(VOCAB)),
+                Arguments.of(
+                        COPYING,
+                        DecoderConfig.gpt2(VOCAB).toBuilder()
+                                .crossAttention(CrossAttention.EVERY_LAYER)
+                                .copyFromMemory(true)
+                                .build()),
                 Arguments.of(NO_MEMORY, DecoderConfig.originalTransformer(VOCAB))); // as a plain LM
     }
 
     /** The preset name of a decoder with cross-attention run with no memory. */
     private static final String NO_MEMORY = "originalTransformer without a memory";
+
+    /** A decoder that copies tokens from its memory, whose positions carry ids (or none, -1). */
+    private static final String COPYING = "gpt2 copying from the memory";
 
     private TransformerDecoder decoder(DecoderConfig config, int batch, int length) {
         TransformerDecoder decoder = new TransformerDecoder(config);
@@ -97,6 +106,9 @@ class TransformerDecoderTest {
         }
         NDArray tokens = manager.randomNormal(new Shape(2, 3, config.width()));
         NDArray mask = mask(new boolean[][] {{true, true, true}, {true, true, false}});
+        if (name.equals(COPYING)) {
+            return new NDList(tokens, mask, ids(new long[][] {{7, -1, 9}, {12, 3, 5}}));
+        }
         return new NDList(tokens, mask);
     }
 
@@ -125,7 +137,12 @@ class TransformerDecoderTest {
         try (DecoderCache cache =
                 memory.isEmpty()
                         ? decoder.newCache(manager, 2)
-                        : decoder.newCache(store, manager, memory.get(0), memory.get(1))) {
+                        : decoder.newCache(
+                                store,
+                                manager,
+                                memory.get(0),
+                                memory.get(1),
+                                memory.size() > 2 ? memory.get(2) : null)) {
             int at = 0;
             for (int chunk : new int[] {4, 1, 1, 1}) {
                 try (NDManager step = manager.newSubManager()) {
@@ -170,12 +187,8 @@ class TransformerDecoderTest {
                                     {true, true, true, true, true}, {false, false, true, true, true}
                                 }),
                         memory);
-        NDList memoryOfRow1 =
-                memory.isEmpty()
-                        ? memory
-                        : new NDList(
-                                memory.get(0).get(new NDIndex("1:2")),
-                                memory.get(1).get(new NDIndex("1:2")));
+        NDList memoryOfRow1 = new NDList();
+        memory.forEach(m -> memoryOfRow1.add(m.get(new NDIndex("1:2"))));
         NDArray alone =
                 forward(
                         decoder,
@@ -195,10 +208,8 @@ class TransformerDecoderTest {
     @MethodSource("presets")
     void logitAtTDoesNotDependOnLaterTokens(String name, DecoderConfig config) {
         TransformerDecoder decoder = decoder(config, 1, 8);
-        NDList memory = memory(name, config);
-        if (!memory.isEmpty()) {
-            memory = new NDList(memory.get(0).get("0:1"), memory.get(1).get("0:1"));
-        }
+        NDList memory = new NDList();
+        memory(name, config).forEach(m -> memory.add(m.get("0:1")));
         boolean[][] real = new boolean[1][8];
         Arrays.fill(real[0], true);
         NDArray a =
@@ -347,5 +358,46 @@ class TransformerDecoderTest {
                                         .heads(2)
                                         .build());
         assertTrue(e.getMessage().contains("ROPE needs an even head width"), e.getMessage());
+    }
+
+    /**
+     * A copying decoder's outputs are log-probabilities whose mass on the memory's tokens grows
+     * when its gate favours copying, and ids it was not configured for are refused.
+     */
+    @Test
+    void aCopyingDecoderAnswersADistributionAndRefusesIdsWhenItDoesNotCopy() {
+        DecoderConfig copying =
+                DecoderConfig.gpt2(VOCAB).toBuilder()
+                        .crossAttention(CrossAttention.EVERY_LAYER)
+                        .copyFromMemory(true)
+                        .build();
+        TransformerDecoder decoder = decoder(copying, 2, 4);
+        NDList memory = memory(COPYING, copying);
+        NDArray ids = ids(new long[][] {{2, 5, 6, 7}, {2, 8, 9, 10}});
+        NDArray mask = mask(new boolean[][] {{true, true, true, true}, {true, true, true, true}});
+        NDArray logProbabilities = forward(decoder, ids, mask, memory);
+        NDArray total = logProbabilities.exp().sum(new int[] {-1});
+        assertTrue(
+                total.allClose(manager.ones(total.getShape()), 1e-4, 1e-4, false),
+                "probabilities sum to 1: " + Arrays.toString(total.toFloatArray()));
+        // without ids the same decoder answers the vocabulary's log-softmax alone
+        NDArray vocabularyOnly =
+                forward(decoder, ids, mask, new NDList(memory.get(0), memory.get(1)));
+        float[] withIds = logProbabilities.get(0, 3).exp().toFloatArray();
+        float[] without = vocabularyOnly.get(0, 3).exp().toFloatArray();
+        // row 0's memory offers 7 and 9 (position 1 has no token): their mass rises, 3's falls
+        assertTrue(withIds[7] + withIds[9] > without[7] + without[9], "the memory's ids gain mass");
+        assertTrue(withIds[3] < without[3], "a token not in row 0's memory loses mass");
+        TransformerDecoder plain =
+                decoder(
+                        DecoderConfig.gpt2(VOCAB).toBuilder()
+                                .crossAttention(CrossAttention.EVERY_LAYER)
+                                .build(),
+                        2,
+                        4);
+        IllegalArgumentException e =
+                assertThrows(
+                        IllegalArgumentException.class, () -> forward(plain, ids, mask, memory));
+        assertTrue(e.getMessage().contains("copyFromMemory"), e.getMessage());
     }
 }

@@ -211,4 +211,52 @@ class ByteLevelBpeTokenizerTest {
         assertEquals("<E1>", tokenizer.tokenText(ids[0]));
         assertEquals("[CLS]", tokenizer.tokenText(tokenizer.specialTokens().cls()));
     }
+
+    @Test
+    void singleDigitsMakeANumberTheSameTokensWhereverItIsWritten(@TempDir Path dir)
+            throws IOException {
+        List<String> corpus = new ArrayList<>(CORPUS);
+        for (int i = 0; i < 20; i++) {
+            corpus.add("Order #301749 and order 301749 and (order 301749).");
+        }
+        ByteLevelBpeTokenizer runs = new BpeTrainer(new BpeTrainer.Config(600, 2)).train(corpus);
+        ByteLevelBpeTokenizer single =
+                new BpeTrainer(new BpeTrainer.Config(600, 2, true)).train(corpus);
+        String number = "301749";
+        int[] digits =
+                number.chars().map(c -> single.encode(String.valueOf((char) c))[0]).toArray();
+        for (String text : List.of("Order #301749.", "(order 301749)", "301749")) {
+            int[] ids = single.encode(text);
+            assertTrue(contains(ids, digits), text + " holds the six digit tokens " + text);
+            assertEquals(text, single.decode(ids));
+            assertTrue(
+                    Arrays.stream(ids)
+                            .allMatch(
+                                    id ->
+                                            single.tokenText(id).length() == 1
+                                                    || single.tokenText(id)
+                                                            .chars()
+                                                            .noneMatch(Character::isDigit)),
+                    "no token of " + text + " holds a digit and anything else");
+        }
+        assertTrue(
+                runs.encode("(order 301749)").length < single.encode("(order 301749)").length,
+                "runs of digits merge by default");
+        Path file = dir.resolve("tokenizer.json");
+        single.save(file);
+        ByteLevelBpeTokenizer loaded = ByteLevelBpeTokenizer.load(file);
+        assertTrue(loaded.singleDigits());
+        assertArrayEquals(single.encode("Order #301749."), loaded.encode("Order #301749."));
+        runs.save(file);
+        assertTrue(!ByteLevelBpeTokenizer.load(file).singleDigits());
+    }
+
+    private static boolean contains(int[] ids, int[] run) {
+        for (int i = 0; i + run.length <= ids.length; i++) {
+            if (Arrays.equals(Arrays.copyOfRange(ids, i, i + run.length), run)) {
+                return true;
+            }
+        }
+        return false;
+    }
 }
