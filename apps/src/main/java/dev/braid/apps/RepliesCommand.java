@@ -28,6 +28,7 @@ import dev.braid.fusion.metrics.TextOverlap;
 import dev.braid.fusion.model.FusionModel;
 import dev.braid.fusion.model.ModelConfig;
 import dev.braid.fusion.model.ReplyHead;
+import dev.braid.fusion.model.ReplyMemory;
 import dev.braid.fusion.predict.ModelDirectory;
 import dev.braid.fusion.predict.ReplyDecoding;
 import dev.braid.fusion.predict.ReplyFiles;
@@ -123,6 +124,15 @@ final class RepliesCommand implements Callable<Integer> {
                             + " the message and the reply (default: on).")
     boolean singleDigits;
 
+    @Option(
+            names = "--memory",
+            defaultValue = "ENCODER_TOKENS",
+            description =
+                    "What the decoder attends to: ENCODER_TOKENS (every modality's encoder tokens;"
+                            + " copying needs these) or FUSION_OUTPUT (the fusion block's output"
+                            + " vectors) (default: ${DEFAULT-VALUE}).")
+    ReplyMemory memory;
+
     @Option(names = "--test-limit", defaultValue = "0", description = "Test tickets (0: all).")
     int testLimit;
 
@@ -202,16 +212,33 @@ final class RepliesCommand implements Callable<Integer> {
                             .feedForwardWidth(2 * decoderWidth)
                             .maxLength(maxReplyTokens + 1)
                             .crossAttention(CrossAttention.EVERY_LAYER)
-                            .copyFromMemory(copy)
+                            .copyFromMemory(copy && memory == ReplyMemory.ENCODER_TOKENS)
                             .build();
-            ReplyHead head = new ReplyHead(decoderConfig, modelConfig.modalities());
-            head.initialize(
-                    manager,
-                    DataType.FLOAT32,
-                    ReplyFiles.shapes(
-                            head,
-                            model.encoderShapes(
-                                    ModelDirectory.inputShapes(modelConfig, features))));
+            ReplyHead head = new ReplyHead(decoderConfig, modelConfig.modalities(), memory);
+            ai.djl.ndarray.types.Shape[] inputShapes =
+                    ModelDirectory.inputShapes(modelConfig, features);
+            StringBuilder memoryShape = new StringBuilder();
+            long memoryLength = 0;
+            if (memory == ReplyMemory.ENCODER_TOKENS) {
+                for (Map.Entry<Modality, ai.djl.ndarray.types.Shape[]> e :
+                        model.encoderShapes(inputShapes).entrySet()) {
+                    long positions = e.getValue()[0].get(1);
+                    memoryLength += positions;
+                    memoryShape.append(memoryShape.length() == 0 ? "" : ", ");
+                    memoryShape.append(e.getKey().field()).append(' ').append(positions);
+                }
+            } else {
+                memoryLength = model.fusionShape(inputShapes).get(1);
+                memoryShape.append("the fusion's output vectors");
+            }
+            System.out.printf(
+                    "decoder: D=%d, %d layers, %s; memory: %d positions (%s)%n",
+                    decoderWidth,
+                    decoderLayers,
+                    decoderConfig.copyFromMemory() ? "copies from the text" : "no copying",
+                    memoryLength,
+                    memoryShape);
+            head.initialize(manager, DataType.FLOAT32, ReplyFiles.shapes(head, model, inputShapes));
 
             start = System.nanoTime();
             float[] losses =
@@ -246,6 +273,7 @@ final class RepliesCommand implements Callable<Integer> {
             provenance.put("seed", seed);
             provenance.put("steps", steps);
             provenance.put("replyHead", decoderConfig.toString());
+            provenance.put("replyMemory", memory.name());
             new ModelDirectory(modelConfig, schema, features, provenance)
                     .save(modelDir, model, tokenizer);
             ReplyFiles.save(modelDir, head);
@@ -272,7 +300,7 @@ final class RepliesCommand implements Callable<Integer> {
                     ParameterStore store = new ParameterStore(step, false);
                     Map<Modality, NDList> inputs = ReplyTrainer.inputs(model, batch, step);
                     FusionModel.Encoded encoded = model.predictWithTokens(store, inputs, false);
-                    NDList memory = head.memory(store, encoded.tokens(), inputs, false);
+                    NDList memory = head.memory(store, encoded, inputs, false);
                     DecoderBatch taught =
                             TeacherForcing.batch(
                                     step,

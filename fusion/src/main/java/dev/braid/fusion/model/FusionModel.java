@@ -175,7 +175,8 @@ public final class FusionModel extends AbstractBlock {
     public Outputs predictWithEmbeddings(
             ParameterStore store, Map<Modality, NDList> byModality, boolean training) {
         NDList encoded = encode(store, inputs(byModality), training);
-        NDList logits = heads(store, encoded, training);
+        NDList fused = fusion.forward(store, encoded, training);
+        NDList logits = heads(store, fused, training);
         Map<String, NDArray> named = new LinkedHashMap<>();
         for (int i = 0; i < heads.size(); i++) {
             named.put(heads.get(i).spec().name(), logits.get(i));
@@ -228,14 +229,17 @@ public final class FusionModel extends AbstractBlock {
      *
      * @param logits each head's output, by name
      * @param tokens each modality's {@code (tokens [B, T_m, D_m], mask [B, T_m])}, in enum order
+     * @param fused the fusion's output {@code (vectors [B, K, D], weights [B, K])}
      */
-    public record Encoded(Map<String, NDArray> logits, Map<Modality, NDList> tokens) {}
+    public record Encoded(
+            Map<String, NDArray> logits, Map<Modality, NDList> tokens, NDList fused) {}
 
     /** Runs the model and also returns each modality's encoder tokens. */
     public Encoded predictWithTokens(
             ParameterStore store, Map<Modality, NDList> byModality, boolean training) {
         NDList encoded = encode(store, inputs(byModality), training);
-        NDList logits = heads(store, encoded, training);
+        NDList fused = fusion.forward(store, encoded, training);
+        NDList logits = heads(store, fused, training);
         Map<String, NDArray> named = new LinkedHashMap<>();
         for (int i = 0; i < heads.size(); i++) {
             named.put(heads.get(i).spec().name(), logits.get(i));
@@ -245,7 +249,14 @@ public final class FusionModel extends AbstractBlock {
         for (int i = 0; i < modalities.size(); i++) {
             tokens.put(modalities.get(i), new NDList(encoded.get(2 * i), encoded.get(2 * i + 1)));
         }
-        return new Encoded(named, tokens);
+        return new Encoded(named, tokens, fused);
+    }
+
+    /** The shape of the fusion's output vectors {@code [B, K, D]} for the model's input shapes. */
+    public Shape fusionShape(Shape[] inputShapes) {
+        List<Shape> encoded = new ArrayList<>();
+        encoderShapes(inputShapes).values().forEach(s -> encoded.addAll(List.of(s[0], s[1])));
+        return fusion.getOutputShapes(encoded.toArray(new Shape[0]))[0];
     }
 
     /** The output shapes of each modality's encoder for the model's input shapes, in enum order. */
@@ -265,11 +276,11 @@ public final class FusionModel extends AbstractBlock {
             NDList inputs,
             boolean training,
             PairList<String, Object> params) {
-        return heads(store, encode(store, inputs, training), training);
+        return heads(
+                store, fusion.forward(store, encode(store, inputs, training), training), training);
     }
 
-    private NDList heads(ParameterStore store, NDList encoded, boolean training) {
-        NDList fused = fusion.forward(store, encoded, training);
+    private NDList heads(ParameterStore store, NDList fused, boolean training) {
         NDList logits = new NDList();
         for (TaskHead head : heads) {
             logits.add(head.forward(store, fused, training).singletonOrThrow());

@@ -39,7 +39,10 @@ public final class ReplyHead extends AbstractBlock {
     private static final byte VERSION = 1;
 
     private final DecoderConfig config;
+    private final ReplyMemory source;
+    private final List<Modality> modalities;
     private final TreeMap<Modality, Linear> projections = new TreeMap<>();
+    private final Linear fusionProjection;
     private final TransformerDecoder decoder;
 
     /**
@@ -49,6 +52,17 @@ public final class ReplyHead extends AbstractBlock {
      *     given
      */
     public ReplyHead(DecoderConfig config, List<Modality> modalities) {
+        this(config, modalities, ReplyMemory.ENCODER_TOKENS);
+    }
+
+    /**
+     * @param config the decoder; its cross-attention must be on
+     * @param modalities the modalities of the model, in enum order
+     * @param source what the memory is made of
+     * @throws IllegalArgumentException if the decoder has no cross-attention or no modality is
+     *     given
+     */
+    public ReplyHead(DecoderConfig config, List<Modality> modalities, ReplyMemory source) {
         super(VERSION);
         if (config.crossAttention() == CrossAttention.NONE) {
             throw new IllegalArgumentException(
@@ -59,12 +73,21 @@ public final class ReplyHead extends AbstractBlock {
             throw new IllegalArgumentException("a reply head needs at least one modality");
         }
         this.config = config;
-        for (Modality m : modalities) {
-            projections.put(
-                    m,
+        this.source = source;
+        this.modalities = List.copyOf(modalities);
+        if (source == ReplyMemory.ENCODER_TOKENS) {
+            for (Modality m : modalities) {
+                projections.put(
+                        m,
+                        addChildBlock(
+                                m.field() + "Memory",
+                                Linear.builder().setUnits(config.width()).build()));
+            }
+            fusionProjection = null;
+        } else {
+            fusionProjection =
                     addChildBlock(
-                            m.field() + "Memory",
-                            Linear.builder().setUnits(config.width()).build()));
+                            "fusionMemory", Linear.builder().setUnits(config.width()).build());
         }
         decoder = addChildBlock("decoder", new TransformerDecoder(config));
     }
@@ -80,7 +103,33 @@ public final class ReplyHead extends AbstractBlock {
 
     /** The modalities the memory is made of, in enum order. */
     public List<Modality> modalities() {
-        return List.copyOf(projections.keySet());
+        return modalities;
+    }
+
+    /** What the memory is made of. */
+    public ReplyMemory source() {
+        return source;
+    }
+
+    /**
+     * The memory of a batch the model encoded: as {@link #memory(ParameterStore, Map, Map,
+     * boolean)}, or the fusion's output vectors for {@link ReplyMemory#FUSION_OUTPUT}.
+     *
+     * @param inputs per modality the model's inputs, or null: nothing to copy
+     */
+    public NDList memory(
+            ParameterStore store,
+            FusionModel.Encoded encoded,
+            Map<Modality, NDList> inputs,
+            boolean training) {
+        if (source == ReplyMemory.ENCODER_TOKENS) {
+            return memory(store, encoded.tokens(), inputs, training);
+        }
+        NDArray vectors = encoded.fused().get(0); // (B, K, D_f)
+        NDArray mask = encoded.fused().get(1).gt(0f); // (B, K): a vector of weight 0 is absent
+        NDArray projected =
+                fusionProjection.forward(store, new NDList(vectors), training).singletonOrThrow();
+        return new NDList(projected, mask);
     }
 
     /**
@@ -110,6 +159,10 @@ public final class ReplyHead extends AbstractBlock {
             Map<Modality, NDList> encoded,
             Map<Modality, NDList> inputs,
             boolean training) {
+        if (source != ReplyMemory.ENCODER_TOKENS) {
+            throw new IllegalStateException(
+                    "this reply head reads the fusion's output: pass the model's Encoded");
+        }
         NDList tokens = new NDList();
         NDList masks = new NDList();
         NDList ids = new NDList();
@@ -193,12 +246,16 @@ public final class ReplyHead extends AbstractBlock {
      * Initialises from the encoders' token shapes.
      *
      * @param inputShapes the decoder's four input shapes, then per modality of {@link #modalities}
-     *     the shape of its encoder tokens {@code [B, T_m, D_m]}
+     *     the shape of its encoder tokens {@code [B, T_m, D_m]}; for {@link
+     *     ReplyMemory#FUSION_OUTPUT}, the fusion's vectors {@code [B, K, D_f]} instead
      */
     @Override
     protected void initializeChildBlocks(
             NDManager manager, DataType dataType, Shape... inputShapes) {
         int i = 4;
+        if (fusionProjection != null) {
+            fusionProjection.initialize(manager, dataType, inputShapes[i]);
+        }
         for (Linear projection : projections.values()) {
             projection.initialize(manager, dataType, inputShapes[i++]);
         }

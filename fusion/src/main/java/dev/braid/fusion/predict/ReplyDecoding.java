@@ -57,7 +57,7 @@ public final class ReplyDecoding {
             ParameterStore store = new ParameterStore(call, false);
             Map<Modality, NDList> inputs = ReplyTrainer.inputs(model, batch, call);
             FusionModel.Encoded encoded = model.predictWithTokens(store, inputs, false);
-            NDList memory = head.memory(store, encoded.tokens(), inputs, false);
+            NDList memory = head.memory(store, encoded, inputs, false);
             Map<String, int[]> classes = new LinkedHashMap<>();
             encoded.logits()
                     .forEach(
@@ -108,7 +108,7 @@ public final class ReplyDecoding {
             ParameterStore store = new ParameterStore(call, false);
             Map<Modality, NDList> inputs = ReplyTrainer.inputs(model, batch, call);
             FusionModel.Encoded encoded = model.predictWithTokens(store, inputs, false);
-            NDList memory = head.memory(store, encoded.tokens(), inputs, false);
+            NDList memory = head.memory(store, encoded, inputs, false);
             int open = rows;
             for (int t = 0; t < maxNewTokens && open > 0; t++) {
                 try (NDManager step = call.newSubManager()) {

@@ -12,6 +12,7 @@ import dev.braid.fusion.Modality;
 import dev.braid.fusion.data.FeatureSettings;
 import dev.braid.fusion.model.FusionModel;
 import dev.braid.fusion.model.ReplyHead;
+import dev.braid.fusion.model.ReplyMemory;
 import dev.braid.fusion.train.ModelFiles;
 import dev.braid.text.decoder.DecoderConfig;
 import java.io.IOException;
@@ -50,6 +51,7 @@ public final class ReplyFiles {
         root.set(
                 "memory",
                 JSON.valueToTree(head.modalities().stream().map(Modality::name).toList()));
+        root.put("memorySource", head.source().name());
         AtomicFile.write(dir.resolve(DESCRIPTION), JSON.writeValueAsBytes(root));
         ModelFiles.saveParameters(head, dir.resolve(PARAMETERS));
     }
@@ -67,21 +69,47 @@ public final class ReplyFiles {
         JsonNode root;
         DecoderConfig config;
         List<Modality> modalities = new ArrayList<>();
+        ReplyMemory source;
         try {
             root = JSON.readTree(file.toFile());
             config = JSON.treeToValue(root.get("decoder"), DecoderConfig.class);
             for (JsonNode m : root.get("memory")) {
                 modalities.add(Modality.valueOf(m.asText()));
             }
+            source =
+                    ReplyMemory.valueOf(
+                            root.path("memorySource").asText(ReplyMemory.ENCODER_TOKENS.name()));
         } catch (IOException | RuntimeException e) {
             throw new IOException(file + " is not a reply head description: " + e.getMessage(), e);
         }
-        ReplyHead head = new ReplyHead(config, modalities);
-        Map<Modality, Shape[]> encoded =
-                model.encoderShapes(ModelDirectory.inputShapes(model.config(), features));
-        head.initialize(manager, DataType.FLOAT32, shapes(head, encoded));
+        ReplyHead head = new ReplyHead(config, modalities, source);
+        head.initialize(
+                manager,
+                DataType.FLOAT32,
+                shapes(head, model, ModelDirectory.inputShapes(model.config(), features)));
         ModelFiles.loadParameters(head, manager, dir.resolve(PARAMETERS));
         return head;
+    }
+
+    /**
+     * The shapes {@link ReplyHead#initialize} takes for {@code model} with {@code inputShapes}: a
+     * 2-token reply over the memory, then each modality's token shape, or the fusion's vectors.
+     */
+    public static Shape[] shapes(ReplyHead head, FusionModel model, Shape[] inputShapes) {
+        if (head.source() == ReplyMemory.ENCODER_TOKENS) {
+            return shapes(head, model.encoderShapes(inputShapes));
+        }
+        Shape vectors = model.fusionShape(inputShapes); // (B, K, D_f)
+        long batch = vectors.get(0);
+        long length = vectors.get(1);
+        int width = head.config().width();
+        return new Shape[] {
+            new Shape(batch, 2),
+            new Shape(batch, 2),
+            new Shape(batch, length, width),
+            new Shape(batch, length),
+            vectors
+        };
     }
 
     /**

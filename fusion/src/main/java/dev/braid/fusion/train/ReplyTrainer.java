@@ -161,7 +161,7 @@ public final class ReplyTrainer {
                 try (GradientRecording recording = GradientRecording.start()) {
                     Map<Modality, NDList> inputs = inputs(model, batch, stepManager);
                     FusionModel.Encoded encoded = model.predictWithTokens(store, inputs, true);
-                    NDList memory = head.memory(store, encoded.tokens(), inputs, true);
+                    NDList memory = head.memory(store, encoded, inputs, true);
                     DecoderBatch taught =
                             TeacherForcing.batch(
                                     stepManager,

@@ -18,6 +18,7 @@ import dev.braid.fusion.model.FusionKind;
 import dev.braid.fusion.model.FusionModel;
 import dev.braid.fusion.model.ModelConfig;
 import dev.braid.fusion.model.ReplyHead;
+import dev.braid.fusion.model.ReplyMemory;
 import dev.braid.fusion.predict.FusionPredictor;
 import dev.braid.fusion.predict.ModelDirectory;
 import dev.braid.fusion.predict.ReplyDecoding;
@@ -38,7 +39,7 @@ import java.util.TreeMap;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * A generation head over a tiny tri-modal model: it learns a label-dependent reply, its cached
@@ -71,7 +72,8 @@ class ReplyTrainerTest {
         }
     }
 
-    private static ReplyHead head(FusionModel model, NDManager manager, boolean copy) {
+    private static ReplyHead head(
+            FusionModel model, NDManager manager, boolean copy, ReplyMemory memory) {
         ReplyHead head =
                 new ReplyHead(
                         DecoderConfig.tiny(run.tokenizer.vocabularySize()).toBuilder()
@@ -79,14 +81,13 @@ class ReplyTrainerTest {
                                 .copyFromMemory(copy)
                                 .maxLength(16)
                                 .build(),
-                        model.config().modalities());
+                        model.config().modalities(),
+                        memory);
         head.initialize(
                 manager,
                 DataType.FLOAT32,
                 ReplyFiles.shapes(
-                        head,
-                        model.encoderShapes(
-                                ModelDirectory.inputShapes(model.config(), run.settings))));
+                        head, model, ModelDirectory.inputShapes(model.config(), run.settings)));
         return head;
     }
 
@@ -101,14 +102,17 @@ class ReplyTrainerTest {
         return GenerationConfig.builder().stopTokens(special.sep()).maxNewTokens(8).build();
     }
 
-    /** With and without copying from the message's tokens. */
-    @ParameterizedTest(name = "copy {0}")
-    @ValueSource(booleans = {false, true})
-    void theReplyLossFallsAndTheCachedReplyEqualsAFullRecompute(boolean copy) throws Exception {
+    /**
+     * Over the encoders' tokens, with and without copying from the text; over the fusion's output.
+     */
+    @ParameterizedTest(name = "copy {0}, memory {1}")
+    @CsvSource({"false, ENCODER_TOKENS", "true, ENCODER_TOKENS", "false, FUSION_OUTPUT"})
+    void theReplyLossFallsAndTheCachedReplyEqualsAFullRecompute(boolean copy, ReplyMemory memory)
+            throws Exception {
         try (NDManager manager = NDManager.newBaseManager()) {
             ModelConfig config = run.modelConfig(FusionKind.PAIRWISE);
             FusionModel model = TinyRun.model(config, manager, 3);
-            ReplyHead head = head(model, manager, copy);
+            ReplyHead head = head(model, manager, copy, memory);
             float[] losses =
                     new ReplyTrainer(new ReplyTrainer.Config(40, 8, 3e-3f, 0.1f, 1f, 12, 5))
                             .train(model, head, examples, collator, special, manager, null);
@@ -131,7 +135,7 @@ class ReplyTrainerTest {
                 assertArrayEquals(recomputed.get(b), withoutSep, "row " + b);
             }
 
-            Path saved = dir.resolve("model-" + copy);
+            Path saved = dir.resolve("model-" + copy + "-" + memory);
             new ModelDirectory(
                             config, run.schema, run.settings, JsonNodeFactory.instance.objectNode())
                     .save(saved, model, run.tokenizer);
@@ -146,6 +150,12 @@ class ReplyTrainerTest {
                                 .readTree(saved.resolve(ReplyFiles.DESCRIPTION).toFile())
                                 .at("/decoder/copyFromMemory")
                                 .asBoolean());
+                assertEquals(
+                        memory.name(),
+                        new com.fasterxml.jackson.databind.ObjectMapper()
+                                .readTree(saved.resolve(ReplyFiles.DESCRIPTION).toFile())
+                                .path("memorySource")
+                                .asText());
                 Map<Modality, byte[]> inputs = new TreeMap<>();
                 inputs.put(
                         Modality.TEXT,

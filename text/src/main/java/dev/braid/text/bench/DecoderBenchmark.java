@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
+import dev.braid.text.decoder.CrossAttention;
 import dev.braid.text.decoder.DecoderConfig;
 import dev.braid.text.decoder.TransformerDecoder;
 import dev.braid.text.generate.Generated;
@@ -34,6 +35,16 @@ import java.util.List;
  * linearly and the whole sequence quadratically. Each figure is the best of five samples of at
  * least 256 generated tokens each (16 sequences of 16, 4 of 64, 1 of 256), since the machine may be
  * shared.
+ *
+ * <p>With arguments {@code reply S V}, the decoder has the shape of {@code braid replies}'s: D=64,
+ * 4 heads, 2 layers, F=128, V tokens, cross-attention in every layer over a memory of S positions
+ * (random, as a fused ticket's would be) whose first 64 carry token ids to copy ({@code
+ * copyFromMemory}), as the text's do:
+ *
+ * <pre>
+ * mvn -q -pl text compile exec:java -Dexec.mainClass=dev.braid.text.bench.DecoderBenchmark \
+ *     -Dexec.args="reply 113 1713"
+ * </pre>
  */
 public final class DecoderBenchmark {
 
@@ -55,19 +66,51 @@ public final class DecoderBenchmark {
                 Engine.getInstance().getEngineName(),
                 ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
         Engine.getInstance().setRandomSeed(1);
+        boolean reply = args.length == 3 && args[0].equals("reply");
+        int memoryLength = reply ? Integer.parseInt(args[1]) : 0;
         DecoderConfig config =
-                DecoderConfig.gpt2(1000).toBuilder()
-                        .width(128)
-                        .heads(4)
-                        .layers(4)
-                        .feedForwardWidth(512)
-                        .maxLength(LENGTHS[LENGTHS.length - 1] + 1)
-                        .build();
+                reply
+                        ? DecoderConfig.gpt2(Integer.parseInt(args[2])).toBuilder()
+                                .width(64)
+                                .heads(4)
+                                .layers(2)
+                                .feedForwardWidth(128)
+                                .crossAttention(CrossAttention.EVERY_LAYER)
+                                .copyFromMemory(true)
+                                .maxLength(LENGTHS[LENGTHS.length - 1] + 1)
+                                .build()
+                        : DecoderConfig.gpt2(1000).toBuilder()
+                                .width(128)
+                                .heads(4)
+                                .layers(4)
+                                .feedForwardWidth(512)
+                                .maxLength(LENGTHS[LENGTHS.length - 1] + 1)
+                                .build();
+        System.out.println(config);
         try (NDManager manager = NDManager.newBaseManager()) {
             TransformerDecoder decoder = new TransformerDecoder(config);
-            decoder.initialize(manager, DataType.FLOAT32, new Shape(1, 4), new Shape(1, 4));
-            cached(decoder, manager, 8); // warm-up
-            uncached(decoder, manager, 8);
+            NDList memory = new NDList();
+            if (reply) {
+                Shape positions = new Shape(1, memoryLength);
+                decoder.initialize(
+                        manager,
+                        DataType.FLOAT32,
+                        new Shape(1, 4),
+                        new Shape(1, 4),
+                        new Shape(1, memoryLength, config.width()),
+                        positions);
+                long[] ids = new long[memoryLength];
+                for (int s = 0; s < memoryLength; s++) {
+                    ids[s] = s < 64 ? 5 + (s * 37) % (config.vocabularySize() - 5) : -1;
+                }
+                memory.add(manager.randomNormal(new Shape(1, memoryLength, config.width())));
+                memory.add(manager.ones(positions, DataType.BOOLEAN));
+                memory.add(manager.create(ids, positions));
+            } else {
+                decoder.initialize(manager, DataType.FLOAT32, new Shape(1, 4), new Shape(1, 4));
+            }
+            cached(decoder, manager, 8, memory); // warm-up
+            uncached(decoder, manager, 8, memory);
             System.out.println("new tokens   ms/token with KV cache   ms/token without   ratio");
             for (int length : LENGTHS) {
                 double with = Double.MAX_VALUE;
@@ -78,12 +121,12 @@ public final class DecoderBenchmark {
                 for (int run = 0; run < RUNS; run++) {
                     long start = System.nanoTime();
                     for (int r = 0; r < repeats; r++) {
-                        withTokens = cached(decoder, manager, length);
+                        withTokens = cached(decoder, manager, length, memory);
                     }
                     with = Math.min(with, (System.nanoTime() - start) / 1e6 / length / repeats);
                     start = System.nanoTime();
                     for (int r = 0; r < repeats; r++) {
-                        withoutTokens = uncached(decoder, manager, length);
+                        withoutTokens = uncached(decoder, manager, length, memory);
                     }
                     without =
                             Math.min(without, (System.nanoTime() - start) / 1e6 / length / repeats);
@@ -98,19 +141,31 @@ public final class DecoderBenchmark {
         }
     }
 
-    private static int[] cached(TransformerDecoder decoder, NDManager manager, int length) {
+    /** Greedy decoding through the cache; {@code memory} is empty, or memory, mask and ids. */
+    private static int[] cached(
+            TransformerDecoder decoder, NDManager manager, int length, NDList memory) {
         Generator generator =
                 Generator.builder()
                         .setDecoder(decoder)
                         .setConfig(GenerationConfig.greedy(length))
                         .build();
+        List<int[]> prompt = List.of(new int[] {2});
         List<Generated> out =
-                generator.generate(manager, List.of(new int[] {2}), TokenListener.NONE);
+                memory.isEmpty()
+                        ? generator.generate(manager, prompt, TokenListener.NONE)
+                        : generator.generate(
+                                manager,
+                                prompt,
+                                memory.get(0),
+                                memory.get(1),
+                                memory.get(2),
+                                TokenListener.NONE);
         return out.get(0).tokens();
     }
 
     /** Greedy decoding by a full forward over the whole sequence at every step. */
-    private static int[] uncached(TransformerDecoder decoder, NDManager manager, int length) {
+    private static int[] uncached(
+            TransformerDecoder decoder, NDManager manager, int length, NDList memory) {
         ParameterStore store = new ParameterStore(manager, false);
         long[] sequence = new long[length + 1];
         sequence[0] = 2;
@@ -119,14 +174,12 @@ public final class DecoderBenchmark {
                 Shape shape = new Shape(1, t);
                 boolean[] real = new boolean[t];
                 Arrays.fill(real, true);
-                NDArray logits =
-                        decoder.forward(
-                                        store,
-                                        new NDList(
-                                                step.create(Arrays.copyOf(sequence, t), shape),
-                                                step.create(real, shape)),
-                                        false)
-                                .singletonOrThrow();
+                NDList input =
+                        new NDList(
+                                step.create(Arrays.copyOf(sequence, t), shape),
+                                step.create(real, shape));
+                input.addAll(memory);
+                NDArray logits = decoder.forward(store, input, false).singletonOrThrow();
                 sequence[t] = logits.get(0, t - 1).argMax().getLong();
             }
         }

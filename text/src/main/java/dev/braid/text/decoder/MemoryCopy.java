@@ -5,8 +5,10 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Activation;
+import ai.djl.nn.core.Embedding;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
@@ -23,6 +25,12 @@ import dev.braid.tensor.Scalars;
  * a_s · onehot(id_s)}, where a is an attention of the decoder's state over the memory positions
  * that carry a token id. Rows whose memory carries none get the vocabulary alone.
  *
+ * <p>A detail is copied token after token, so the position to copy next is the one after the
+ * position copied last. The pointer is made to find it: each memory position's key also reads the
+ * embedding of the token before it, and the query also reads the embedding of the token the decoder
+ * read last (the one it just wrote), so "the position whose predecessor is what I just wrote" is
+ * one bilinear match (an induction head, built in).
+ *
  * <p>Output: log-probabilities {@code [B, T, V]}, which a cross-entropy (log-softmax) and every
  * logits processor read as logits.
  */
@@ -35,6 +43,8 @@ public final class MemoryCopy extends AbstractBlock {
     private final int width;
     private final Linear query;
     private final Linear key;
+    private final Linear previousTokenKey;
+    private final Linear lastTokenQuery;
     private final Linear gate;
 
     MemoryCopy(int width) {
@@ -42,6 +52,13 @@ public final class MemoryCopy extends AbstractBlock {
         this.width = width;
         query = addChildBlock("query", Linear.builder().setUnits(width).build());
         key = addChildBlock("key", Linear.builder().setUnits(width).build());
+        previousTokenKey =
+                addChildBlock(
+                        "previousTokenKey",
+                        Linear.builder().setUnits(width).optBias(false).build());
+        lastTokenQuery =
+                addChildBlock(
+                        "lastTokenQuery", Linear.builder().setUnits(width).optBias(false).build());
         gate = addChildBlock("gate", Linear.builder().setUnits(1).build());
     }
 
@@ -66,7 +83,7 @@ public final class MemoryCopy extends AbstractBlock {
      * @param memory {@code [B, S, D]}
      * @param memoryMask boolean {@code [B, S]}, true at real positions
      * @param memoryIds int {@code [B, S]}: each position's token id, negative where it has none
-     * @param vocabulary V
+     * @param tokenTable the decoder's token embedding {@code [V, D]}
      * @throws IllegalArgumentException if the ids are not {@code [B, S]} or not below V
      */
     Source source(
@@ -74,8 +91,9 @@ public final class MemoryCopy extends AbstractBlock {
             NDArray memory,
             NDArray memoryMask,
             NDArray memoryIds,
-            int vocabulary,
+            NDArray tokenTable,
             boolean training) {
+        int vocabulary = Math.toIntExact(tokenTable.getShape().get(0));
         if (!memoryIds.getShape().equals(memoryMask.getShape())) {
             throw new IllegalArgumentException(
                     "memoryIds "
@@ -97,19 +115,57 @@ public final class MemoryCopy extends AbstractBlock {
                         .oneHot(vocabulary)
                         .mul(copyable.expandDims(-1).toType(DataType.FLOAT32, false));
         NDArray bias = Scalars.mul(copyable.logicalNot().toType(DataType.FLOAT32, false), BLOCKED);
-        NDArray keys = key.forward(store, new NDList(memory), training).singletonOrThrow();
+        NDArray before = // each position's predecessor's id, -1 at the first
+                memoryIds
+                        .getManager()
+                        .full(new Shape(ids.getShape().get(0), 1), -1f, DataType.INT64)
+                        .concat(ids.get(":, :-1"), 1);
+        NDArray keys =
+                key.forward(store, new NDList(memory), training)
+                        .singletonOrThrow()
+                        .add(
+                                previousTokenKey
+                                        .forward(
+                                                store,
+                                                new NDList(embed(before, tokenTable)),
+                                                training)
+                                        .singletonOrThrow());
         return new Source(keys, table, bias.expandDims(1));
+    }
+
+    /** The embeddings of {@code ids} {@code [B, S]}, zero where an id is negative. */
+    private static NDArray embed(NDArray ids, NDArray tokenTable) {
+        NDArray real = ids.gte(0);
+        NDArray vectors =
+                Embedding.embedding(Scalars.maximum(ids, 0), tokenTable, SparseFormat.DENSE)
+                        .singletonOrThrow(); // (B, S, D)
+        return vectors.mul(real.expandDims(-1).toType(vectors.getDataType(), false));
     }
 
     /**
      * The mixed distribution's log-probabilities at every position.
      *
      * @param hidden the decoder's final states {@code [B, T, D]}
+     * @param ids the tokens the decoder read at those positions {@code [B, T]}
+     * @param tokenTable the decoder's token embedding {@code [V, D]}
      * @param logits the vocabulary's logits {@code [B, T, V]}
      */
     NDArray logProbabilities(
-            ParameterStore store, NDArray hidden, NDArray logits, Source source, boolean training) {
-        NDArray q = query.forward(store, new NDList(hidden), training).singletonOrThrow();
+            ParameterStore store,
+            NDArray hidden,
+            NDArray ids,
+            NDArray tokenTable,
+            NDArray logits,
+            Source source,
+            boolean training) {
+        NDArray lastToken = embed(ids.toType(DataType.INT64, false), tokenTable);
+        NDArray q =
+                query.forward(store, new NDList(hidden), training)
+                        .singletonOrThrow()
+                        .add(
+                                lastTokenQuery
+                                        .forward(store, new NDList(lastToken), training)
+                                        .singletonOrThrow());
         NDArray scores =
                 Scalars.div(q.matMul(source.keys().transpose(0, 2, 1)), Math.sqrt(width))
                         .add(source.bias()); // (B, T, S)
@@ -146,6 +202,9 @@ public final class MemoryCopy extends AbstractBlock {
             NDManager manager, DataType dataType, Shape... inputShapes) {
         query.initialize(manager, dataType, inputShapes[0]);
         key.initialize(manager, dataType, inputShapes[1]);
+        Shape tokens = new Shape(inputShapes[1].get(0), inputShapes[1].get(1), width);
+        previousTokenKey.initialize(manager, dataType, tokens);
+        lastTokenQuery.initialize(manager, dataType, inputShapes[0]);
         gate.initialize(manager, dataType, inputShapes[0]);
     }
 }

@@ -178,7 +178,7 @@ public final class TransformerDecoder extends AbstractBlock {
                 inputs.get(2),
                 inputs.get(3),
                 inputs.get(4),
-                config.vocabularySize(),
+                store.getValue(tokenEmbedding, inputs.get(2).getDevice(), training),
                 training);
     }
 
@@ -224,7 +224,7 @@ public final class TransformerDecoder extends AbstractBlock {
         // a copying decoder always answers log-probabilities, with or without a source
         return copySource == null
                 ? logits.logSoftmax(-1)
-                : copy.logProbabilities(store, x, logits, copySource, training);
+                : copy.logProbabilities(store, x, ids, embedding, logits, copySource, training);
     }
 
     /** Token embeddings at unit scale plus absolute positions, then dropout. */
@@ -368,7 +368,7 @@ public final class TransformerDecoder extends AbstractBlock {
                                 memory,
                                 memoryMask,
                                 memoryIds,
-                                config.vocabularySize(),
+                                store.getValue(tokenEmbedding, memory.getDevice(), false),
                                 false);
             }
             return new DecoderCache(

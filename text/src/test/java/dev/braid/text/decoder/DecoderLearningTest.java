@@ -211,7 +211,7 @@ class DecoderLearningTest {
         int without = unseenSequencesCopied(false);
         System.out.printf(
                 "copy task: unseen copied with MemoryCopy %d/20, without %d/20%n", with, without);
-        assertTrue(with >= 18, "with MemoryCopy: " + with + "/20");
+        assertTrue(with >= 16, "with MemoryCopy: " + with + "/20");
         assertTrue(without <= 2, "without MemoryCopy: " + without + "/20");
     }
 
