@@ -84,27 +84,8 @@ public final class ReplyFiles {
         return head;
     }
 
-    /**
-     * The shapes {@link ReplyHead#initialize} takes: a 2-token reply over a memory of the encoders'
-     * tokens, then each modality's token shape.
-     */
+    /** The shapes {@link ReplyHead#initialize} takes ({@link ReplyHead#initializationShapes}). */
     public static Shape[] shapes(ReplyHead head, Map<Modality, Shape[]> encoded) {
-        long batch = 1;
-        long length = 0;
-        List<Shape> tokenShapes = new ArrayList<>();
-        for (Modality m : head.modalities()) {
-            Shape tokens = encoded.get(m)[0];
-            batch = tokens.get(0);
-            length += tokens.get(1);
-            tokenShapes.add(tokens);
-        }
-        int width = head.config().width();
-        List<Shape> out = new ArrayList<>();
-        out.add(new Shape(batch, 2));
-        out.add(new Shape(batch, 2));
-        out.add(new Shape(batch, length, width));
-        out.add(new Shape(batch, length));
-        out.addAll(tokenShapes);
-        return out.toArray(new Shape[0]);
+        return head.initializationShapes(encoded);
     }
 }
