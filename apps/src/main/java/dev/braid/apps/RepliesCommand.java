@@ -1,11 +1,6 @@
 package dev.braid.apps;
 
-import ai.djl.engine.Engine;
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.training.ParameterStore;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -19,28 +14,21 @@ import dev.braid.fusion.data.Batch;
 import dev.braid.fusion.data.Collator;
 import dev.braid.fusion.data.Dataset;
 import dev.braid.fusion.data.FeatureExtractor;
-import dev.braid.fusion.data.FeatureSettings;
+import dev.braid.fusion.data.Label;
 import dev.braid.fusion.data.ManifestEntry;
 import dev.braid.fusion.data.Sample;
+import dev.braid.fusion.data.SampleFeatures;
 import dev.braid.fusion.data.Split;
 import dev.braid.fusion.data.TaskSchema;
 import dev.braid.fusion.metrics.TextOverlap;
 import dev.braid.fusion.model.FusionModel;
-import dev.braid.fusion.model.ModelConfig;
 import dev.braid.fusion.model.ReplyHead;
 import dev.braid.fusion.model.ReplyMemory;
 import dev.braid.fusion.predict.ModelDirectory;
 import dev.braid.fusion.predict.ReplyDecoding;
-import dev.braid.fusion.predict.ReplyFiles;
-import dev.braid.fusion.train.ReplyTrainer;
-import dev.braid.text.decoder.CrossAttention;
-import dev.braid.text.decoder.DecoderBatch;
-import dev.braid.text.decoder.DecoderConfig;
-import dev.braid.text.decoder.DecoderLoss;
-import dev.braid.text.decoder.TeacherForcing;
+import dev.braid.fusion.train.ConsoleProgress;
 import dev.braid.text.generate.Generated;
 import dev.braid.text.generate.GenerationConfig;
-import dev.braid.text.tokenize.BpeTrainer;
 import dev.braid.text.tokenize.SpecialTokens;
 import dev.braid.text.tokenize.Tokenizer;
 import java.nio.file.Files;
@@ -48,6 +36,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.stream.IntStream;
 import picocli.CommandLine.Command;
@@ -55,12 +44,14 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code braid replies [--config support-fused] [--steps N] [--out DIR]}: trains a reply generator
- * (a {@link ReplyHead} over the configuration's encoders, multi-task with its classification heads)
  * on the training tickets of a customer-service dataset with reference replies ({@code
- * replies.jsonl}), saves the model directory, and measures it on the test tickets against the
- * references: token loss and perplexity, chrF, BLEU, product / urgency / copied order number right,
- * and milliseconds per token with and without the key/value cache; the reply templates filled with
- * the same model's predicted labels are measured alongside.
+ * replies.jsonl}): the configuration's run, its tickets labelled with their replies as a head
+ * declared {@code GENERATION} (a {@link ReplyHead} over the encoders, multi-task with the
+ * classification heads), trained by {@code FusionTrainer} and saved by {@link TrainingRun} like any
+ * run; then measures it on the test tickets against the references: token loss and perplexity, chrF
+ * and BLEU (the evaluator's), product / urgency / copied order number right, and milliseconds per
+ * token with and without the key/value cache; the reply templates filled with the same model's
+ * predicted labels are measured alongside.
  */
 @Command(
         name = "replies",
@@ -148,143 +139,80 @@ final class RepliesCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, description = "Output folder (model/, eval json).")
     Path out;
 
+    /** The generation head's name. */
+    private static final String REPLY = "reply";
+
     private static final ObjectMapper JSON =
             new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     @Override
     public Integer call() throws Exception {
-        RunConfig run = ReadyConfigs.load(config, overrides);
-        TrainingRun training = new TrainingRun(run);
-        List<Dataset> datasets = training.datasets();
-        Dataset data = datasets.get(0);
-        Path dataDir = Path.of(run.data().get(0).path());
+        if (classificationWeight != 0 && classificationWeight != 1) {
+            throw new IllegalArgumentException(
+                    "--classification-weight ("
+                            + classificationWeight
+                            + ") must be 1 (the classification heads train beside the reply head,"
+                            + " their losses summed) or 0 (the reply head alone)");
+        }
+        RunConfig base = ReadyConfigs.load(config, overrides);
+        Path dataDir = Path.of(base.data().get(0).path());
         Map<String, ReferenceReplies.Reference> references = ReferenceReplies.read(dataDir);
         ReplyTemplates templates = ReplyTemplates.read(dataDir.resolve("replies.json"));
+        Dataset data = withReplies(new TrainingRun(base).datasets().get(0), references);
+        int trainTickets = data.entries(Split.TRAIN).size();
+        // as many epochs as the steps need, stopped after the last step
+        int epochs = Math.max(1, (int) Math.ceil((double) steps * batchSize / trainTickets));
+        List<String> settings = new ArrayList<>(overrides);
+        settings.addAll(
+                List.of(
+                        "model.heads={" + REPLY + ": GENERATION}",
+                        "model.decoder.width=" + decoderWidth,
+                        "model.decoder.layers=" + decoderLayers,
+                        "model.decoder.copy=" + copy,
+                        "model.decoder.singleDigits=" + singleDigits,
+                        "model.decoder.memory=" + memory,
+                        "training.epochs=" + epochs,
+                        "training.maxSteps=" + steps,
+                        "training.batchSize=" + batchSize,
+                        "training.accumulation=1",
+                        "training.learningRate=" + learningRate,
+                        "training.labelSmoothing=0.1",
+                        "training.earlyStoppingMetric=loss",
+                        "training.seed=" + seed,
+                        "output=" + out));
+        RunConfig run = ReadyConfigs.load(config, settings);
+        System.out.printf(
+                "%s: %d training tickets, %d steps of %d tickets (%d epochs)%n",
+                run.name(), trainTickets, steps, batchSize, epochs);
 
-        List<ManifestEntry> train = data.entries(Split.TRAIN);
+        long start = System.nanoTime();
+        TrainingRun.Result trained =
+                new TrainingRun(run, List.of(data)).run(List.of(ConsoleProgress.forConsole()));
+        double trainSeconds = (System.nanoTime() - start) / 1e9;
+        Path modelDir = trained.modelDir();
+        Files.copy( // the templates, for braid serve's template option and fallback
+                dataDir.resolve("replies.json"),
+                modelDir.resolve("replies.json"),
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+
+        ModelDirectory description = ModelDirectory.read(modelDir);
+        TaskSchema schema = description.schema();
+        Tokenizer tokenizer = description.tokenizer(modelDir);
+        SpecialTokens special = tokenizer.specialTokens();
+        FeatureExtractor extractor = FeatureExtractor.of(tokenizer, description.features());
+        Collator collator = Collator.of(schema, extractor);
         List<ManifestEntry> test = data.entries(Split.TEST);
         if (testLimit > 0 && testLimit < test.size()) {
             test = test.subList(0, testLimit);
         }
-        List<String> corpus = new ArrayList<>();
-        for (ManifestEntry e : train) {
-            corpus.add(e.inputs().get(Modality.TEXT));
-            corpus.add(reference(references, e).reply());
-        }
-        Tokenizer tokenizer =
-                new BpeTrainer(
-                                new BpeTrainer.Config(
-                                        training.features().vocabularySize(), 2, singleDigits))
-                        .train(corpus);
-        SpecialTokens special = tokenizer.specialTokens();
-        TaskSchema schema = TaskSchema.infer(datasets);
-        ModelConfig modelConfig = training.modelConfig(schema, tokenizer);
-        FeatureSettings features = training.featureSettings();
-        FeatureExtractor extractor = FeatureExtractor.of(tokenizer, features);
-        Collator collator = Collator.of(schema, extractor);
-
-        int longest = 0;
-        for (ManifestEntry e : train) {
-            longest = Math.max(longest, tokenizer.encode(reference(references, e).reply()).length);
-        }
-        int maxReplyTokens = longest + 1;
-        System.out.printf(
-                "%s: %d training tickets, %d test, vocabulary %d, longest reply %d tokens%n",
-                run.name(), train.size(), test.size(), tokenizer.vocabularySize(), longest);
-
-        long start = System.nanoTime();
-        List<ReplyTrainer.Example> trainExamples =
-                examples(train, extractor, tokenizer, references);
-        List<ReplyTrainer.Example> testExamples = examples(test, extractor, tokenizer, references);
-        System.out.printf("features: %.1f s%n", (System.nanoTime() - start) / 1e9);
+        List<Example> testExamples = examples(test, extractor, tokenizer, references);
+        boolean classifies = schema.heads().size() > 1;
 
         ObjectNode report = JSON.createObjectNode();
         try (NDManager manager = NDManager.newBaseManager()) {
-            Engine.getInstance().setRandomSeed((int) seed);
-            FusionModel model = new FusionModel(modelConfig);
-            model.initialize(
-                    manager, DataType.FLOAT32, ModelDirectory.inputShapes(modelConfig, features));
-            DecoderConfig decoderConfig =
-                    DecoderConfig.gpt2(tokenizer.vocabularySize()).toBuilder()
-                            .width(decoderWidth)
-                            .heads(4)
-                            .layers(decoderLayers)
-                            .feedForwardWidth(2 * decoderWidth)
-                            .maxLength(maxReplyTokens + 1)
-                            .crossAttention(CrossAttention.EVERY_LAYER)
-                            .copyFromMemory(copy && memory == ReplyMemory.ENCODER_TOKENS)
-                            .build();
-            ReplyHead head = new ReplyHead(decoderConfig, modelConfig.modalities(), memory);
-            ai.djl.ndarray.types.Shape[] inputShapes =
-                    ModelDirectory.inputShapes(modelConfig, features);
-            StringBuilder memoryShape = new StringBuilder();
-            long memoryLength = 0;
-            if (memory == ReplyMemory.ENCODER_TOKENS) {
-                for (Map.Entry<Modality, ai.djl.ndarray.types.Shape[]> e :
-                        model.encoderShapes(inputShapes).entrySet()) {
-                    long positions = e.getValue()[0].get(1);
-                    memoryLength += positions;
-                    memoryShape.append(memoryShape.length() == 0 ? "" : ", ");
-                    memoryShape.append(e.getKey().field()).append(' ').append(positions);
-                }
-            } else {
-                memoryLength = model.fusionShape(inputShapes).get(1);
-                memoryShape.append("the fusion's output vectors");
-            }
-            System.out.printf(
-                    "decoder: D=%d, %d layers, %s; memory: %d positions (%s)%n",
-                    decoderWidth,
-                    decoderLayers,
-                    decoderConfig.copyFromMemory() ? "copies from the text" : "no copying",
-                    memoryLength,
-                    memoryShape);
-            head.initialize(manager, DataType.FLOAT32, ReplyFiles.shapes(head, model, inputShapes));
-
-            start = System.nanoTime();
-            float[] losses =
-                    new ReplyTrainer(
-                                    new ReplyTrainer.Config(
-                                            steps,
-                                            batchSize,
-                                            learningRate,
-                                            0.1f,
-                                            classificationWeight,
-                                            maxReplyTokens,
-                                            seed))
-                            .train(
-                                    model,
-                                    head,
-                                    trainExamples,
-                                    collator,
-                                    special,
-                                    manager,
-                                    (step, total, replyLoss, all) -> {
-                                        if (step % 25 == 0 || step == total - 1) {
-                                            System.out.printf(
-                                                    "step %4d/%d  reply loss %.3f  total %.3f%n",
-                                                    step + 1, total, replyLoss, all);
-                                        }
-                                    });
-            double trainSeconds = (System.nanoTime() - start) / 1e9;
-            Path modelDir = out.resolve("model");
-            ObjectNode provenance = JSON.createObjectNode();
-            provenance.put("braidVersion", ModelDirectory.BRAID_VERSION);
-            provenance.put("config", run.name());
-            provenance.put("seed", seed);
-            provenance.put("steps", steps);
-            provenance.put("replyHead", decoderConfig.toString());
-            provenance.put("replyMemory", memory.name());
-            new ModelDirectory(modelConfig, schema, features, provenance)
-                    .save(modelDir, model, tokenizer);
-            ReplyFiles.save(modelDir, head);
-            Files.copy( // the templates, for braid serve's template option and fallback
-                    dataDir.resolve("replies.json"),
-                    modelDir.resolve("replies.json"),
-                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-
-            // teacher-forced token loss on the test tickets (no smoothing)
-            double lossSum = 0;
-            long tokens = 0;
+            FusionModel model = description.loadModel(modelDir, manager);
+            ReplyHead head = model.replyHeads().get(REPLY);
+            int maxReplyTokens = head.config().maxLength() - 1;
             List<String> generated = new ArrayList<>();
             List<String> filled = new ArrayList<>();
             GenerationConfig greedy =
@@ -293,34 +221,9 @@ final class RepliesCommand implements Callable<Integer> {
                             .maxNewTokens(maxReplyTokens)
                             .build();
             for (int from = 0; from < testExamples.size(); from += 25) {
-                List<ReplyTrainer.Example> some =
+                List<Example> some =
                         testExamples.subList(from, Math.min(from + 25, testExamples.size()));
                 Batch batch = batch(collator, some);
-                try (NDManager step = manager.newSubManager()) {
-                    ParameterStore store = new ParameterStore(step, false);
-                    Map<Modality, NDList> inputs = ReplyTrainer.inputs(model, batch, step);
-                    FusionModel.Encoded encoded = model.predictWithTokens(store, inputs, false);
-                    NDList memory = head.memory(store, encoded, inputs, false);
-                    DecoderBatch taught =
-                            TeacherForcing.batch(
-                                    step,
-                                    some.stream().map(ReplyTrainer.Example::reply).toList(),
-                                    maxReplyTokens,
-                                    special);
-                    NDArray logits =
-                            head.forward(
-                                            store,
-                                            ReplyHead.decoderInput(
-                                                    taught.inputs(), taught.mask(), memory),
-                                            false)
-                                    .singletonOrThrow();
-                    long n = taught.mask().sum().getLong();
-                    lossSum +=
-                            DecoderLoss.crossEntropy(logits, taught.targets(), taught.mask(), 0f)
-                                            .getFloat()
-                                    * n;
-                    tokens += n;
-                }
                 ReplyDecoding.Result result =
                         ReplyDecoding.generate(
                                 model, head, tokenizer, batch, greedy, manager, null);
@@ -328,15 +231,17 @@ final class RepliesCommand implements Callable<Integer> {
                     generated.add(result.replies().get(b).text());
                     ManifestEntry e = some.get(b).sample().entry();
                     String lang = ReplyTemplates.languageOf(e.inputs().get(Modality.TEXT));
-                    filled.add(
-                            templates.reply(
-                                    predicted(schema, result, "intent", b),
-                                    predicted(schema, result, "product", b),
-                                    predicted(schema, result, "urgency", b),
-                                    lang));
+                    if (classifies) {
+                        filled.add(
+                                templates.reply(
+                                        predicted(schema, result, "intent", b),
+                                        predicted(schema, result, "product", b),
+                                        predicted(schema, result, "urgency", b),
+                                        lang));
+                    }
                 }
             }
-            double tokenLoss = lossSum / tokens;
+            double tokenLoss = trained.test().metric(REPLY + "/token_loss");
 
             // ms per token, one ticket at a time, with and without the key/value cache
             long cachedNanos = 0;
@@ -362,7 +267,7 @@ final class RepliesCommand implements Callable<Integer> {
             }
 
             List<String> refs = new ArrayList<>();
-            for (ReplyTrainer.Example e : testExamples) {
+            for (Example e : testExamples) {
                 refs.add(reference(references, e.sample().entry()).reply());
             }
             ObjectNode decoder =
@@ -372,26 +277,41 @@ final class RepliesCommand implements Callable<Integer> {
             decoder.put("msPerTokenCached", cachedNanos / 1e6 / Math.max(1, cachedTokens));
             decoder.put("msPerTokenNoCache", fullNanos / 1e6 / Math.max(1, fullTokens));
             decoder.put("trainSeconds", trainSeconds);
-            decoder.put("firstLoss", losses[0]);
-            decoder.put("lastLoss", mean(losses, Math.max(0, losses.length - 20)));
-            ObjectNode template =
-                    scores(filled, refs, testExamples, references, "templates, predicted labels");
+            decoder.put("epochs", trained.training().epochs());
+            decoder.put("steps", trained.training().steps());
+            decoder.put("lastLoss", trained.training().lastLoss());
+            trained.test().metrics().forEach(decoder::put); // the evaluator's test metrics
             report.put("config", run.name());
             report.set("decoder", decoder);
-            report.set("templates", template);
+            ObjectNode template =
+                    classifies
+                            ? scores(
+                                    filled,
+                                    refs,
+                                    testExamples,
+                                    references,
+                                    "templates, predicted labels")
+                            : null;
+            if (template != null) {
+                report.set("templates", template);
+            }
             ArrayNode samples = report.putArray("samples");
             for (int i = 0; i < Math.min(10, generated.size()); i++) {
                 ObjectNode s = samples.addObject();
                 s.put("id", testExamples.get(i).sample().entry().id());
                 s.put("reference", refs.get(i));
                 s.put("generated", generated.get(i));
-                s.put("template", filled.get(i));
+                if (classifies) {
+                    s.put("template", filled.get(i));
+                }
             }
             System.out.printf(
                     "%-28s %6s %6s %8s %8s %8s %s%n",
                     "", "chrF", "BLEU", "product", "urgency", "order", "ms/token (cache / none)");
             print(run.name() + " decoder", decoder);
-            print("templates (predicted labels)", template);
+            if (template != null) {
+                print("templates (predicted labels)", template);
+            }
             System.out.printf(
                     "token loss %.3f, perplexity %.2f; saved %s%n",
                     tokenLoss, Math.exp(tokenLoss), modelDir);
@@ -423,7 +343,7 @@ final class RepliesCommand implements Callable<Integer> {
     private static ObjectNode scores(
             List<String> hypotheses,
             List<String> refs,
-            List<ReplyTrainer.Example> examples,
+            List<Example> examples,
             Map<String, ReferenceReplies.Reference> references,
             String what) {
         int product = 0;
@@ -457,18 +377,38 @@ final class RepliesCommand implements Callable<Integer> {
         return schema.head(head).classes().get(result.classes().get(head)[row]);
     }
 
-    private static float mean(float[] values, int from) {
-        float sum = 0;
-        for (int i = from; i < values.length; i++) {
-            sum += values[i];
+    /**
+     * One test ticket.
+     *
+     * @param sample the manifest row
+     * @param features its extracted inputs
+     * @param reply the reference reply's token ids
+     */
+    private record Example(Sample sample, SampleFeatures features, int[] reply) {}
+
+    /**
+     * The tickets of {@code data}, each labelled with its reference reply as the head {@link
+     * #REPLY}.
+     */
+    private Dataset withReplies(Dataset data, Map<String, ReferenceReplies.Reference> references) {
+        List<ManifestEntry> entries = new ArrayList<>();
+        for (ManifestEntry e : data.entries()) {
+            Map<String, Label> labels = new TreeMap<>();
+            if (classificationWeight > 0) {
+                labels.putAll(e.labels());
+            }
+            labels.put(REPLY, new Label.ClassLabel(reference(references, e).reply()));
+            entries.add(
+                    new ManifestEntry(
+                            e.manifest(), e.line(), e.id(), e.inputs(), labels, e.split()));
         }
-        return sum / (values.length - from);
+        return new Dataset(data.name(), data.dir(), entries);
     }
 
-    private static Batch batch(Collator collator, List<ReplyTrainer.Example> some) {
+    private static Batch batch(Collator collator, List<Example> some) {
         return collator.collate(
-                some.stream().map(ReplyTrainer.Example::sample).toList(),
-                some.stream().map(ReplyTrainer.Example::features).toList());
+                some.stream().map(Example::sample).toList(),
+                some.stream().map(Example::features).toList());
     }
 
     private static ReferenceReplies.Reference reference(
@@ -481,7 +421,7 @@ final class RepliesCommand implements Callable<Integer> {
         return r;
     }
 
-    private static List<ReplyTrainer.Example> examples(
+    private static List<Example> examples(
             List<ManifestEntry> entries,
             FeatureExtractor extractor,
             Tokenizer tokenizer,
@@ -491,7 +431,7 @@ final class RepliesCommand implements Callable<Integer> {
                 .mapToObj(
                         i -> {
                             ManifestEntry e = entries.get(i);
-                            return new ReplyTrainer.Example(
+                            return new Example(
                                     new Sample(0, e),
                                     extractor.extract(e, i),
                                     tokenizer.encode(reference(references, e).reply()));

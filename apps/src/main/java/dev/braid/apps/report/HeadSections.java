@@ -4,10 +4,15 @@ import dev.braid.fusion.metrics.ClassScores;
 import java.awt.Color;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
- * The {@code confusion} and {@code per-class} sections: for each head, its confusion matrix as a
- * heat map and a shaded table of counts, and its per-class F1 as bars and its scores as a table.
+ * The {@code confusion}, {@code per-class} and {@code generation} sections: for each classification
+ * head, its confusion matrix as a heat map and a shaded table of counts, and its per-class F1 as
+ * bars and its scores as a table; for each generation head, its token loss, perplexity, chrF and
+ * BLEU.
  */
 final class HeadSections {
 
@@ -85,6 +90,54 @@ final class HeadSections {
             html.close("tbody").close("table");
         }
         html.close("section");
+    }
+
+    /** The scores a generation head gets from the evaluator, in the order shown. */
+    private static final List<String> TEXT_SCORES =
+            List.of("token_loss", "perplexity", "chrf", "bleu");
+
+    /**
+     * One table per generation head (a head whose metrics have {@code <head>/perplexity}): its
+     * scores on the test split (chrF and BLEU of its greedy texts against the labels) and on the
+     * validation split at the best epoch.
+     */
+    static void appendGeneration(Html html, RunSummary summary) {
+        html.open("section", "id", "generation").element("h2", "Generated text");
+        Set<String> heads = new TreeSet<>();
+        for (String metric : summary.finalMetrics().keySet()) {
+            if (metric.endsWith("/perplexity")) {
+                heads.add(metric.substring(0, metric.length() - "/perplexity".length()));
+            }
+        }
+        if (heads.isEmpty()) {
+            html.element("p", "No generation head.", "class", "not-run");
+        }
+        for (String head : heads) {
+            html.element("h3", head);
+            html.element(
+                    "p",
+                    "Token loss and perplexity are teacher-forced; chrF and BLEU (0 to 100) score"
+                            + " the greedy texts against the labels.");
+            html.open("table", "class", "generation", "data-head", head).open("thead");
+            html.open("tr").element("th", "split");
+            for (String score : TEXT_SCORES) {
+                html.element("th", score, "scope", "col");
+            }
+            html.close("tr").close("thead").open("tbody");
+            textRow(html, "test", head, summary.finalMetrics());
+            textRow(html, "validation (best epoch)", head, summary.bestMetrics());
+            html.close("tbody").close("table");
+        }
+        html.close("section");
+    }
+
+    private static void textRow(Html html, String split, String head, Map<String, Double> metrics) {
+        html.open("tr").element("th", split, "scope", "row");
+        for (String score : TEXT_SCORES) {
+            Double value = metrics.get(head + "/" + score);
+            html.element("td", value == null ? "" : Html.decimal(value));
+        }
+        html.close("tr");
     }
 
     /** The heat map's shade as a cell background, with text that stays readable on it. */

@@ -19,7 +19,14 @@ public final class HtmlReport {
 
     /** The section ids, in page order. */
     public static final List<String> SECTIONS =
-            List.of("summary", "curves", "confusion", "per-class", "comparison", "robustness");
+            List.of(
+                    "summary",
+                    "curves",
+                    "confusion",
+                    "per-class",
+                    "generation",
+                    "comparison",
+                    "robustness");
 
     private static final String STYLE =
             """
@@ -74,6 +81,7 @@ public final class HtmlReport {
         CurvesSection.append(html, log);
         HeadSections.appendConfusion(html, data.heads());
         HeadSections.appendPerClass(html, data.heads());
+        HeadSections.appendGeneration(html, data.summary());
         DemoSections.appendComparison(html, data.comparison());
         DemoSections.appendRobustness(html, data.robustness());
         html.element("footer", "Written by Braid " + data.summary().braidVersion() + ".");

@@ -19,6 +19,7 @@ import dev.braid.fusion.data.FeatureSettings;
 import dev.braid.fusion.data.HeadKind;
 import dev.braid.fusion.data.inspect.FittedFeatures;
 import dev.braid.fusion.model.FusionConfig;
+import dev.braid.fusion.model.ReplyMemory;
 import dev.braid.fusion.train.TrainConfig;
 import dev.braid.vision.encoder.StageBlock;
 import dev.braid.vision.image.Augmentation;
@@ -333,6 +334,7 @@ public record RunConfig(
      * @param pretrainedAudio a spectrogram encoder saved by speech pre-training ({@code braid
      *     pretrain-audio}, {@code SavedAudioEncoder}) to fine-tune instead of a new one; its shape
      *     replaces {@code audio}; null for none
+     * @param decoder the decoder of every head declared {@code GENERATION} in {@code heads}
      */
     public record ModelSpec(
             List<Modality> modalities,
@@ -343,10 +345,12 @@ public record RunConfig(
             String pretrainedText,
             String textEncoder,
             Map<String, HeadKind> heads,
-            String pretrainedAudio) {
+            String pretrainedAudio,
+            DecoderSpec decoder) {
 
         /** Copies the heads, checking each has a name and a kind. */
         public ModelSpec {
+            decoder = decoder == null ? DecoderSpec.defaults() : decoder;
             heads = heads == null ? Map.of() : new TreeMap<>(heads);
             heads.forEach(
                     (name, kind) -> {
@@ -361,6 +365,58 @@ public record RunConfig(
                         }
                     });
             heads = Collections.unmodifiableMap(heads);
+        }
+    }
+
+    /**
+     * The decoder of a generation head ({@code model.heads: {reply: GENERATION}}): a GPT-2-shaped
+     * Transformer decoder (learned positions, GELU, Pre-LN, output tied to the token embedding)
+     * with cross-attention in every layer over every modality's encoder tokens (or the fusion's
+     * output).
+     *
+     * @param width its width D
+     * @param layers its layers
+     * @param heads its attention heads (dividing {@code width})
+     * @param copy whether it may copy a token of the message (an order number) through a pointer
+     *     over the text's tokens ({@code MemoryCopy}); only with token ids, not a pretrained text
+     *     model's vectors
+     * @param singleDigits whether the run's tokenizer writes every digit as a token of its own, so
+     *     a number is the same tokens in the message and the text to write
+     * @param maxTokens the longest text it is taught and writes, in tokens; 0 for the longest
+     *     training text
+     * @param memory what it attends to: ENCODER_TOKENS (every modality's encoder tokens; copying
+     *     needs these) or FUSION_OUTPUT (the fusion's output vectors); left out, ENCODER_TOKENS
+     */
+    public record DecoderSpec(
+            int width,
+            int layers,
+            int heads,
+            boolean copy,
+            boolean singleDigits,
+            int maxTokens,
+            ReplyMemory memory) {
+
+        /** Checks the sizes. */
+        public DecoderSpec {
+            if (memory == null) {
+                memory = ReplyMemory.ENCODER_TOKENS;
+            }
+            if (width < 1 || layers < 1 || heads < 1 || maxTokens < 0) {
+                throw new IllegalArgumentException(
+                        "model.decoder: width ("
+                                + width
+                                + "), layers ("
+                                + layers
+                                + ") and heads ("
+                                + heads
+                                + ") must be positive, maxTokens ("
+                                + maxTokens
+                                + ") at least 0");
+            }
+        }
+
+        static DecoderSpec defaults() {
+            return new DecoderSpec(64, 2, 4, true, true, 0, ReplyMemory.ENCODER_TOKENS);
         }
     }
 
@@ -431,7 +487,8 @@ public record RunConfig(
                         null,
                         null,
                         Map.of(),
-                        null),
+                        null,
+                        DecoderSpec.defaults()),
                 TrainConfig.defaults(),
                 "runs/braid-run");
     }

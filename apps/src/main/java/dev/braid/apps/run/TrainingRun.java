@@ -20,7 +20,9 @@ import dev.braid.fusion.data.DatasetMix;
 import dev.braid.fusion.data.FeatureCache;
 import dev.braid.fusion.data.FeatureExtractor;
 import dev.braid.fusion.data.FeatureSettings;
+import dev.braid.fusion.data.HeadKind;
 import dev.braid.fusion.data.HeadSpec;
+import dev.braid.fusion.data.Label;
 import dev.braid.fusion.data.ManifestEntry;
 import dev.braid.fusion.data.Order;
 import dev.braid.fusion.data.SampleSource;
@@ -33,6 +35,8 @@ import dev.braid.fusion.data.inspect.FittedFeatures;
 import dev.braid.fusion.data.layout.DatasetLayout;
 import dev.braid.fusion.model.FusionModel;
 import dev.braid.fusion.model.ModelConfig;
+import dev.braid.fusion.model.ReplyHeadConfig;
+import dev.braid.fusion.model.ReplyMemory;
 import dev.braid.fusion.model.TextAdapter;
 import dev.braid.fusion.predict.ModelDirectory;
 import dev.braid.fusion.train.Evaluation;
@@ -41,6 +45,8 @@ import dev.braid.fusion.train.FusionTrainer;
 import dev.braid.fusion.train.TrainingListener;
 import dev.braid.fusion.train.TrainingLoss;
 import dev.braid.onnx.OnnxTextFeatures;
+import dev.braid.text.decoder.CrossAttention;
+import dev.braid.text.decoder.DecoderConfig;
 import dev.braid.text.encoder.TextEncoderConfig;
 import dev.braid.text.pretrain.SavedTextEncoder;
 import dev.braid.text.tokenize.BpeTrainer;
@@ -60,6 +66,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * One training run from a {@link RunConfig}: reads the datasets, trains a tokenizer when the model
@@ -115,13 +122,22 @@ public final class TrainingRun {
     private List<FeatureChoice> derived;
 
     public TrainingRun(RunConfig config) {
-        this(config, null);
+        this(config, (Start) null);
     }
 
     /** A run that trains {@code start}'s model rather than building one from the configuration. */
     public TrainingRun(RunConfig config, Start start) {
         this.config = config;
         this.start = start;
+    }
+
+    /**
+     * A run on {@code datasets}, read already (e.g. labels joined from another file), instead of
+     * the configuration's {@code data}.
+     */
+    public TrainingRun(RunConfig config, List<Dataset> datasets) {
+        this(config, (Start) null);
+        this.datasets = List.copyOf(datasets);
     }
 
     /**
@@ -228,7 +244,72 @@ public final class TrainingRun {
                 plugins.add(ModelConfig.PluginInput.of(ModalityPlugins.of(modality), width));
             }
         }
-        return new ModelConfig(text, image, audio, m.fusion(), heads, plugins);
+        return new ModelConfig(
+                text,
+                image,
+                audio,
+                m.fusion(),
+                heads,
+                plugins,
+                null,
+                null,
+                new TreeMap<>(replyHeads(schema, tokenizer)));
+    }
+
+    /**
+     * The decoder of each generation head ({@code model.decoder}), its memory every modality the
+     * model reads, its length the longest training text's unless {@code model.decoder.maxTokens}
+     * says.
+     */
+    private Map<String, ReplyHeadConfig> replyHeads(TaskSchema schema, Tokenizer tokenizer) {
+        RunConfig.DecoderSpec d = config.model().decoder();
+        Map<String, ReplyHeadConfig> out = new TreeMap<>();
+        for (HeadSpec head : schema.heads().values()) {
+            if (!head.generates()) {
+                continue;
+            }
+            int longest = d.maxTokens();
+            if (longest == 0) {
+                for (String text : texts(head.name())) {
+                    longest = Math.max(longest, tokenizer.encode(text).length);
+                }
+            }
+            DecoderConfig decoder =
+                    DecoderConfig.gpt2(tokenizer.vocabularySize()).toBuilder()
+                            .width(d.width())
+                            .heads(d.heads())
+                            .layers(d.layers())
+                            .feedForwardWidth(2 * d.width())
+                            .maxLength(longest + 2) // [CLS], the text, [SEP]
+                            .crossAttention(CrossAttention.EVERY_LAYER)
+                            .copyFromMemory(d.copy() && d.memory() == ReplyMemory.ENCODER_TOKENS)
+                            .build();
+            out.put(
+                    head.name(),
+                    new ReplyHeadConfig(decoder, config.model().modalities(), d.memory()));
+        }
+        return out;
+    }
+
+    /** The texts of the generation head {@code head} on the training rows. */
+    private List<String> texts(String head) {
+        List<String> texts = new ArrayList<>();
+        for (Dataset d : datasets()) {
+            for (ManifestEntry e : d.entries(Split.TRAIN)) {
+                if (e.labels().get(head) instanceof Label.ClassLabel text) {
+                    texts.add(text.name());
+                }
+            }
+        }
+        return texts;
+    }
+
+    /** The heads the run declares GENERATION. */
+    private List<String> generationHeads() {
+        return config.model().heads().entrySet().stream()
+                .filter(e -> e.getValue().equals(HeadKind.GENERATION))
+                .map(Map.Entry::getKey)
+                .toList();
     }
 
     private static ImageEncoderConfig imageEncoder(
@@ -303,7 +384,7 @@ public final class TrainingRun {
             } else if (torchScript != null) {
                 tokenizer =
                         HuggingFaceTextTokenizer.load(torchScript.resolveSibling("tokenizer.json"));
-            } else if (textModel != null) {
+            } else if (textModel != null && generationHeads().isEmpty()) {
                 tokenizer = ByteLevelBpeTokenizer.bytesOnly();
             } else {
                 tokenizer = tokenizer(datasets);
@@ -366,8 +447,8 @@ public final class TrainingRun {
                             modelConfig.heads(),
                             modelConfig.plugins(),
                             null,
-                            ModelConfig.TorchScriptText.of(
-                                    torchScript, modelConfig.text().width()));
+                            ModelConfig.TorchScriptText.of(torchScript, modelConfig.text().width()),
+                            modelConfig.replyHeads());
         }
         Map<Modality, Block> given = new LinkedHashMap<>();
         if (pretrained != null) {
@@ -378,7 +459,10 @@ public final class TrainingRun {
                             modelConfig.audio(),
                             modelConfig.fusion(),
                             modelConfig.heads(),
-                            modelConfig.plugins());
+                            modelConfig.plugins(),
+                            null,
+                            null,
+                            modelConfig.replyHeads());
             given.put(Modality.TEXT, pretrained.encoder());
         }
         SavedAudioEncoder speech = pretrainedAudio(settings, manager);
@@ -392,7 +476,8 @@ public final class TrainingRun {
                             modelConfig.heads(),
                             modelConfig.plugins(),
                             modelConfig.pretrainedText(),
-                            modelConfig.torchScriptText());
+                            modelConfig.torchScriptText(),
+                            modelConfig.replyHeads());
             given.put(Modality.AUDIO, speech.encoder());
         }
         long seed = config.training().seed();
@@ -419,7 +504,10 @@ public final class TrainingRun {
                             .withLoss(start != null ? start.loss() : TrainingLoss.HEADS)
                             .fit(model, manager, train, validation, schema, output, listeners);
             Evaluation testResult =
-                    Evaluator.evaluate(model, manager, test.epoch(0, 0), schema, Set.of());
+                    model.replyHeads().isEmpty()
+                            ? Evaluator.evaluate(model, manager, test.epoch(0, 0), schema, Set.of())
+                            : Evaluator.evaluateWithTexts(
+                                    model, manager, test.epoch(0, 0), schema, Set.of(), tokenizer);
             Path modelDir = output.resolve("model");
             new ModelDirectory(
                             modelConfig,
@@ -494,7 +582,8 @@ public final class TrainingRun {
                 config.heads(),
                 config.plugins(),
                 new ModelConfig.PretrainedText(textModel.spec(), textModel.width(), width),
-                null);
+                null,
+                config.replyHeads());
     }
 
     /**
@@ -587,7 +676,7 @@ public final class TrainingRun {
     }
 
     private Tokenizer tokenizer(List<Dataset> datasets) {
-        if (!config.model().modalities().contains(Modality.TEXT)) {
+        if (!config.model().modalities().contains(Modality.TEXT) && generationHeads().isEmpty()) {
             return ByteLevelBpeTokenizer.bytesOnly();
         }
         List<String> texts = new ArrayList<>();
@@ -598,7 +687,12 @@ public final class TrainingRun {
                 }
             }
         }
-        return new BpeTrainer(new BpeTrainer.Config(features().vocabularySize(), 2)).train(texts);
+        // a generation head writes with the text's tokenizer: it learns the texts to write too
+        List<String> generating = generationHeads();
+        generating.forEach(head -> texts.addAll(texts(head)));
+        boolean singleDigits = !generating.isEmpty() && config.model().decoder().singleDigits();
+        return new BpeTrainer(new BpeTrainer.Config(features().vocabularySize(), 2, singleDigits))
+                .train(texts);
     }
 
     private SampleSource trainSource(List<Dataset> datasets) {

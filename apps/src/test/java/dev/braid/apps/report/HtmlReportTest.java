@@ -51,7 +51,14 @@ class HtmlReportTest {
     void hasEverySectionInOrder() {
         List<String> ids = document.select("body > section").eachAttr("id");
         assertEquals(
-                List.of("summary", "curves", "confusion", "per-class", "comparison", "robustness"),
+                List.of(
+                        "summary",
+                        "curves",
+                        "confusion",
+                        "per-class",
+                        "generation",
+                        "comparison",
+                        "robustness"),
                 ids);
     }
 

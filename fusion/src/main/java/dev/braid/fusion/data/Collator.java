@@ -1,6 +1,7 @@
 package dev.braid.fusion.data;
 
 import dev.braid.fusion.Modality;
+import dev.braid.text.tokenize.Tokenizer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -13,7 +14,8 @@ import java.util.TreeSet;
 /**
  * Stacks the {@link SampleFeatures} of several samples into one {@link Batch}: pads text and audio
  * to the longest sample, fills absent modalities with padding and false masks, and turns labels
- * into per-head targets by the {@link TaskSchema}. Plain Java, for loader threads. Thread-safe.
+ * into per-head targets by the {@link TaskSchema} (a generation head's texts into token ids, by the
+ * run's tokenizer). Plain Java, for loader threads. Thread-safe.
  */
 public final class Collator {
 
@@ -21,6 +23,7 @@ public final class Collator {
     private final FeatureSettings settings;
     private final int padId;
     private final int textWidth;
+    private final Tokenizer texts; // a generation head's; null if the schema has none
 
     /**
      * A collator.
@@ -38,7 +41,22 @@ public final class Collator {
      * ({@link SampleFeatures#textVectors()}); 0 for token ids.
      */
     public Collator(TaskSchema schema, FeatureSettings settings, int padId, int textWidth) {
+        this(schema, settings, padId, textWidth, null);
+    }
+
+    private Collator(
+            TaskSchema schema,
+            FeatureSettings settings,
+            int padId,
+            int textWidth,
+            Tokenizer texts) {
         this.schema = Objects.requireNonNull(schema, "schema");
+        if (texts == null && schema.heads().values().stream().anyMatch(HeadSpec::generates)) {
+            throw new IllegalArgumentException(
+                    "the schema has a generation head, whose texts need the run's tokenizer: make"
+                            + " the collator with Collator.of(schema, extractor)");
+        }
+        this.texts = texts;
         this.settings = Objects.requireNonNull(settings, "settings");
         this.padId = padId;
         if (textWidth < 0) {
@@ -53,7 +71,8 @@ public final class Collator {
                 schema,
                 extractor.settings(),
                 extractor.specialTokens().pad(),
-                extractor.textWidth());
+                extractor.textWidth(),
+                extractor.tokenizer());
     }
 
     /**
@@ -202,7 +221,10 @@ public final class Collator {
                 others);
     }
 
-    private static HeadTargets targets(String name, HeadSpec head, List<Sample> samples) {
+    private HeadTargets targets(String name, HeadSpec head, List<Sample> samples) {
+        if (head.generates()) {
+            return texts(name, samples);
+        }
         if (!head.kind().builtIn()) {
             return pluginTargets(name, head, samples);
         }
@@ -245,6 +267,35 @@ public final class Collator {
         return head.kind().equals(HeadKind.MULTI_LABEL)
                 ? new HeadTargets.MultiHot(k, values, present)
                 : new HeadTargets.Values(values, present);
+    }
+
+    /** A generation head's texts and their token ids; a label not a text names its line. */
+    private HeadTargets texts(String name, List<Sample> samples) {
+        int b = samples.size();
+        int[][] tokens = new int[b][0];
+        String[] references = new String[b];
+        boolean[] present = new boolean[b];
+        for (int i = 0; i < b; i++) {
+            ManifestEntry entry = samples.get(i).entry();
+            Label label = entry.labels().get(name);
+            if (label == null) {
+                continue;
+            }
+            if (!(label instanceof Label.ClassLabel text)) {
+                throw new IllegalArgumentException(
+                        entry.location()
+                                + ": head '"
+                                + name
+                                + "' (GENERATION) needs its text as a JSON string but this row"
+                                + " gives a "
+                                + label.kind()
+                                + " label");
+            }
+            references[i] = text.name();
+            tokens[i] = this.texts.encode(text.name());
+            present[i] = true;
+        }
+        return new HeadTargets.Texts(tokens, references, present, this.texts.specialTokens());
     }
 
     /** A plug-in kind's targets; a label that does not fit is named by its manifest line. */

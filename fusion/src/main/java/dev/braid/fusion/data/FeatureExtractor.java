@@ -174,6 +174,11 @@ public final class FeatureExtractor {
         return settings;
     }
 
+    /** The tokenizer of the text, which a generation head also writes with. */
+    public Tokenizer tokenizer() {
+        return tokenizer;
+    }
+
     /** The tokenizer's special tokens ({@code [PAD]} fills text padding). */
     public SpecialTokens specialTokens() {
         return tokenizer.specialTokens();

@@ -7,10 +7,10 @@ import java.util.List;
 
 /**
  * What a task head predicts, and so which targets, loss, metrics and answer it gets: the three
- * built in ({@link #CLASSIFICATION}, {@link #MULTI_LABEL}, {@link #REGRESSION}), whose kind a
- * manifest's label says by its JSON type, and any a {@link HeadKindPlugin} adds, which a run
- * declares for a head by name. Its {@link #name()} (upper case) is how configurations and saved
- * models write it.
+ * built in that a manifest's label says by its JSON type ({@link #CLASSIFICATION}, {@link
+ * #MULTI_LABEL}, {@link #REGRESSION}); {@link #GENERATION}, built in too, which a run declares for
+ * a head by name; and any a {@link HeadKindPlugin} adds, which a run declares the same way. Its
+ * {@link #name()} (upper case) is how configurations and saved models write it.
  *
  * <p>Kinds are ordered: the built-in ones first, in the order above, then plug-in ones by name.
  */
@@ -25,7 +25,16 @@ public final class HeadKind extends OpenName<HeadKind> {
     /** One real number; targets are floats. */
     public static final HeadKind REGRESSION = new HeadKind("REGRESSION", 2);
 
-    private static final List<HeadKind> BUILT_IN = List.of(CLASSIFICATION, MULTI_LABEL, REGRESSION);
+    /**
+     * A text to write, e.g. a reply to a ticket: the label is the text (a JSON string), the head a
+     * Transformer decoder reading every modality's encoder tokens ({@code ReplyHead}), its targets
+     * the text's token ids in the run's tokenizer. It has no classes; a run declares it, since a
+     * string label otherwise names a class.
+     */
+    public static final HeadKind GENERATION = new HeadKind("GENERATION", 3);
+
+    private static final List<HeadKind> BUILT_IN =
+            List.of(CLASSIFICATION, MULTI_LABEL, REGRESSION, GENERATION);
 
     private HeadKind(String name, int rank) {
         super(name, rank);

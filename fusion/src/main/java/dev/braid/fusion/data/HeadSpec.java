@@ -11,10 +11,15 @@ import java.util.List;
  *     plain label)
  * @param kind classification, multi-label, regression, or a plug-in's kind ({@link HeadKindPlugin})
  * @param classes the distinct class names in output order: for the built-in kinds sorted, at least
- *     2 for classification, at least 1 for multi-label, none for regression; for a plug-in kind
- *     what its {@link HeadKindPlugin#classes} gave
+ *     2 for classification, at least 1 for multi-label, none for regression and generation; for a
+ *     plug-in kind what its {@link HeadKindPlugin#classes} gave
  */
 public record HeadSpec(String name, HeadKind kind, List<String> classes) {
+
+    /** Whether this head writes text ({@link HeadKind#GENERATION}). */
+    public boolean generates() {
+        return kind.equals(HeadKind.GENERATION);
+    }
 
     /** Checks the name, and that the classes fit the kind and are sorted and distinct. */
     public HeadSpec {
@@ -38,7 +43,8 @@ public record HeadSpec(String name, HeadKind kind, List<String> classes) {
                 kind.equals(HeadKind.CLASSIFICATION)
                         ? 2
                         : kind.equals(HeadKind.MULTI_LABEL) ? 1 : 0;
-        if (kind.equals(HeadKind.REGRESSION) ? !classes.isEmpty() : classes.size() < least) {
+        boolean none = kind.equals(HeadKind.REGRESSION) || kind.equals(HeadKind.GENERATION);
+        if (none ? !classes.isEmpty() : classes.size() < least) {
             throw new IllegalArgumentException(
                     "head '"
                             + name
@@ -47,7 +53,7 @@ public record HeadSpec(String name, HeadKind kind, List<String> classes) {
                             + ") has "
                             + classes.size()
                             + " classes; classification needs at least 2, multi-label 1,"
-                            + " regression none");
+                            + " regression and generation none");
         }
         for (int i = 1; i < classes.size(); i++) {
             if (classes.get(i - 1).compareTo(classes.get(i)) >= 0) {
@@ -59,8 +65,15 @@ public record HeadSpec(String name, HeadKind kind, List<String> classes) {
 
     /**
      * The number of outputs: the class count, 1 for regression, or what the kind's plug-in says.
+     *
+     * @throws IllegalStateException for a generation head, whose outputs are a vocabulary's logits
+     *     at every position of the text
      */
     public int outputs() {
+        if (kind.equals(HeadKind.GENERATION)) {
+            throw new IllegalStateException(
+                    "head '" + name + "' generates text: it has no fixed number of outputs");
+        }
         if (!kind.builtIn()) {
             return HeadKindPlugins.of(kind).outputs(classes);
         }

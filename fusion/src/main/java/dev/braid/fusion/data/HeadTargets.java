@@ -3,7 +3,10 @@ package dev.braid.fusion.data;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import dev.braid.text.tokenize.SpecialTokens;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -12,8 +15,9 @@ import java.util.Objects;
  * {@code present}).
  *
  * <p>{@link #toNDList} gives {@code NDList(values, present)}: values int64 {@code [B]} (class
- * indices), float32 {@code [B, K]} (multi-hot) or float32 {@code [B]} (regression); present boolean
- * {@code [B]}; a plug-in kind's {@link Rows} give float32 {@code [B, W]}.
+ * indices), float32 {@code [B, K]} (multi-hot), float32 {@code [B]} (regression) or int64 {@code
+ * [B, L]} (a generation head's token ids, -1 past a text's end); present boolean {@code [B]}; a
+ * plug-in kind's {@link Rows} give float32 {@code [B, W]}.
  */
 public interface HeadTargets {
 
@@ -155,6 +159,70 @@ public interface HeadTargets {
         @Override
         public float[] row(int b) {
             return Arrays.copyOfRange(values, b * width, (b + 1) * width);
+        }
+    }
+
+    /**
+     * Texts for a GENERATION head: each labelled sample's text and its token ids in the run's
+     * tokenizer (no start or end token; teacher forcing adds them).
+     *
+     * @param tokens per sample its token ids; empty if absent
+     * @param texts per sample its text, the reference a generated one is scored against; null if
+     *     absent
+     * @param present {@code [B]}
+     * @param special the tokenizer's start, end and padding tokens, for teacher forcing
+     */
+    record Texts(int[][] tokens, String[] texts, boolean[] present, SpecialTokens special)
+            implements HeadTargets {
+        /** Checks the lengths agree. */
+        public Texts {
+            checkLength(tokens.length, present);
+            checkLength(texts.length, present);
+            Objects.requireNonNull(special, "special");
+        }
+
+        @Override
+        public HeadKind kind() {
+            return HeadKind.GENERATION;
+        }
+
+        /** The token ids of the present samples, in batch order. */
+        public List<int[]> presentTokens() {
+            List<int[]> out = new ArrayList<>();
+            for (int b = 0; b < present.length; b++) {
+                if (present[b]) {
+                    out.add(tokens[b]);
+                }
+            }
+            return out;
+        }
+
+        /** Token ids int64 {@code [B, L]}, right-padded with -1, L the longest; and present. */
+        @Override
+        public NDList toNDList(NDManager manager) {
+            int length = 1;
+            for (int[] row : tokens) {
+                length = Math.max(length, row.length);
+            }
+            long[] ids = new long[tokens.length * length];
+            Arrays.fill(ids, -1);
+            for (int b = 0; b < tokens.length; b++) {
+                for (int t = 0; t < tokens[b].length; t++) {
+                    ids[b * length + t] = tokens[b][t];
+                }
+            }
+            return new NDList(
+                    manager.create(ids, new Shape(tokens.length, length)), // (B, L)
+                    manager.create(present));
+        }
+
+        @Override
+        public float[] row(int b) {
+            float[] out = new float[tokens[b].length];
+            for (int t = 0; t < out.length; t++) {
+                out[t] = tokens[b][t];
+            }
+            return out;
         }
     }
 

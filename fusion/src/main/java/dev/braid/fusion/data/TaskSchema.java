@@ -21,8 +21,9 @@ import java.util.TreeSet;
 /**
  * The task heads a model trains, derived from the training rows: for each head name its {@link
  * HeadKind} and, for classification kinds, the sorted class names (class index = position in that
- * list); a plug-in kind's classes are what its {@link HeadKindPlugin} says. Saved as JSON in the
- * model directory so that predictions map back to names.
+ * list); a plug-in kind's classes are what its {@link HeadKindPlugin} says; a generation head has
+ * none (its labels are texts). Saved as JSON in the model directory so that predictions map back to
+ * names.
  *
  * <pre>{@code
  * {"heads": {"label": {"kind": "CLASSIFICATION", "classes": ["cat", "dog"]},
@@ -71,7 +72,8 @@ public record TaskSchema(SortedMap<String, HeadSpec> heads) {
     /**
      * Like {@link #infer(List)}, with the kinds of some heads declared: a head declared with a
      * plug-in kind reads its labels, classes and outputs through that kind's {@link
-     * HeadKindPlugin}; a head declared with a built-in kind must have labels of that kind.
+     * HeadKindPlugin}; a head declared {@link HeadKind#GENERATION} reads each label as a text (a
+     * JSON string); a head declared with another built-in kind must have labels of that kind.
      *
      * @param declared head name to kind; heads not in it get the kind their labels say
      * @throws ManifestException if a label does not fit its head's kind, naming the row (manifest
@@ -149,6 +151,16 @@ public record TaskSchema(SortedMap<String, HeadSpec> heads) {
 
         /** Adds one row's label; returns why it does not fit the head, or null. */
         String add(Label label, String location) {
+            if (HeadKind.GENERATION.equals(kind)) {
+                if (!(label instanceof Label.ClassLabel text) || text.name().isBlank()) {
+                    return "head '"
+                            + name
+                            + "' (GENERATION) needs its text as a non-blank JSON string, found a "
+                            + label.kind()
+                            + " label";
+                }
+                return null;
+            }
             if (kind != null && !kind.builtIn()) {
                 try {
                     HeadKindPlugins.of(kind).check(label);

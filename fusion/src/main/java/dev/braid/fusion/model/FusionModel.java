@@ -22,7 +22,9 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * A whole fusion model: one encoder per modality it reads, a {@link FusionBlock}, and task heads.
+ * A whole fusion model: one encoder per modality it reads, a {@link FusionBlock}, and task heads: a
+ * {@link TaskHead} on the fused vectors for each classification, multi-label, regression or plug-in
+ * head, a {@link ReplyHead} on the encoders' tokens for each generation head.
  *
  * <p>Input: for each modality of {@link ModelConfig#modalities()}, in enum order, two arrays —
  *
@@ -33,7 +35,9 @@ import java.util.TreeMap;
  * </ul>
  *
  * Output: {@code NDList(logits_1 [B, C_1], ...)}, one per head in {@link ModelConfig#heads()}
- * order. Use {@link #inputs} to flatten an {@code Map} of per-modality inputs.
+ * order, generation heads left out: a generation head writes token by token from the memory {@link
+ * #predictWithTokens} gives it ({@link #replyHeads}). Use {@link #inputs} to flatten an {@code Map}
+ * of per-modality inputs.
  */
 public final class FusionModel extends AbstractBlock {
 
@@ -43,6 +47,7 @@ public final class FusionModel extends AbstractBlock {
     private final TreeMap<Modality, Block> encoders = new TreeMap<>();
     private final FusionBlock fusion;
     private final List<TaskHead> heads = new ArrayList<>();
+    private final TreeMap<String, ReplyHead> replyHeads = new TreeMap<>();
 
     /** A model whose encoders are built from {@code config}. */
     public FusionModel(ModelConfig config) {
@@ -109,10 +114,25 @@ public final class FusionModel extends AbstractBlock {
         }
         fusion = addChildBlock("fusion", FusionBlock.create(config.fusion(), config.modalities()));
         for (HeadSpec spec : config.heads()) {
-            heads.add(
-                    addChildBlock(
-                            "head_" + spec.name(), new TaskHead(spec, config.fusion().width())));
+            if (spec.generates()) {
+                ReplyHeadConfig reply = config.replyHeads().get(spec.name());
+                replyHeads.put(
+                        spec.name(),
+                        addChildBlock(
+                                "head_" + spec.name(),
+                                new ReplyHead(reply.decoder(), reply.memory(), reply.source())));
+            } else {
+                heads.add(
+                        addChildBlock(
+                                "head_" + spec.name(),
+                                new TaskHead(spec, config.fusion().width())));
+            }
         }
+    }
+
+    /** The decoder of each generation head, by head name; empty if the model has none. */
+    public Map<String, ReplyHead> replyHeads() {
+        return java.util.Collections.unmodifiableMap(replyHeads);
     }
 
     public ModelConfig config() {
@@ -165,11 +185,17 @@ public final class FusionModel extends AbstractBlock {
      * @param logits each head's output, by name
      * @param embeddings each modality's vector {@code [B, D]}
      * @param present whether each sample has the modality, float {@code [B]}
+     * @param tokens each modality's encoder output {@code (tokens, mask)}, the generation heads'
+     *     memory
+     * @param fused the fusion's output {@code (vectors [B, K, D], weights [B, K])}, the memory of a
+     *     generation head that reads it
      */
     public record Outputs(
             Map<String, NDArray> logits,
             Map<Modality, NDArray> embeddings,
-            Map<Modality, NDArray> present) {}
+            Map<Modality, NDArray> present,
+            Map<Modality, NDList> tokens,
+            NDList fused) {}
 
     /** Runs the model and also returns each modality's embedding. */
     public Outputs predictWithEmbeddings(
@@ -189,7 +215,7 @@ public final class FusionModel extends AbstractBlock {
             embeddings.put(modalities.get(i), embedded.get(2 * i));
             present.put(modalities.get(i), embedded.get(2 * i + 1));
         }
-        return new Outputs(named, embeddings, present);
+        return new Outputs(named, embeddings, present, tokens(encoded), fused);
     }
 
     /**
@@ -244,12 +270,17 @@ public final class FusionModel extends AbstractBlock {
         for (int i = 0; i < heads.size(); i++) {
             named.put(heads.get(i).spec().name(), logits.get(i));
         }
+        return new Encoded(named, tokens(encoded), fused);
+    }
+
+    /** {@code NDList(tokens_1, mask_1, ...)} by modality. */
+    private Map<Modality, NDList> tokens(NDList encoded) {
         Map<Modality, NDList> tokens = new TreeMap<>();
         List<Modality> modalities = config.modalities();
         for (int i = 0; i < modalities.size(); i++) {
             tokens.put(modalities.get(i), new NDList(encoded.get(2 * i), encoded.get(2 * i + 1)));
         }
-        return new Encoded(named, tokens, fused);
+        return tokens;
     }
 
     /** The shape of the fusion's output vectors {@code [B, K, D]} for the model's input shapes. */
@@ -312,6 +343,7 @@ public final class FusionModel extends AbstractBlock {
     protected void initializeChildBlocks(
             NDManager manager, DataType dataType, Shape... inputShapes) {
         List<Shape> fusionShapes = new ArrayList<>();
+        Map<Modality, Shape[]> encoded = new TreeMap<>();
         int i = 0;
         for (Modality m : config.modalities()) {
             Shape first = inputShapes[i++];
@@ -320,6 +352,7 @@ public final class FusionModel extends AbstractBlock {
             Shape[] in = {first, second};
             encoder.initialize(manager, dataType, in);
             Shape[] out = encoder.getOutputShapes(in);
+            encoded.put(m, out);
             fusionShapes.add(out[0]);
             fusionShapes.add(out[1]);
         }
@@ -328,6 +361,9 @@ public final class FusionModel extends AbstractBlock {
         Shape[] fused = fusion.getOutputShapes(fusionIn);
         for (TaskHead head : heads) {
             head.initialize(manager, dataType, fused);
+        }
+        for (ReplyHead head : replyHeads.values()) {
+            head.initialize(manager, dataType, head.initializationShapes(encoded, fused[0]));
         }
     }
 }

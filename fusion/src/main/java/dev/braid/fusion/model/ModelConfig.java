@@ -8,9 +8,13 @@ import dev.braid.fusion.data.TextFeaturesSpec;
 import dev.braid.text.encoder.TextEncoderConfig;
 import dev.braid.vision.encoder.ImageEncoderConfig;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.SortedMap;
+import java.util.TreeMap;
 
 /**
  * Everything that shapes a {@link FusionModel}: one encoder configuration per modality it reads,
@@ -27,6 +31,9 @@ import java.util.Objects;
  *     TextAdapter}, or null; set only when {@code text} is null
  * @param torchScriptText the text read by a TorchScript module and a {@link TextAdapter}, or null;
  *     set only when {@code text} and {@code pretrainedText} are null
+ * @param replyHeads the {@link ReplyHead} of each generation head ({@code HeadKind.GENERATION}), by
+ *     head name: one for each such head of {@code heads}, none for the others; empty when the model
+ *     has none (a model saved before generation heads were heads)
  */
 public record ModelConfig(
         TextEncoderConfig text,
@@ -36,7 +43,30 @@ public record ModelConfig(
         List<HeadSpec> heads,
         List<PluginInput> plugins,
         PretrainedText pretrainedText,
-        TorchScriptText torchScriptText) {
+        TorchScriptText torchScriptText,
+        SortedMap<String, ReplyHeadConfig> replyHeads) {
+
+    /** A model without generation heads. */
+    public ModelConfig(
+            TextEncoderConfig text,
+            ImageEncoderConfig image,
+            AudioEncoderConfig audio,
+            FusionConfig fusion,
+            List<HeadSpec> heads,
+            List<PluginInput> plugins,
+            PretrainedText pretrainedText,
+            TorchScriptText torchScriptText) {
+        this(
+                text,
+                image,
+                audio,
+                fusion,
+                heads,
+                plugins,
+                pretrainedText,
+                torchScriptText,
+                Collections.emptySortedMap());
+    }
 
     /**
      * Text encoded by a TorchScript module ({@link TorchScriptTextEncoder}), read with the
@@ -168,12 +198,69 @@ public record ModelConfig(
                 throw new IllegalArgumentException("head name '" + head.name() + "' is used twice");
             }
         }
+        replyHeads =
+                Collections.unmodifiableSortedMap(
+                        new TreeMap<>(replyHeads == null ? Map.of() : replyHeads));
+        checkReplyHeads(
+                heads,
+                replyHeads,
+                modalities(text, pretrainedText, torchScriptText, image, audio, plugins));
+    }
+
+    private static void checkReplyHeads(
+            List<HeadSpec> heads, Map<String, ReplyHeadConfig> replyHeads, List<Modality> reads) {
+        List<String> generating =
+                heads.stream().filter(HeadSpec::generates).map(HeadSpec::name).sorted().toList();
+        if (!generating.equals(List.copyOf(replyHeads.keySet()))) {
+            throw new IllegalArgumentException(
+                    "replyHeads "
+                            + replyHeads.keySet()
+                            + " must be the generation heads "
+                            + generating
+                            + ": each generation head needs its decoder (ReplyHeadConfig)");
+        }
+        replyHeads.forEach(
+                (name, head) -> {
+                    if (!reads.containsAll(head.memory())) {
+                        throw new IllegalArgumentException(
+                                "head '"
+                                        + name
+                                        + "': its memory "
+                                        + head.memory()
+                                        + " must be among the modalities the model reads "
+                                        + reads);
+                    }
+                });
+    }
+
+    /** This model with {@code replyHeads} as its generation heads' decoders. */
+    public ModelConfig withReplyHeads(Map<String, ReplyHeadConfig> replyHeads) {
+        return new ModelConfig(
+                text,
+                image,
+                audio,
+                fusion,
+                heads,
+                plugins,
+                pretrainedText,
+                torchScriptText,
+                new TreeMap<>(replyHeads));
     }
 
     /** The modalities this model reads, in enum order. */
     public List<Modality> modalities() {
+        return modalities(text, pretrainedText, torchScriptText, image, audio, plugins);
+    }
+
+    private static List<Modality> modalities(
+            TextEncoderConfig text,
+            PretrainedText pretrainedText,
+            TorchScriptText torchScriptText,
+            ImageEncoderConfig image,
+            AudioEncoderConfig audio,
+            List<PluginInput> plugins) {
         List<Modality> out = new ArrayList<>();
-        if (readsText()) {
+        if (text != null || pretrainedText != null || torchScriptText != null) {
             out.add(Modality.TEXT);
         }
         if (image != null) {
@@ -196,8 +283,16 @@ public record ModelConfig(
         return text != null || pretrainedText != null || torchScriptText != null;
     }
 
-    /** The same model reading only {@code modality}: a unimodal baseline. */
+    /**
+     * The same model reading only {@code modality}: a unimodal baseline (its generation heads'
+     * memory that modality's tokens).
+     */
     public ModelConfig only(Modality modality) {
+        SortedMap<String, ReplyHeadConfig> onlyReplies = new TreeMap<>();
+        replyHeads.forEach(
+                (name, head) ->
+                        onlyReplies.put(
+                                name, new ReplyHeadConfig(head.decoder(), List.of(modality))));
         return new ModelConfig(
                 modality == Modality.TEXT ? text : null,
                 modality == Modality.IMAGE ? image : null,
@@ -206,11 +301,12 @@ public record ModelConfig(
                 heads,
                 plugins.stream().filter(p -> p.modality().equals(modality)).toList(),
                 modality == Modality.TEXT ? pretrainedText : null,
-                modality == Modality.TEXT ? torchScriptText : null);
+                modality == Modality.TEXT ? torchScriptText : null,
+                onlyReplies);
     }
 
     public ModelConfig withFusion(FusionConfig f) {
         return new ModelConfig(
-                text, image, audio, f, heads, plugins, pretrainedText, torchScriptText);
+                text, image, audio, f, heads, plugins, pretrainedText, torchScriptText, replyHeads);
     }
 }

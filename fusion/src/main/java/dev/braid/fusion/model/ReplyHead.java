@@ -14,6 +14,7 @@ import dev.braid.fusion.Modality;
 import dev.braid.text.decoder.CrossAttention;
 import dev.braid.text.decoder.DecoderConfig;
 import dev.braid.text.decoder.TransformerDecoder;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -240,6 +241,56 @@ public final class ReplyHead extends AbstractBlock {
     @Override
     public Shape[] getOutputShapes(Shape[] inputShapes) {
         return decoder.getOutputShapes(inputShapes);
+    }
+
+    /**
+     * The shapes {@link #initialize} takes: a 2-token reply over a memory of the encoders' tokens,
+     * then each memory modality's token shape.
+     *
+     * @param encoded per modality its encoder's output shapes {@code (tokens, mask)}
+     */
+    public Shape[] initializationShapes(Map<Modality, Shape[]> encoded) {
+        if (source != ReplyMemory.ENCODER_TOKENS) {
+            throw new IllegalStateException(
+                    "this reply head reads the fusion's output: give its shape too");
+        }
+        long batch = 1;
+        long length = 0;
+        List<Shape> tokenShapes = new ArrayList<>();
+        for (Modality m : modalities()) {
+            Shape tokens = encoded.get(m)[0];
+            batch = tokens.get(0);
+            length += tokens.get(1);
+            tokenShapes.add(tokens);
+        }
+        List<Shape> out = new ArrayList<>();
+        out.add(new Shape(batch, 2));
+        out.add(new Shape(batch, 2));
+        out.add(new Shape(batch, length, config.width()));
+        out.add(new Shape(batch, length));
+        out.addAll(tokenShapes);
+        return out.toArray(new Shape[0]);
+    }
+
+    /**
+     * The shapes {@link #initialize} takes, for either {@link ReplyMemory}.
+     *
+     * @param encoded per modality its encoder's output shapes {@code (tokens, mask)}
+     * @param fusionVectors the fusion's output vectors {@code [B, K, D_f]}
+     */
+    public Shape[] initializationShapes(Map<Modality, Shape[]> encoded, Shape fusionVectors) {
+        if (source == ReplyMemory.ENCODER_TOKENS) {
+            return initializationShapes(encoded);
+        }
+        long batch = fusionVectors.get(0);
+        long length = fusionVectors.get(1);
+        return new Shape[] {
+            new Shape(batch, 2),
+            new Shape(batch, 2),
+            new Shape(batch, length, config.width()),
+            new Shape(batch, length),
+            fusionVectors
+        };
     }
 
     /**

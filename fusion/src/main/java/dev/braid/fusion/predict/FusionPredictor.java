@@ -8,6 +8,7 @@ import dev.braid.fusion.Modality;
 import dev.braid.fusion.data.Batch;
 import dev.braid.fusion.data.Collator;
 import dev.braid.fusion.data.FeatureExtractor;
+import dev.braid.fusion.data.FeatureSettings;
 import dev.braid.fusion.data.HeadKind;
 import dev.braid.fusion.data.HeadKindPlugins;
 import dev.braid.fusion.data.HeadSpec;
@@ -114,10 +115,7 @@ public final class FusionPredictor implements AutoCloseable {
                 textModel = pretrained.features().open();
                 extractor = extractor.withTextFeatures(textModel);
             }
-            ReplyHead replyHead =
-                    ReplyFiles.exists(dir)
-                            ? ReplyFiles.load(dir, manager, model, description.features())
-                            : null;
+            ReplyHead replyHead = replyHead(dir, manager, model, description.features());
             return new FusionPredictor(
                     manager,
                     model,
@@ -133,6 +131,20 @@ public final class FusionPredictor implements AutoCloseable {
             }
             throw e;
         }
+    }
+
+    /**
+     * The generation head that writes replies: the model's own (its first by name, if it has
+     * several), else one a model directory of an earlier Braid keeps beside the model ({@link
+     * ReplyFiles}); null if there is none.
+     */
+    private static ReplyHead replyHead(
+            Path dir, NDManager manager, FusionModel model, FeatureSettings features)
+            throws IOException {
+        if (!model.replyHeads().isEmpty()) {
+            return model.replyHeads().values().iterator().next();
+        }
+        return ReplyFiles.exists(dir) ? ReplyFiles.load(dir, manager, model, features) : null;
     }
 
     /** The model's heads and their classes. */
@@ -334,9 +346,8 @@ public final class FusionPredictor implements AutoCloseable {
             Map<Modality, byte[]> inputs, GenerationConfig config, TokenListener listener) {
         if (replyHead == null) {
             throw new IllegalStateException(
-                    "the model has no generation head (no "
-                            + ReplyFiles.DESCRIPTION
-                            + " in its directory): train it with a reply head");
+                    "the model has no generation head: train it with a head declared"
+                            + " GENERATION (model.heads in the run's configuration)");
         }
         SampleFeatures features = features(inputs);
         ReplyDecoding.Result result =

@@ -35,9 +35,9 @@ import java.util.Properties;
 /**
  * A trained model on disk: {@code model.json} (model configuration, task schema, the class of each
  * plug-in head kind's plug-in, preprocessing settings and provenance: how the model was made),
- * {@code model.params} (the weights; or {@code model.int8.params}, see {@link WeightFormat}) and
- * {@code tokenizer.json} (when the model reads text). Every file is written to a temporary name and
- * renamed.
+ * {@code model.params} (the weights, a generation head's decoder among them; or {@code
+ * model.int8.params}, see {@link WeightFormat}) and {@code tokenizer.json} (when the model reads or
+ * writes text). Every file is written to a temporary name and renamed.
  *
  * @param config the model's shape
  * @param schema the heads and their class names
@@ -108,7 +108,7 @@ public record ModelDirectory(
             ModelFiles.saveParameters(model, dir.resolve(PARAMETERS));
             Files.deleteIfExists(dir.resolve(Int8Weights.FILE));
         }
-        if (config.readsTokens()) {
+        if (keepsTokenizer()) {
             tokenizer.save(dir.resolve(TOKENIZER));
         }
     }
@@ -158,9 +158,14 @@ public record ModelDirectory(
      * text: the feature extractor needs one either way.
      */
     public Tokenizer tokenizer(Path dir) throws IOException {
-        return config.readsTokens()
+        return keepsTokenizer()
                 ? Tokenizer.load(dir.resolve(TOKENIZER))
                 : ByteLevelBpeTokenizer.bytesOnly();
+    }
+
+    /** Whether the model reads text token ids or writes text: then its tokenizer is saved. */
+    private boolean keepsTokenizer() {
+        return config.readsTokens() || !config.replyHeads().isEmpty();
     }
 
     /** Builds the model this directory describes, with its saved weights, in {@code manager}. */

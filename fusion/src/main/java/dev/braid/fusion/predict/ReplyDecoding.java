@@ -10,7 +10,6 @@ import dev.braid.fusion.Modality;
 import dev.braid.fusion.data.Batch;
 import dev.braid.fusion.model.FusionModel;
 import dev.braid.fusion.model.ReplyHead;
-import dev.braid.fusion.train.ReplyTrainer;
 import dev.braid.text.generate.Generated;
 import dev.braid.text.generate.GenerationConfig;
 import dev.braid.text.generate.Generator;
@@ -55,7 +54,7 @@ public final class ReplyDecoding {
             TokenListener listener) {
         try (NDManager call = manager.newSubManager()) {
             ParameterStore store = new ParameterStore(call, false);
-            Map<Modality, NDList> inputs = ReplyTrainer.inputs(model, batch, call);
+            Map<Modality, NDList> inputs = inputs(model, batch, call);
             FusionModel.Encoded encoded = model.predictWithTokens(store, inputs, false);
             NDList memory = head.memory(store, encoded, inputs, false);
             Map<String, int[]> classes = new LinkedHashMap<>();
@@ -67,22 +66,47 @@ public final class ReplyDecoding {
                                             logits.argMax(1)
                                                     .toType(DataType.INT32, false)
                                                     .toIntArray()));
-            Generator generator =
-                    Generator.builder()
-                            .setDecoder(head.decoder())
-                            .setConfig(config)
-                            .optTokenizer(tokenizer)
-                            .build();
-            List<Generated> replies =
-                    generator.generate(
-                            call,
-                            Generator.startPrompts(batch.size(), tokenizer.specialTokens().cls()),
-                            memory.get(0),
-                            memory.get(1),
-                            memory.size() > 2 ? memory.get(2) : null,
-                            listener == null ? new TokenListener() {} : listener);
+            List<Generated> replies = fromMemory(head, tokenizer, memory, config, call, listener);
             return new Result(replies, classes);
         }
+    }
+
+    /**
+     * Generates a reply for every row of {@code memory} ({@link ReplyHead#memory}), continuing
+     * {@code [CLS]} through the decoder's key/value cache; the arrays live in {@code manager}.
+     *
+     * @param listener told each token as it is chosen, or null
+     */
+    public static List<Generated> fromMemory(
+            ReplyHead head,
+            Tokenizer tokenizer,
+            NDList memory,
+            GenerationConfig config,
+            NDManager manager,
+            TokenListener listener) {
+        Generator generator =
+                Generator.builder()
+                        .setDecoder(head.decoder())
+                        .setConfig(config)
+                        .optTokenizer(tokenizer)
+                        .build();
+        int rows = Math.toIntExact(memory.get(0).getShape().get(0));
+        return generator.generate(
+                manager,
+                Generator.startPrompts(rows, tokenizer.specialTokens().cls()),
+                memory.get(0),
+                memory.get(1),
+                memory.size() > 2 ? memory.get(2) : null,
+                listener == null ? new TokenListener() {} : listener);
+    }
+
+    /** The batch's inputs of the modalities {@code model} reads, nothing hidden. */
+    public static Map<Modality, NDList> inputs(FusionModel model, Batch batch, NDManager manager) {
+        Map<Modality, NDList> out = new java.util.TreeMap<>();
+        for (Modality m : model.config().modalities()) {
+            out.put(m, batch.input(m, manager));
+        }
+        return out;
     }
 
     /**
@@ -106,7 +130,7 @@ public final class ReplyDecoding {
         }
         try (NDManager call = manager.newSubManager()) {
             ParameterStore store = new ParameterStore(call, false);
-            Map<Modality, NDList> inputs = ReplyTrainer.inputs(model, batch, call);
+            Map<Modality, NDList> inputs = inputs(model, batch, call);
             FusionModel.Encoded encoded = model.predictWithTokens(store, inputs, false);
             NDList memory = head.memory(store, encoded, inputs, false);
             int open = rows;

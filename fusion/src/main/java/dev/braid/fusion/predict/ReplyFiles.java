@@ -92,47 +92,16 @@ public final class ReplyFiles {
     }
 
     /**
-     * The shapes {@link ReplyHead#initialize} takes for {@code model} with {@code inputShapes}: a
-     * 2-token reply over the memory, then each modality's token shape, or the fusion's vectors.
+     * The shapes {@link ReplyHead#initialize} takes for {@code model} with {@code inputShapes}
+     * ({@link ReplyHead#initializationShapes(Map, Shape)}).
      */
     public static Shape[] shapes(ReplyHead head, FusionModel model, Shape[] inputShapes) {
-        if (head.source() == ReplyMemory.ENCODER_TOKENS) {
-            return shapes(head, model.encoderShapes(inputShapes));
-        }
-        Shape vectors = model.fusionShape(inputShapes); // (B, K, D_f)
-        long batch = vectors.get(0);
-        long length = vectors.get(1);
-        int width = head.config().width();
-        return new Shape[] {
-            new Shape(batch, 2),
-            new Shape(batch, 2),
-            new Shape(batch, length, width),
-            new Shape(batch, length),
-            vectors
-        };
+        return head.initializationShapes(
+                model.encoderShapes(inputShapes), model.fusionShape(inputShapes));
     }
 
-    /**
-     * The shapes {@link ReplyHead#initialize} takes: a 2-token reply over a memory of the encoders'
-     * tokens, then each modality's token shape.
-     */
+    /** The shapes {@link ReplyHead#initialize} takes ({@link ReplyHead#initializationShapes}). */
     public static Shape[] shapes(ReplyHead head, Map<Modality, Shape[]> encoded) {
-        long batch = 1;
-        long length = 0;
-        List<Shape> tokenShapes = new ArrayList<>();
-        for (Modality m : head.modalities()) {
-            Shape tokens = encoded.get(m)[0];
-            batch = tokens.get(0);
-            length += tokens.get(1);
-            tokenShapes.add(tokens);
-        }
-        int width = head.config().width();
-        List<Shape> out = new ArrayList<>();
-        out.add(new Shape(batch, 2));
-        out.add(new Shape(batch, 2));
-        out.add(new Shape(batch, length, width));
-        out.add(new Shape(batch, length));
-        out.addAll(tokenShapes);
-        return out.toArray(new Shape[0]);
+        return head.initializationShapes(encoded);
     }
 }

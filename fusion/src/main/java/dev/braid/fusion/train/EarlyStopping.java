@@ -45,7 +45,9 @@ public record EarlyStopping(Metric metric, int patience, double minDelta) {
                         "roc_auc_macro", Goal.MAXIMIZE,
                         "exact_match", Goal.MAXIMIZE,
                         "mae", Goal.MINIMIZE,
-                        "rmse", Goal.MINIMIZE);
+                        "rmse", Goal.MINIMIZE,
+                        "token_loss", Goal.MINIMIZE,
+                        "perplexity", Goal.MINIMIZE);
 
         /** The goal of each score reported as {@code <head>/<score>/<class>}. */
         private static final Map<String, Goal> CLASS_SCORES =
@@ -79,9 +81,10 @@ public record EarlyStopping(Metric metric, int patience, double minDelta) {
 
         /**
          * The metric of this name with its goal: {@code loss} and {@code <head>/mae}, {@code
-         * <head>/rmse} are minimised; {@code <head>/accuracy}, {@code macro_f1}, {@code roc_auc},
-         * {@code roc_auc_macro}, {@code exact_match} and {@code <head>/precision/<class>}, {@code
-         * recall/<class>}, {@code f1/<class>} are maximised.
+         * <head>/rmse}, {@code <head>/token_loss}, {@code <head>/perplexity} are minimised; {@code
+         * <head>/accuracy}, {@code macro_f1}, {@code roc_auc}, {@code roc_auc_macro}, {@code
+         * exact_match} and {@code <head>/precision/<class>}, {@code recall/<class>}, {@code
+         * f1/<class>} are maximised.
          *
          * @throws IllegalArgumentException naming the metric if it is none of these; give another
          *     metric its goal with the constructor

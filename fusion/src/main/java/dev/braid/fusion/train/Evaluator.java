@@ -1,6 +1,7 @@
 package dev.braid.fusion.train;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.ParameterStore;
 import dev.braid.fusion.Modality;
@@ -19,19 +20,28 @@ import dev.braid.fusion.data.TaskSchema;
 import dev.braid.fusion.metrics.ClassificationMetrics;
 import dev.braid.fusion.metrics.RegressionMetrics;
 import dev.braid.fusion.metrics.RocAuc;
+import dev.braid.fusion.metrics.TextOverlap;
 import dev.braid.fusion.model.FusionModel;
+import dev.braid.fusion.model.ReplyHead;
+import dev.braid.fusion.predict.ReplyDecoding;
+import dev.braid.text.generate.Generated;
+import dev.braid.text.generate.GenerationConfig;
+import dev.braid.text.tokenize.Tokenizer;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 
 /**
  * Runs a model over batches without training and scores every head on the samples labelled for it:
  * accuracy, macro-F1, per-class scores and ROC-AUC (two classes) for classification; macro ROC-AUC
- * and exact-match accuracy for multi-label; MAE and RMSE for regression; a plug-in kind's own.
+ * and exact-match accuracy for multi-label; MAE and RMSE for regression; a plug-in kind's own; for
+ * a generation head its teacher-forced token loss and perplexity, and, given the tokenizer, chrF
+ * and BLEU of its greedy texts against the labels.
  */
 public final class Evaluator {
 
@@ -72,7 +82,39 @@ public final class Evaluator {
             Iterator<Batch> batches,
             TaskSchema schema,
             Set<Modality> hidden) {
+        return evaluate(model, manager, batches, schema, hidden, null);
+    }
+
+    /**
+     * Evaluates {@code model} on {@code batches}, and has every generation head write each text
+     * greedily (through the key/value cache, up to its decoder's length) to score it against the
+     * label by chrF and BLEU ({@code <head>/chrf}, {@code <head>/bleu}): slower than {@link
+     * #evaluate(FusionModel, NDManager, Iterator, TaskSchema, Set)}, so for a run's end, not its
+     * every epoch.
+     *
+     * @param tokenizer the run's tokenizer, which the generation heads write with
+     * @param hidden modalities to hide from every sample; empty for none
+     */
+    public static Evaluation evaluateWithTexts(
+            FusionModel model,
+            NDManager manager,
+            Iterator<Batch> batches,
+            TaskSchema schema,
+            Set<Modality> hidden,
+            Tokenizer tokenizer) {
+        return evaluate(model, manager, batches, schema, hidden, Objects.requireNonNull(tokenizer));
+    }
+
+    /** The evaluation; {@code tokenizer} null writes no texts. */
+    private static Evaluation evaluate(
+            FusionModel model,
+            NDManager manager,
+            Iterator<Batch> batches,
+            TaskSchema schema,
+            Set<Modality> hidden,
+            Tokenizer tokenizer) {
         Map<String, HeadOutputs> outputs = new TreeMap<>();
+        Map<String, TextOutputs> texts = new TreeMap<>();
         double lossSum = 0;
         int samples = 0;
         List<Modality> modalities = model.config().modalities();
@@ -84,12 +126,31 @@ public final class Evaluator {
                 for (int b = 0; b < batch.size(); b++) {
                     dropped.add(hidden);
                 }
-                Map<String, NDArray> logits =
-                        model.predict(
-                                store, BatchInputs.of(batch, modalities, dropped, step), false);
-                lossSum +=
-                        HeadLosses.total(logits, batch.targets(), 0f, step).getFloat()
-                                * batch.size();
+                Map<Modality, NDList> inputs = BatchInputs.of(batch, modalities, dropped, step);
+                FusionModel.Encoded encoded = model.predictWithTokens(store, inputs, false);
+                Map<String, NDArray> logits = encoded.logits();
+                NDArray total = HeadLosses.classified(logits, batch.targets(), 0f, step);
+                for (Map.Entry<String, ReplyHead> head : model.replyHeads().entrySet()) {
+                    if (batch.targets().get(head.getKey()) instanceof HeadTargets.Texts target) {
+                        TextOutputs out =
+                                texts.computeIfAbsent(head.getKey(), k -> new TextOutputs());
+                        NDArray loss =
+                                out.add(
+                                        head.getValue(),
+                                        store,
+                                        encoded,
+                                        inputs,
+                                        target,
+                                        tokenizer,
+                                        step);
+                        total = total == null ? loss : total.add(loss);
+                    }
+                }
+                if (total == null) {
+                    throw new IllegalStateException(
+                            "no head has targets in this batch: check the task schema");
+                }
+                lossSum += total.getFloat() * batch.size();
                 samples += batch.size();
                 for (Map.Entry<String, NDArray> head : logits.entrySet()) {
                     HeadTargets target = batch.targets().get(head.getKey());
@@ -134,7 +195,63 @@ public final class Evaluator {
                         .forEach((k, v) -> metrics.put(name + "/" + k, v));
             }
         }
+        texts.forEach((name, out) -> out.metrics(name, metrics));
         return new Evaluation(metrics, classification, samples);
+    }
+
+    /** One generation head's scored tokens and, when it writes, its texts and their labels. */
+    private static final class TextOutputs {
+        double lossSum; // token loss times tokens
+        long tokens;
+        final List<String> written = new ArrayList<>();
+        final List<String> labels = new ArrayList<>();
+
+        /** Adds one batch; returns its teacher-forced loss. */
+        NDArray add(
+                ReplyHead head,
+                ParameterStore store,
+                FusionModel.Encoded encoded,
+                Map<Modality, NDList> inputs,
+                HeadTargets.Texts target,
+                Tokenizer tokenizer,
+                NDManager manager) {
+            TeacherForcedLoss.Result forced =
+                    TeacherForcedLoss.of(head, store, encoded, inputs, target, 0f, manager, false);
+            lossSum += forced.loss().getFloat() * forced.tokens();
+            tokens += forced.tokens();
+            if (tokenizer != null) {
+                GenerationConfig greedy =
+                        GenerationConfig.builder()
+                                .stopTokens(target.special().sep())
+                                .maxNewTokens(head.config().maxLength() - 1)
+                                .build();
+                List<Generated> replies =
+                        ReplyDecoding.fromMemory(
+                                head,
+                                tokenizer,
+                                head.memory(store, encoded, inputs, false),
+                                greedy,
+                                manager,
+                                null);
+                for (int b = 0; b < target.size(); b++) {
+                    if (target.present()[b]) {
+                        written.add(replies.get(b).text());
+                        labels.add(target.texts()[b]);
+                    }
+                }
+            }
+            return forced.loss();
+        }
+
+        void metrics(String name, Map<String, Double> metrics) {
+            double loss = tokens == 0 ? Double.NaN : lossSum / tokens;
+            metrics.put(name + "/token_loss", loss);
+            metrics.put(name + "/perplexity", Math.exp(loss));
+            if (!written.isEmpty()) {
+                metrics.put(name + "/chrf", TextOverlap.chrF(written, labels));
+                metrics.put(name + "/bleu", TextOverlap.bleu(written, labels));
+            }
+        }
     }
 
     /** One head's raw outputs and targets over the labelled samples, gathered batch by batch. */

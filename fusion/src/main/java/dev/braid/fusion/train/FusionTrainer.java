@@ -41,9 +41,10 @@ import org.slf4j.LoggerFactory;
  * <p>A step: {@code accumulation} micro-batches, computed at once on up to one thread a core
  * ({@link MicroBatchThreads}: the thread count changes the speed, never the result); per
  * micro-batch, a fresh {@code NDManager} holds every array of the batch and is closed when the
- * micro-batch ends; forward, the heads' summed loss, backward. Then: the global gradient norm (a
- * non-finite one ends the run with a {@link NonFiniteGradientException} naming the step and the
- * parameter), clipping, the warm-up/cosine learning rate, AdamW, zeroed gradients. After each
+ * micro-batch ends; forward, the heads' summed loss (a generation head's teacher-forced over its
+ * texts' tokens, beside the classification heads' or alone), backward. Then: the global gradient
+ * norm (a non-finite one ends the run with a {@link NonFiniteGradientException} naming the step and
+ * the parameter), clipping, the warm-up/cosine learning rate, AdamW, zeroed gradients. After each
  * epoch: evaluation on the validation loader, early stopping, the best weights kept.
  *
  * <p>Everything random derives from the seed and a counter — modality dropout and each
@@ -562,21 +563,35 @@ public final class FusionTrainer {
                     FusionModel.Outputs out = model.predictWithEmbeddings(store, inputs, true);
                     NDArray heads =
                             HeadLosses.total(
-                                            out.logits(),
+                                            model,
+                                            store,
+                                            new HeadLosses.Forward(
+                                                    new FusionModel.Encoded(
+                                                            out.logits(),
+                                                            out.tokens(),
+                                                            out.fused()),
+                                                    inputs),
                                             batch.targets(),
                                             config.labelSmoothing(),
-                                            batchManager)
+                                            batchManager,
+                                            true)
                                     .add(
                                             Scalars.mul(
                                                     alignment(model, out),
                                                     config.contrastiveWeight()));
                     total = trainingLoss.total(inputs, out.logits(), heads, batchManager);
                 } else {
-                    Map<String, NDArray> logits = model.predict(store, inputs, true);
+                    FusionModel.Encoded out = model.predictWithTokens(store, inputs, true);
                     NDArray heads =
                             HeadLosses.total(
-                                    logits, batch.targets(), config.labelSmoothing(), batchManager);
-                    total = trainingLoss.total(inputs, logits, heads, batchManager);
+                                    model,
+                                    store,
+                                    new HeadLosses.Forward(out, inputs),
+                                    batch.targets(),
+                                    config.labelSmoothing(),
+                                    batchManager,
+                                    true);
+                    total = trainingLoss.total(inputs, out.logits(), heads, batchManager);
                 }
                 recording.backward(Scalars.div(total, microBatches));
                 return total.getFloat() / microBatches;

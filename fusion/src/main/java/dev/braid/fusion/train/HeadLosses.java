@@ -3,24 +3,94 @@ package dev.braid.fusion.train;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.training.ParameterStore;
+import dev.braid.fusion.Modality;
 import dev.braid.fusion.data.HeadKind;
 import dev.braid.fusion.data.HeadKindPlugins;
 import dev.braid.fusion.data.HeadTargets;
+import dev.braid.fusion.model.FusionModel;
 import dev.braid.fusion.model.Losses;
+import dev.braid.fusion.model.ReplyHead;
 import java.util.Map;
 
-/** The training loss of all heads: each head's loss on its labelled samples, summed. */
+/**
+ * The training loss of all heads: each head's loss on its labelled samples, summed; a generation
+ * head's is its {@link TeacherForcedLoss}.
+ */
 final class HeadLosses {
 
     private HeadLosses() {}
 
     /**
+     * One forward pass of the model over a batch, what the heads' losses read.
+     *
+     * @param encoded each non-generating head's output, and what the generation heads' memory is
+     *     made of: each modality's encoder {@code (tokens, mask)} and the fusion's output
+     * @param inputs the model's inputs, by modality
+     */
+    record Forward(FusionModel.Encoded encoded, Map<Modality, NDList> inputs) {
+
+        Map<String, NDArray> logits() {
+            return encoded.logits();
+        }
+    }
+
+    /**
+     * Every head's loss, summed: the classification, multi-label, regression and plug-in heads'
+     * from {@code forward.logits()}, each generation head's teacher-forced.
+     *
+     * @param labelSmoothing applied to classification and generation heads (a plug-in kind's loss
+     *     has its own)
+     * @return a scalar
+     * @throws IllegalStateException if no head has targets
+     */
+    static NDArray total(
+            FusionModel model,
+            ParameterStore store,
+            Forward forward,
+            Map<String, HeadTargets> targets,
+            float labelSmoothing,
+            NDManager manager,
+            boolean training) {
+        NDArray total = classified(forward.logits(), targets, labelSmoothing, manager);
+        for (Map.Entry<String, ReplyHead> head : model.replyHeads().entrySet()) {
+            if (targets.get(head.getKey()) instanceof HeadTargets.Texts texts) {
+                NDArray loss =
+                        TeacherForcedLoss.of(
+                                        head.getValue(),
+                                        store,
+                                        forward.encoded(),
+                                        forward.inputs(),
+                                        texts,
+                                        labelSmoothing,
+                                        manager,
+                                        training)
+                                .loss();
+                total = total == null ? loss : total.add(loss);
+            }
+        }
+        return checked(total);
+    }
+
+    /**
+     * The heads' losses from their logits, summed (a model without generation heads).
+     *
      * @param logits each head's output, by name
      * @param targets each head's targets, by name
      * @param labelSmoothing applied to classification heads (a plug-in kind's loss has its own)
-     * @return a scalar; 0 if no head has targets (e.g. contrastive pre-training on unlabeled data)
+     * @return a scalar
+     * @throws IllegalStateException if no head has targets (check the schema)
      */
     static NDArray total(
+            Map<String, NDArray> logits,
+            Map<String, HeadTargets> targets,
+            float labelSmoothing,
+            NDManager manager) {
+        return checked(classified(logits, targets, labelSmoothing, manager));
+    }
+
+    /** The heads of {@code logits}' losses summed, or null if none has targets. */
+    static NDArray classified(
             Map<String, NDArray> logits,
             Map<String, HeadTargets> targets,
             float labelSmoothing,
@@ -47,6 +117,10 @@ final class HeadLosses {
             }
             total = total == null ? loss : total.add(loss);
         }
+        return total;
+    }
+
+    private static NDArray checked(NDArray total) {
         if (total == null) {
             throw new IllegalStateException(
                     "no head has targets in this batch: check the task schema");

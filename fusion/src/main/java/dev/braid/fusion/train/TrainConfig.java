@@ -18,7 +18,7 @@ import java.util.Set;
  * @param weightDecay AdamW's decoupled weight decay
  * @param clipNorm the global gradient norm is clipped to this (0: no clipping)
  * @param modalityDropout the probability of hiding each modality of a training sample
- * @param labelSmoothing label smoothing of classification heads
+ * @param labelSmoothing label smoothing of classification and generation heads
  * @param earlyStoppingMetric the validation metric to select and stop on, and its goal; YAML writes
  *     the name, e.g. {@code label/accuracy} or {@code loss}, and {@link Metric#of} gives the goal
  * @param patience epochs without improvement before stopping (0: never stop early)

@@ -108,6 +108,7 @@ class HeadKindPluginTest {
                         HeadKind.CLASSIFICATION,
                         HeadKind.MULTI_LABEL,
                         HeadKind.REGRESSION,
+                        HeadKind.GENERATION,
                         RankHead.RANK),
                 HeadKind.values().stream().sorted().toList());
         assertTrue(HeadKind.MULTI_LABEL.builtIn());
