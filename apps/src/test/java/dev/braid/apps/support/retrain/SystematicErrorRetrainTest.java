@@ -276,6 +276,9 @@ class SystematicErrorRetrainTest {
 
         double before = accuracy(start, heldWebcams, "product");
         double after = accuracy(out, heldWebcams, "product");
+        System.out.printf(
+                "held-back webcam tickets (%d): product accuracy %.1f%% -> %.1f%%%n",
+                heldWebcams.size(), 100 * before, 100 * after);
         assertTrue(before <= 0.2, "the start model files webcams under phones: " + before);
         assertTrue(after >= 0.8, "the retrained model routes webcams to cameras: " + after);
 
@@ -290,6 +293,9 @@ class SystematicErrorRetrainTest {
         for (String head : List.of("intent", "product", "urgency")) {
             double was = accuracy(start, others, head);
             double is = accuracy(out, others, head);
+            System.out.printf(
+                    "other tickets (%d): %s accuracy %.1f%% -> %.1f%%%n",
+                    others.size(), head, 100 * was, 100 * is);
             assertTrue(was >= 0.85, head + ": the start model knows the rest: " + was);
             assertTrue(is >= was - 0.03, head + ": kept " + is + " against " + was);
         }
