@@ -37,6 +37,7 @@ import picocli.CommandLine.ScopeType;
             SparkPredictCommand.class,
             AgentsCommand.class,
             CompressCommand.class,
+            RetrainCommand.class,
             RepliesCommand.class,
             GenerateCommand.class,
             TextDemo.class,

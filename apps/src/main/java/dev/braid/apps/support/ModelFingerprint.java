@@ -16,11 +16,11 @@ import java.util.stream.Stream;
  * and bytes, in path order. Two directories with the same files have the same fingerprint, so a
  * stored ticket says which model answered it even after the directory was moved.
  */
-final class ModelFingerprint {
+public final class ModelFingerprint {
 
     private ModelFingerprint() {}
 
-    static String of(Path dir) {
+    public static String of(Path dir) {
         try (Stream<Path> walk = Files.walk(dir)) {
             List<Path> files = walk.filter(Files::isRegularFile).sorted().toList();
             MessageDigest sha = MessageDigest.getInstance("SHA-256");

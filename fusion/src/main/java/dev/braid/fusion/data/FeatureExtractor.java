@@ -59,6 +59,7 @@ public final class FeatureExtractor {
     private final FeatureCache cache;
     private final DecodeOptions decoding;
     private final TextFeatures textFeatures; // null: text is tokenized
+    private final Map<String, byte[]> media; // inputs read from memory, by their manifest value
     private final ImagePreprocessor images;
     private final AudioLoader audioLoader;
     private final LogMelExtractor logMel;
@@ -98,7 +99,8 @@ public final class FeatureExtractor {
                 audioAugmentation,
                 cache,
                 DecodeOptions.defaults(),
-                null);
+                null,
+                Map.of());
     }
 
     private FeatureExtractor(
@@ -108,9 +110,11 @@ public final class FeatureExtractor {
             List<WaveformAugmentation> audioAugmentation,
             FeatureCache cache,
             DecodeOptions decoding,
-            TextFeatures textFeatures) {
+            TextFeatures textFeatures,
+            Map<String, byte[]> media) {
         this.decoding = Objects.requireNonNull(decoding, "decoding");
         this.textFeatures = textFeatures;
+        this.media = Map.copyOf(media);
         this.audioAugmentation = List.copyOf(audioAugmentation);
         this.tokenizer = Objects.requireNonNull(tokenizer, "tokenizer");
         this.settings = Objects.requireNonNull(settings, "settings");
@@ -138,7 +142,14 @@ public final class FeatureExtractor {
      */
     public FeatureExtractor withDecoding(DecodeOptions options) {
         return new FeatureExtractor(
-                tokenizer, settings, augmentation, audioAugmentation, cache, options, textFeatures);
+                tokenizer,
+                settings,
+                augmentation,
+                audioAugmentation,
+                cache,
+                options,
+                textFeatures,
+                media);
     }
 
     /**
@@ -153,7 +164,27 @@ public final class FeatureExtractor {
                 audioAugmentation,
                 cache,
                 decoding,
-                Objects.requireNonNull(model, "model"));
+                Objects.requireNonNull(model, "model"),
+                media);
+    }
+
+    /**
+     * This extractor with some rows' images and clips held in memory instead of files: a row whose
+     * IMAGE or AUDIO input is a key of {@code bytes} is decoded from those bytes (as a request's
+     * are, augmented as a file would be) and never goes through the cache, so nothing of it is
+     * written to disk. For rows read from a database (the desk's tickets); other rows read their
+     * files as before. The arrays are shared, not copied.
+     */
+    public FeatureExtractor withMediaInMemory(Map<String, byte[]> bytes) {
+        return new FeatureExtractor(
+                tokenizer,
+                settings,
+                augmentation,
+                audioAugmentation,
+                cache,
+                decoding,
+                textFeatures,
+                bytes);
     }
 
     /** The width of the text vectors, or 0 when text is tokenized. */
@@ -228,14 +259,14 @@ public final class FeatureExtractor {
         }
         if (entry.has(Modality.IMAGE)) {
             try {
-                pixels = image(Path.of(entry.inputs().get(Modality.IMAGE)), sampleSeed);
+                pixels = image(entry.inputs().get(Modality.IMAGE), sampleSeed);
             } catch (IOException | RuntimeException e) {
                 throw new FeatureException(entry, Modality.IMAGE, e);
             }
         }
         if (entry.has(Modality.AUDIO)) {
             try {
-                audio = audio(Path.of(entry.inputs().get(Modality.AUDIO)), sampleSeed);
+                audio = audio(entry.inputs().get(Modality.AUDIO), sampleSeed);
             } catch (IOException | RuntimeException e) {
                 throw new FeatureException(entry, Modality.AUDIO, e);
             }
@@ -429,7 +460,13 @@ public final class FeatureExtractor {
         return ids;
     }
 
-    private float[] image(Path file, long sampleSeed) throws IOException {
+    private float[] image(String input, long sampleSeed) throws IOException {
+        byte[] held = media.get(input);
+        if (held != null) {
+            long seed = augmentation.steps().isEmpty() ? 0 : sampleSeed;
+            return images.process(ImageSource.of(input, held), new SplittableRandom(seed));
+        }
+        Path file = Path.of(input);
         if (!augmentation.steps().isEmpty()) {
             return images.process(ImageSource.of(file), new SplittableRandom(sampleSeed));
         }
@@ -441,9 +478,11 @@ public final class FeatureExtractor {
                                 ImageSource.of(file.toString(), bytes), new SplittableRandom(0)));
     }
 
-    private Features audio(Path file, long sampleSeed) throws IOException {
-        if (!audioAugmentation.isEmpty()) {
-            Waveform clip = audioLoader.load(Files.readAllBytes(file), file.toString());
+    private Features audio(String input, long sampleSeed) throws IOException {
+        byte[] held = media.get(input);
+        Path file = held == null ? Path.of(input) : null;
+        if (held != null || !audioAugmentation.isEmpty()) {
+            Waveform clip = audioLoader.load(held != null ? held : Files.readAllBytes(file), input);
             SplittableRandom random = new SplittableRandom(sampleSeed ^ 0x5EEDL);
             for (WaveformAugmentation a : audioAugmentation) {
                 clip = a.apply(clip, random);

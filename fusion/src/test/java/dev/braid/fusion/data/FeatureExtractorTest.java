@@ -169,4 +169,52 @@ class FeatureExtractorTest {
         assertEquals(FeatureExtractor.sampleSeed(7, 1, 3), FeatureExtractor.sampleSeed(7, 1, 3));
         assertFalse(FeatureExtractor.sampleSeed(7, 1, 3) == FeatureExtractor.sampleSeed(7, 2, 3));
     }
+
+    @Test
+    void mediaInMemoryAreDecodedFromTheirBytesAndNeverCached() throws Exception {
+        Dataset set = dataset();
+        Path dir = set.dir();
+        byte[] png = Files.readAllBytes(dir.resolve("images/red.png"));
+        byte[] wav = Files.readAllBytes(dir.resolve("audio/short.wav"));
+        ManifestEntry fromDatabase =
+                new ManifestEntry(
+                        tmp.resolve("corrections.jsonl"),
+                        1,
+                        "ticket-1",
+                        java.util.Map.of(
+                                Modality.TEXT, "ab",
+                                Modality.IMAGE, "desk:ticket-1/photo",
+                                Modality.AUDIO, "desk:ticket-1/voice"),
+                        java.util.Map.of(),
+                        Split.TRAIN);
+        FeatureCache.OnDisk cache = FeatureCache.onDisk(tmp.resolve("cache"));
+        FeatureExtractor extractor =
+                new FeatureExtractor(
+                                new TestData.CharTokenizer(),
+                                TestData.settings(),
+                                ImageAugmentation.none(),
+                                cache)
+                        .withMediaInMemory(
+                                java.util.Map.of(
+                                        "desk:ticket-1/photo", png, "desk:ticket-1/voice", wav));
+
+        SampleFeatures f = extractor.extract(fromDatabase, 0);
+
+        // the same hand-computed pixels and frames as the files give (no such files exist)
+        float[] expected = new float[3 * 16];
+        for (int p = 0; p < 16; p++) {
+            expected[p] = 1f;
+            expected[32 + p] = 0.2f;
+        }
+        assertArrayEquals(expected, f.pixels(), 1e-6f);
+        assertEquals(6, f.logMel().frames());
+        assertArrayEquals(new int[] {2, 17, 18, 3}, f.tokenIds());
+        SampleFeatures request = extractor.extract("ab", png, wav);
+        assertArrayEquals(request.pixels(), f.pixels());
+        assertArrayEquals(request.logMel().values()[0], f.logMel().values()[0]);
+        assertEquals(0, cache.hits() + cache.misses(), "held bytes never reach the cache");
+        try (var written = Files.walk(cache.dir())) {
+            assertEquals(1, written.count(), "only the empty cache folder");
+        }
+    }
 }

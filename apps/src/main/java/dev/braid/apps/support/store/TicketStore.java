@@ -27,7 +27,7 @@ public final class TicketStore {
             new TypeReference<>() {};
     private static final TypeReference<List<String>> STRINGS = new TypeReference<>() {};
 
-    private static final String COLUMNS =
+    static final String COLUMNS =
             "id, received_at, text, image IS NOT NULL AS image_kept, audio IS NOT NULL AS"
                     + " audio_kept, had_image, had_audio, language, inputs, intent,"
                     + " intent_probability, product, product_probability, urgency,"
@@ -231,7 +231,7 @@ public final class TicketStore {
                                                 .execute()));
     }
 
-    private static Correction latest(org.jdbi.v3.core.Handle h, String id) {
+    static Correction latest(org.jdbi.v3.core.Handle h, String id) {
         return h.createQuery(
                         "SELECT * FROM corrections WHERE ticket_id = :id"
                                 + " ORDER BY corrected_at DESC, id DESC LIMIT 1")
@@ -241,7 +241,7 @@ public final class TicketStore {
                 .orElse(null);
     }
 
-    private static StoredTicket ticket(ResultSet rs) throws SQLException {
+    static StoredTicket ticket(ResultSet rs) throws SQLException {
         Map<String, Map<String, Double>> p = parse(rs.getString("probabilities"), PROBABILITIES);
         return new StoredTicket(
                 rs.getString("id"),
