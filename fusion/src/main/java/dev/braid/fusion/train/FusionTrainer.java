@@ -16,6 +16,7 @@ import dev.braid.fusion.data.TaskSchema;
 import dev.braid.fusion.model.FusionModel;
 import dev.braid.fusion.model.Losses;
 import dev.braid.fusion.model.ModalityDropout;
+import dev.braid.fusion.model.ReplyHead;
 import dev.braid.tensor.ForwardRandom;
 import dev.braid.tensor.NonFiniteGradientException;
 import dev.braid.tensor.Scalars;
@@ -174,6 +175,12 @@ public final class FusionTrainer {
         TrainableParameters parameters = TrainableParameters.of(model);
         for (Modality m : config.frozenEncoders()) {
             parameters = parameters.freeze(model.encoder(m));
+        }
+        // a generation head this run does not teach keeps its weights (no weight decay either)
+        for (Map.Entry<String, ReplyHead> head : model.replyHeads().entrySet()) {
+            if (!schema.heads().containsKey(head.getKey())) {
+                parameters = parameters.freeze(head.getValue());
+            }
         }
         int stepsPerEpoch =
                 Math.max(

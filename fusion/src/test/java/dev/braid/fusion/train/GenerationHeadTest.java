@@ -260,6 +260,45 @@ class GenerationHeadTest {
         }
     }
 
+    /**
+     * A run whose schema leaves the generation head out (retraining the routing from agents'
+     * corrections) trains the classification head and leaves every weight of the reply head as it
+     * was: not updated, not decayed.
+     */
+    @Test
+    void aGenerationHeadTheRunDoesNotTeachKeepsItsWeights() throws IOException {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            FusionModel model = TinyRun.model(modelConfig(both), manager, 3);
+            ReplyHead head = model.replyHeads().get("reply");
+            List<float[]> before = new ArrayList<>();
+            head.getParameters().values().forEach(p -> before.add(p.getArray().toFloatArray()));
+            float[] fusion = model.fusion().getParameters().valueAt(0).getArray().toFloatArray();
+            TaskSchema routing = only("label");
+            try (BatchLoader train = loader(Split.TRAIN, routing, 8, 5);
+                    BatchLoader val = loader(Split.VAL, routing, 8, 5)) {
+                new FusionTrainer(config().epochs(1).weightDecay(0.1f).build(), 1)
+                        .fit(
+                                model,
+                                manager,
+                                train,
+                                val,
+                                routing,
+                                dir.resolve("routing"),
+                                List.of());
+            }
+            List<float[]> after = new ArrayList<>();
+            head.getParameters().values().forEach(p -> after.add(p.getArray().toFloatArray()));
+            for (int i = 0; i < before.size(); i++) {
+                assertArrayEquals(before.get(i), after.get(i), "reply head parameter " + i);
+            }
+            assertFalse(
+                    java.util.Arrays.equals(
+                            fusion,
+                            model.fusion().getParameters().valueAt(0).getArray().toFloatArray()),
+                    "the rest of the model trained");
+        }
+    }
+
     @Test
     void theSameSeedGivesTheSameLossesOnOneThreadOrTwo() throws IOException {
         TrainConfig config = config().epochs(2).batchSize(4).accumulation(2).build();

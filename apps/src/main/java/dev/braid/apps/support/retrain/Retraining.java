@@ -17,6 +17,7 @@ import dev.braid.fusion.data.Dataset;
 import dev.braid.fusion.data.DatasetMix;
 import dev.braid.fusion.data.FeatureCache;
 import dev.braid.fusion.data.FeatureExtractor;
+import dev.braid.fusion.data.HeadSpec;
 import dev.braid.fusion.data.ManifestEntry;
 import dev.braid.fusion.data.Order;
 import dev.braid.fusion.data.SampleSource;
@@ -188,6 +189,8 @@ public final class Retraining {
             Evaluation heldBefore = heldBack(model, manager, corrections, evalFeatures, schema);
 
             TrainConfig training = training(run, parent);
+            // agents correct routing, not replies: a generation head is not taught here
+            TaskSchema routing = routingOnly(schema);
             List<ManifestEntry> validation = new ArrayList<>(split(original, Split.VAL));
             validation.addAll(corrections.train());
             FusionTrainer.Result trained;
@@ -195,13 +198,13 @@ public final class Retraining {
                             new BatchLoader(
                                     mix(original, run, corrections),
                                     trainFeatures,
-                                    schema,
+                                    routing,
                                     BatchLoaderConfig.of(training.batchSize(), settings.seed()));
                     BatchLoader validationLoader =
                             new BatchLoader(
                                     SampleSource.of(validation, Order.SEQUENTIAL),
                                     evalFeatures,
-                                    schema,
+                                    routing,
                                     BatchLoaderConfig.of(64, settings.seed()))) {
                 log.printf(
                         "Fine-tuning %d epochs of %d samples (%.0f%% original training data)%n",
@@ -215,7 +218,7 @@ public final class Retraining {
                                         manager,
                                         trainLoader,
                                         validationLoader,
-                                        schema,
+                                        routing,
                                         runDir,
                                         listeners);
             }
@@ -326,6 +329,19 @@ public final class Retraining {
                 : Evaluator.evaluate(model, manager, c.heldBack(), features, schema, Set.of());
     }
 
+    /** The schema's routing heads, without its generation heads. */
+    private static TaskSchema routingOnly(TaskSchema schema) {
+        java.util.TreeMap<String, HeadSpec> heads = new java.util.TreeMap<>();
+        schema.heads()
+                .forEach(
+                        (name, head) -> {
+                            if (!head.generates()) {
+                                heads.put(name, head);
+                            }
+                        });
+        return new TaskSchema(heads);
+    }
+
     /**
      * The parent's training settings for fine-tuning: this retraining's epochs and seed, half the
      * peak learning rate, no early stop (the best epoch is still kept), the encoders frozen that
@@ -335,7 +351,7 @@ public final class Retraining {
         TrainConfig p = run.training();
         boolean unfrozeDuringRun = p.unfreezeEpoch() >= 0 && p.unfreezeEpoch() < p.epochs();
         Set<Modality> frozen = new TreeSet<>(unfrozeDuringRun ? Set.of() : p.frozenEncoders());
-        if (ReplyFiles.exists(parentDir)) {
+        if (ReplyFiles.exists(parentDir) || !parent.config().replyHeads().isEmpty()) {
             frozen.addAll(parent.config().modalities());
             log.println(
                     "The model has a reply decoder: its encoders stay frozen (the decoder reads"
