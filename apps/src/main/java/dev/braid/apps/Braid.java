@@ -38,6 +38,7 @@ import picocli.CommandLine.ScopeType;
             AgentsCommand.class,
             CompressCommand.class,
             RepliesCommand.class,
+            TuneRepliesCommand.class,
             GenerateCommand.class,
             TextDemo.class,
             PretrainAudioCommand.class,

@@ -106,6 +106,12 @@ final class RepliesCommand implements Callable<Integer> {
     int testLimit;
 
     @Option(
+            names = "--train-limit",
+            defaultValue = "0",
+            description = "Training tickets, the first of the split (0: all).")
+    int trainLimit;
+
+    @Option(
             names = "--timing-tickets",
             defaultValue = "8",
             description = "Test tickets decoded one at a time to time a token.")
@@ -131,6 +137,9 @@ final class RepliesCommand implements Callable<Integer> {
         ReplyTemplates templates = ReplyTemplates.read(dataDir.resolve("replies.json"));
 
         List<ManifestEntry> train = data.entries(Split.TRAIN);
+        if (trainLimit > 0 && trainLimit < train.size()) {
+            train = train.subList(0, trainLimit);
+        }
         List<ManifestEntry> test = data.entries(Split.TEST);
         if (testLimit > 0 && testLimit < test.size()) {
             test = test.subList(0, testLimit);

@@ -4,6 +4,7 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Parameter;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.ParameterStore;
@@ -13,6 +14,7 @@ import dev.braid.fusion.data.Sample;
 import dev.braid.fusion.data.SampleFeatures;
 import dev.braid.fusion.model.FusionModel;
 import dev.braid.fusion.model.ReplyHead;
+import dev.braid.tensor.Scalars;
 import dev.braid.text.decoder.DecoderBatch;
 import dev.braid.text.decoder.TeacherForcing;
 import dev.braid.text.tokenize.SpecialTokens;
@@ -43,6 +45,8 @@ public final class PreferenceTrainer {
      * @param batchSize pairs per step
      * @param learningRate AdamW's
      * @param beta the DPO scale: how far from the reference the policy may move (larger: less)
+     * @param nllWeight the weight of the preferred reply's negative log-likelihood per token added
+     *     to the DPO loss (RPO, Pang et al. 2024); 0 for DPO alone
      * @param maxReplyTokens the longest reply scored, end token included
      * @param seed seeds the order of the pairs
      */
@@ -51,6 +55,7 @@ public final class PreferenceTrainer {
             int batchSize,
             float learningRate,
             float beta,
+            float nllWeight,
             int maxReplyTokens,
             long seed) {
 
@@ -67,6 +72,10 @@ public final class PreferenceTrainer {
                         "learningRate (" + learningRate + ") must be positive");
             }
             DirectPreference.checkBeta(beta);
+            if (!(nllWeight >= 0 && Float.isFinite(nllWeight))) {
+                throw new IllegalArgumentException(
+                        "nllWeight (" + nllWeight + ") must be 0 or positive");
+            }
             if (maxReplyTokens < 2) {
                 throw new IllegalArgumentException(
                         "maxReplyTokens (" + maxReplyTokens + ") must be at least 2");
@@ -88,10 +97,11 @@ public final class PreferenceTrainer {
      * What one step saw, before its update.
      *
      * @param loss the mean DPO loss of the step's pairs
+     * @param nll the preferred replies' mean negative log-likelihood per token
      * @param accuracy the share of pairs whose margin is positive
      * @param margin the mean margin {@code z} ({@link DirectPreference#margins})
      */
-    public record Step(int step, int steps, float loss, float accuracy, float margin) {}
+    public record Step(int step, int steps, float loss, float nll, float accuracy, float margin) {}
 
     /** Told after every step. */
     public interface Listener {
@@ -108,7 +118,7 @@ public final class PreferenceTrainer {
      * Tunes {@code policy}, initialised in {@code manager} and equal to {@code reference} at the
      * start, over {@code model}'s frozen encoders.
      *
-     * @return every step's loss
+     * @return every step's DPO loss
      * @throws IllegalArgumentException if there are no pairs
      * @throws dev.braid.tensor.NonFiniteGradientException if a step's gradient is not finite
      */
@@ -168,7 +178,7 @@ public final class PreferenceTrainer {
                         encode(model, collate(collator, some), store, stepManager);
                 DecoderBatch w = taught(some, true, special, stepManager);
                 DecoderBatch l = taught(some, false, special, stepManager);
-                float loss;
+                float total;
                 try (GradientRecording recording = GradientRecording.start()) {
                     NDList memory = policy.memory(store, tokens, false);
                     NDArray policyChosen =
@@ -177,15 +187,22 @@ public final class PreferenceTrainer {
                             ReplyLikelihood.sequences(policy, store, memory, l, false);
                     NDArray referenceChosen = stepManager.create(refChosen);
                     NDArray referenceRejected = stepManager.create(refRejected);
-                    NDArray value =
+                    NDArray dpo =
                             DirectPreference.loss(
                                     policyChosen,
                                     policyRejected,
                                     referenceChosen,
                                     referenceRejected,
                                     config.beta());
-                    recording.backward(value);
-                    loss = value.getFloat();
+                    NDArray lengths =
+                            w.mask().toType(DataType.FLOAT32, false).sum(new int[] {1}); // (P)
+                    NDArray nll = policyChosen.neg().div(lengths).mean(); // per token
+                    NDArray loss =
+                            config.nllWeight() > 0
+                                    ? dpo.add(Scalars.mul(nll, config.nllWeight()))
+                                    : dpo;
+                    recording.backward(loss);
+                    total = loss.getFloat();
                     float[] margins =
                             DirectPreference.margins(
                                             policyChosen.stopGradient(),
@@ -204,14 +221,15 @@ public final class PreferenceTrainer {
                             new Step(
                                     step,
                                     config.steps(),
-                                    loss,
+                                    dpo.getFloat(),
+                                    nll.getFloat(),
                                     (float) right / margins.length,
                                     sum / margins.length);
                 }
-                losses[step] = loss;
+                losses[step] = seen.loss();
                 update.take(
                         step,
-                        loss,
+                        total,
                         config.learningRate(),
                         parameters,
                         parameters,

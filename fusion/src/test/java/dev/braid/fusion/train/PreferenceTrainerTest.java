@@ -98,7 +98,7 @@ class PreferenceTrainerTest {
     }
 
     private static final PreferenceTrainer.Config CONFIG =
-            new PreferenceTrainer.Config(30, 8, 3e-3f, 0.5f, 12, 5);
+            new PreferenceTrainer.Config(30, 8, 3e-3f, 0.5f, 0f, 12, 5);
 
     @Test
     void thePolicyLearnsThePreferenceAndNothingElseMoves() throws Exception {
@@ -158,7 +158,8 @@ class PreferenceTrainerTest {
     void theSameSeedGivesTheSameLosses() throws Exception {
         float[] first;
         float[] second;
-        PreferenceTrainer.Config short_ = new PreferenceTrainer.Config(6, 8, 3e-3f, 0.5f, 12, 9);
+        PreferenceTrainer.Config short_ =
+                new PreferenceTrainer.Config(6, 8, 3e-3f, 0.5f, 0.5f, 12, 9);
         try (NDManager manager = NDManager.newBaseManager()) {
             Heads h = heads(manager, "b");
             first =
