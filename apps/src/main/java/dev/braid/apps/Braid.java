@@ -39,6 +39,7 @@ import picocli.CommandLine.ScopeType;
             CompressCommand.class,
             RetrainCommand.class,
             RepliesCommand.class,
+            TuneRepliesCommand.class,
             GenerateCommand.class,
             TextDemo.class,
             PretrainAudioCommand.class,

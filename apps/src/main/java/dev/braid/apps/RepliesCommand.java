@@ -128,6 +128,12 @@ final class RepliesCommand implements Callable<Integer> {
     int testLimit;
 
     @Option(
+            names = "--train-limit",
+            defaultValue = "0",
+            description = "Training tickets, the first of the split (0: all).")
+    int trainLimit;
+
+    @Option(
             names = "--timing-tickets",
             defaultValue = "8",
             description = "Test tickets decoded one at a time to time a token.")
@@ -392,7 +398,11 @@ final class RepliesCommand implements Callable<Integer> {
      */
     private Dataset withReplies(Dataset data, Map<String, ReferenceReplies.Reference> references) {
         List<ManifestEntry> entries = new ArrayList<>();
+        int trained = 0;
         for (ManifestEntry e : data.entries()) {
+            if (e.split() == Split.TRAIN && trainLimit > 0 && trained++ >= trainLimit) {
+                continue; // --train-limit: the first tickets of the split only
+            }
             Map<String, Label> labels = new TreeMap<>();
             if (classificationWeight > 0) {
                 labels.putAll(e.labels());

@@ -163,6 +163,20 @@ public final class ReferenceReplies {
         return found;
     }
 
+    /** How a reply in {@code language} (en or zh) names {@code product}, or null if unknown. */
+    public static String productName(String language, String product) {
+        return PRODUCT_NAMES.getOrDefault(language, Map.of()).get(product);
+    }
+
+    /** The order number a customer's message gives (its first six-digit number), or null. */
+    public static String orderIn(String message) {
+        if (message == null) {
+            return null;
+        }
+        Matcher m = ORDER.matcher(message);
+        return m.find() ? m.group() : null;
+    }
+
     private static boolean names(String reply, String name, String language) {
         if (language.equals("zh")) {
             return reply.contains(name);

@@ -274,7 +274,7 @@ public final class TicketStore {
                 : kept ? StoredTicket.Media.KEPT : StoredTicket.Media.EXPIRED;
     }
 
-    private static Correction correction(ResultSet rs) throws SQLException {
+    static Correction correction(ResultSet rs) throws SQLException {
         return new Correction(
                 rs.getString("ticket_id"),
                 rs.getString("agent"),
