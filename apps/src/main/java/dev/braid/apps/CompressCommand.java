@@ -11,7 +11,9 @@ import dev.braid.fusion.compress.CompressionRecord;
 import dev.braid.fusion.compress.MagnitudePruning;
 import dev.braid.fusion.compress.StructuredPruning;
 import dev.braid.fusion.compress.StudentConfig;
+import dev.braid.fusion.compress.TeacherInit;
 import dev.braid.fusion.compress.TeacherTargets;
+import dev.braid.fusion.model.FusionKind;
 import dev.braid.fusion.model.FusionModel;
 import dev.braid.fusion.model.ModelConfig;
 import dev.braid.fusion.predict.ModelDirectory;
@@ -92,6 +94,38 @@ final class CompressCommand implements Callable<Integer> {
             defaultValue = "0.5",
             description = "distill: the student's widths as a share of the teacher's (0.5).")
     double studentWidth;
+
+    @Option(
+            names = "--student-depth",
+            defaultValue = "1",
+            description =
+                    "distill: the share of every stack of layers the student keeps (text encoder"
+                            + " layers, fusion self-attention layers, audio temporal blocks;"
+                            + " default 1: all).")
+    double studentDepth;
+
+    @Option(
+            names = "--student-fusion",
+            description =
+                    "distill: the student's fusion kind (PAIRWISE, LATENT, GATED, EARLY, LATE,"
+                            + " GATED_UNIT; default: the teacher's).")
+    FusionKind studentFusion;
+
+    /** Where a student's weights start. */
+    enum StudentStart {
+        /** The seed's random initialisation. */
+        RANDOM,
+        /** The teacher's weights: its kept layers, their first units ({@link TeacherInit}). */
+        TEACHER
+    }
+
+    @Option(
+            names = "--student-init",
+            defaultValue = "RANDOM",
+            description =
+                    "distill: RANDOM, or TEACHER (the student starts from the teacher's kept layers"
+                            + " and first units; default: ${DEFAULT-VALUE}).")
+    StudentStart studentInit;
 
     @Option(
             names = "--student",
@@ -209,6 +243,10 @@ final class CompressCommand implements Callable<Integer> {
         if (student != null && !chosen.contains(CompressionMethod.DISTILL)) {
             throw new IllegalArgumentException("--student goes with --method distill");
         }
+        if (!(studentDepth > 0 && studentDepth <= 1)) {
+            throw new IllegalArgumentException(
+                    "--student-depth (" + studentDepth + ") must be in (0, 1]");
+        }
         if (fineTuneEpochs > 0 && !chosen.contains(CompressionMethod.STRUCTURED_PRUNE)) {
             throw new IllegalArgumentException(
                     "--fine-tune-epochs goes with --method structured-prune");
@@ -243,15 +281,27 @@ final class CompressCommand implements Callable<Integer> {
                     student != null
                             ? ModelDirectory.read(InputFiles.directory("--student", student))
                                     .config()
-                            : StudentConfig.narrower(parent.config(), studentWidth);
-            weights = TrainingRun.Weights.INITIALISED;
+                            : StudentConfig.shallower(
+                                    StudentConfig.narrower(parent.config(), studentWidth),
+                                    studentDepth);
+            if (studentFusion != null) {
+                shape = shape.withFusion(shape.fusion().withKind(studentFusion));
+            }
+            weights =
+                    studentInit == StudentStart.TEACHER
+                            ? (m, mgr) -> TeacherInit.copy(teacher, m)
+                            : TrainingRun.Weights.INITIALISED;
         }
         TrainingLoss loss = TrainingLoss.HEADS;
         if (distill) {
             loss = new TeacherTargets(teacher, shape, temperature, alpha);
             settings.put("temperature", temperature);
             settings.put("alpha", alpha);
-            settings.put("studentWidth", structured != null || student != null ? 0 : studentWidth);
+            boolean derivedShape = structured == null && student == null;
+            settings.put("studentWidth", derivedShape ? studentWidth : 0);
+            settings.put("studentDepth", derivedShape ? studentDepth : 0);
+            settings.put("studentInit", studentInit.name().toLowerCase(java.util.Locale.ROOT));
+            settings.put("studentFusion", shape.fusion().kind().name());
             if (student != null) {
                 settings.put("student", student.toString());
             }
