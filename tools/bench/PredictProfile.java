@@ -162,7 +162,8 @@ public class PredictProfile {
             t = cpu();
             SampleFeatures f = predictor.features(in);
             add(times, "features (all)", at, n, cpu() - t);
-            try (NDManager call = manager.newSubManager()) {
+            NDManager call = manager.newSubManager();
+            try {
                 t = cpu();
                 Map<Modality, String> given = new TreeMap<>();
                 f.present().forEach(m -> given.put(m, m.name()));
@@ -203,12 +204,20 @@ public class PredictProfile {
                 if (trace) {
                     ai.djl.pytorch.jni.JniUtils.startProfile(false, true, false);
                 }
+                NDManager own = call.newSubManager();
                 t = cpu();
-                model.predict(store, byModality, false).values().forEach(v -> v.toFloatArray());
+                model.predict(new ParameterStore(own, false), byModality, false)
+                        .values()
+                        .forEach(v -> v.toFloatArray());
                 add(times, "model (encoders+fusion+heads)", at, n, cpu() - t);
+                t = cpu();
+                own.close();
+                add(times, "freeing the model's arrays", at, n, cpu() - t);
                 if (trace) {
                     ai.djl.pytorch.jni.JniUtils.stopProfile(TRACE + "-" + path.getParent().getFileName() + ".json");
                 }
+            } finally {
+                call.close();
             }
             t = cpu();
             predictor.predict(List.of(f));
