@@ -121,10 +121,11 @@ final class CompressCommand implements Callable<Integer> {
 
     @Option(
             names = "--student-init",
-            defaultValue = "RANDOM",
+            defaultValue = "TEACHER",
             description =
-                    "distill: RANDOM, or TEACHER (the student starts from the teacher's kept layers"
-                            + " and first units; default: ${DEFAULT-VALUE}).")
+                    "distill: TEACHER (the student starts from the teacher's kept layers and first"
+                            + " units; a fusion of another kind at random) or RANDOM (default:"
+                            + " ${DEFAULT-VALUE}).")
     StudentStart studentInit;
 
     @Option(
@@ -134,14 +135,14 @@ final class CompressCommand implements Callable<Integer> {
 
     @Option(
             names = "--temperature",
-            defaultValue = "4",
-            description = "distill: the softmax temperature T (default: 4).")
+            defaultValue = "2",
+            description = "distill: the softmax temperature T (default: 2).")
     float temperature;
 
     @Option(
             names = "--alpha",
-            defaultValue = "0.7",
-            description = "distill: the weight of the soft targets against the labels (0.7).")
+            defaultValue = "0.5",
+            description = "distill: the weight of the soft targets against the labels (0.5).")
     float alpha;
 
     @Option(

@@ -15,9 +15,10 @@ import dev.braid.vision.encoder.ImageEncoderConfig;
  * self-attention layers, the audio encoder's temporal blocks). Plug-in encoders keep their shape
  * (the fusion projects every modality to its own width).
  *
- * <p>On this machine a single prediction costs about as much per operation as per multiply (a few
- * microseconds of dispatch for each of the 330 (digits) to 700 (tickets) operations of one sample),
- * so fewer layers shorten it where narrower ones barely do; see the README's Compression section.
+ * <p>At batch 1 a prediction's time is set by how many operations it runs more than by their sizes
+ * (a few microseconds of dispatch for each of the 330 (digits) to 700 (tickets) operations of one
+ * sample), so fewer layers shorten it where narrower ones barely do; see the README's Compression
+ * section.
  */
 public final class StudentConfig {
 
