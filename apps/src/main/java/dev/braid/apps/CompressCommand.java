@@ -49,9 +49,10 @@ import picocli.CommandLine.Option;
             "Methods (--method, comma-separated): int8 (weights stored as int8, per-channel"
                     + " scales: ~4x smaller on disk), prune (unstructured magnitude pruning to"
                     + " --sparsity), structured-prune (removes --structured-sparsity of the image"
-                    + " channels and feed-forward units: a smaller, faster model; --fine-tune-epochs"
-                    + " retrains it), distill (trains a student --student-width times as wide, or"
-                    + " shaped like --student, on the model's soft targets)."
+                    + " and audio channels and feed-forward units: a smaller, faster model;"
+                    + " --fine-tune-epochs retrains it), distill (trains a student --student-width"
+                    + " times as wide and --student-depth as deep, fused by --student-fusion, or"
+                    + " shaped like --student, from the teacher's weights on its soft targets)."
         })
 final class CompressCommand implements Callable<Integer> {
 
