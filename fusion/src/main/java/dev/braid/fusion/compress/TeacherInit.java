@@ -120,7 +120,8 @@ public final class TeacherInit {
                 Pair<String, Block> target = to.get(i);
                 String bare = target.getKey().substring(2);
                 boolean twoParts =
-                        innerHeads > 1 && bare.equals("keyValue") || gated && bare.equals("in");
+                        student instanceof MultiHeadAttention && bare.equals("keyValue")
+                                || gated && bare.equals("in");
                 copy(
                         source.getValue(),
                         target.getValue(),

@@ -161,6 +161,8 @@ class TeacherInitTest {
         assertArrayEquals(new int[] {0, 1, 4, 5}, TeacherInit.units(8, 4, 1, 2));
         // keys then values (2 parts), 2 heads of 4 each: 16 units -> 8
         assertArrayEquals(new int[] {0, 1, 4, 5, 8, 9, 12, 13}, TeacherInit.units(16, 8, 2, 2));
+        // keys then values of a one-head attention: 8 units -> 4
+        assertArrayEquals(new int[] {0, 1, 4, 5}, TeacherInit.units(8, 4, 2, 1));
         // no parts or heads: the first m
         assertArrayEquals(new int[] {0, 1, 2}, TeacherInit.units(7, 3, 1, 1));
     }
