@@ -11,7 +11,9 @@ import dev.braid.fusion.compress.CompressionRecord;
 import dev.braid.fusion.compress.MagnitudePruning;
 import dev.braid.fusion.compress.StructuredPruning;
 import dev.braid.fusion.compress.StudentConfig;
+import dev.braid.fusion.compress.TeacherInit;
 import dev.braid.fusion.compress.TeacherTargets;
+import dev.braid.fusion.model.FusionKind;
 import dev.braid.fusion.model.FusionModel;
 import dev.braid.fusion.model.ModelConfig;
 import dev.braid.fusion.predict.ModelDirectory;
@@ -47,9 +49,10 @@ import picocli.CommandLine.Option;
             "Methods (--method, comma-separated): int8 (weights stored as int8, per-channel"
                     + " scales: ~4x smaller on disk), prune (unstructured magnitude pruning to"
                     + " --sparsity), structured-prune (removes --structured-sparsity of the image"
-                    + " channels and feed-forward units: a smaller, faster model; --fine-tune-epochs"
-                    + " retrains it), distill (trains a student --student-width times as wide, or"
-                    + " shaped like --student, on the model's soft targets)."
+                    + " and audio channels and feed-forward units: a smaller, faster model;"
+                    + " --fine-tune-epochs retrains it), distill (trains a student --student-width"
+                    + " times as wide and --student-depth as deep, fused by --student-fusion, or"
+                    + " shaped like --student, from the teacher's weights on its soft targets)."
         })
 final class CompressCommand implements Callable<Integer> {
 
@@ -94,20 +97,53 @@ final class CompressCommand implements Callable<Integer> {
     double studentWidth;
 
     @Option(
+            names = "--student-depth",
+            defaultValue = "1",
+            description =
+                    "distill: the share of every stack of layers the student keeps (text encoder"
+                            + " layers, fusion self-attention layers, audio temporal blocks;"
+                            + " default 1: all).")
+    double studentDepth;
+
+    @Option(
+            names = "--student-fusion",
+            description =
+                    "distill: the student's fusion kind (PAIRWISE, LATENT, GATED, EARLY, LATE,"
+                            + " GATED_UNIT; default: the teacher's).")
+    FusionKind studentFusion;
+
+    /** Where a student's weights start. */
+    enum StudentStart {
+        /** The seed's random initialisation. */
+        RANDOM,
+        /** The teacher's weights: its kept layers, their first units ({@link TeacherInit}). */
+        TEACHER
+    }
+
+    @Option(
+            names = "--student-init",
+            defaultValue = "TEACHER",
+            description =
+                    "distill: TEACHER (the student starts from the teacher's kept layers and first"
+                            + " units; a fusion of another kind at random) or RANDOM (default:"
+                            + " ${DEFAULT-VALUE}).")
+    StudentStart studentInit;
+
+    @Option(
             names = "--student",
             description = "distill: a model directory whose shape the student takes instead.")
     Path student;
 
     @Option(
             names = "--temperature",
-            defaultValue = "4",
-            description = "distill: the softmax temperature T (default: 4).")
+            defaultValue = "2",
+            description = "distill: the softmax temperature T (default: 2).")
     float temperature;
 
     @Option(
             names = "--alpha",
-            defaultValue = "0.7",
-            description = "distill: the weight of the soft targets against the labels (0.7).")
+            defaultValue = "0.5",
+            description = "distill: the weight of the soft targets against the labels (0.5).")
     float alpha;
 
     @Option(
@@ -209,6 +245,10 @@ final class CompressCommand implements Callable<Integer> {
         if (student != null && !chosen.contains(CompressionMethod.DISTILL)) {
             throw new IllegalArgumentException("--student goes with --method distill");
         }
+        if (!(studentDepth > 0 && studentDepth <= 1)) {
+            throw new IllegalArgumentException(
+                    "--student-depth (" + studentDepth + ") must be in (0, 1]");
+        }
         if (fineTuneEpochs > 0 && !chosen.contains(CompressionMethod.STRUCTURED_PRUNE)) {
             throw new IllegalArgumentException(
                     "--fine-tune-epochs goes with --method structured-prune");
@@ -243,15 +283,27 @@ final class CompressCommand implements Callable<Integer> {
                     student != null
                             ? ModelDirectory.read(InputFiles.directory("--student", student))
                                     .config()
-                            : StudentConfig.narrower(parent.config(), studentWidth);
-            weights = TrainingRun.Weights.INITIALISED;
+                            : StudentConfig.shallower(
+                                    StudentConfig.narrower(parent.config(), studentWidth),
+                                    studentDepth);
+            if (studentFusion != null) {
+                shape = shape.withFusion(shape.fusion().withKind(studentFusion));
+            }
+            weights =
+                    studentInit == StudentStart.TEACHER
+                            ? (m, mgr) -> TeacherInit.copy(teacher, m)
+                            : TrainingRun.Weights.INITIALISED;
         }
         TrainingLoss loss = TrainingLoss.HEADS;
         if (distill) {
             loss = new TeacherTargets(teacher, shape, temperature, alpha);
             settings.put("temperature", temperature);
             settings.put("alpha", alpha);
-            settings.put("studentWidth", structured != null || student != null ? 0 : studentWidth);
+            boolean derivedShape = structured == null && student == null;
+            settings.put("studentWidth", derivedShape ? studentWidth : 0);
+            settings.put("studentDepth", derivedShape ? studentDepth : 0);
+            settings.put("studentInit", studentInit.name().toLowerCase(java.util.Locale.ROOT));
+            settings.put("studentFusion", shape.fusion().kind().name());
             if (student != null) {
                 settings.put("student", student.toString());
             }

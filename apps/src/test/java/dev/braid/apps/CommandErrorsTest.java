@@ -373,6 +373,17 @@ class CommandErrorsTest {
                 "structured-prune",
                 "--structured-sparsity",
                 "0");
+        fails(
+                "braid compress: --student-depth (0.0) must be in (0, 1]",
+                "compress",
+                "--model",
+                m,
+                "--out",
+                out,
+                "--method",
+                "distill",
+                "--student-depth",
+                "0");
         Path notAModel = Files.createDirectories(dir.resolve("not-a-model"));
         fails(
                 "braid compress: "

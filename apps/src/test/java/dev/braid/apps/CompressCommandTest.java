@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.braid.apps.support.TinySupportModel;
 import dev.braid.fusion.compress.CompressionRecord;
 import dev.braid.fusion.compress.Int8Weights;
+import dev.braid.fusion.model.FusionKind;
+import dev.braid.fusion.model.ModelConfig;
 import dev.braid.fusion.predict.FusionPredictor;
 import dev.braid.fusion.predict.ModelDirectory;
 import dev.braid.fusion.predict.Prediction;
@@ -109,6 +111,38 @@ class CompressCommandTest {
         JsonNode settings = saved.provenance().path(CompressionRecord.FIELD).path("settings");
         assertEquals(2.0, settings.path("temperature").asDouble());
         assertEquals(0.5, settings.path("studentWidth").asDouble());
+        answers(out);
+    }
+
+    @Test
+    void aShallowerStudentStartsFromTheTeachersLayers() throws Exception {
+        Path teacher = TinySupportModel.model();
+        Path out = dir.resolve("shallow");
+        assertEquals(
+                0,
+                braid(
+                        "compress",
+                        "--model",
+                        teacher.toString(),
+                        "--out",
+                        out.toString(),
+                        "--method",
+                        "distill",
+                        "--student-depth",
+                        "0.5",
+                        "--student-init",
+                        "teacher",
+                        "--student-fusion",
+                        "latent"));
+        ModelConfig parent = ModelDirectory.read(teacher).config();
+        ModelDirectory saved = ModelDirectory.read(out);
+        assertEquals(Math.max(1, parent.text().layers() / 2), saved.config().text().layers());
+        assertEquals(parent.fusion().layers() / 2, saved.config().fusion().layers());
+        assertEquals(FusionKind.LATENT, saved.config().fusion().kind());
+        JsonNode settings = saved.provenance().path(CompressionRecord.FIELD).path("settings");
+        assertEquals(0.5, settings.path("studentDepth").asDouble());
+        assertEquals("teacher", settings.path("studentInit").asText());
+        assertEquals("LATENT", settings.path("studentFusion").asText());
         answers(out);
     }
 }

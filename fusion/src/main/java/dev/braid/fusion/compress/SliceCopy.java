@@ -18,9 +18,11 @@ import java.util.stream.IntStream;
  * <p>A group is a set of dimensions that must keep the same units: every dimension of one size
  * inside one scope, a scope being the image encoder (its stem and stages are tied by the residual
  * additions, and a channel's conv filter, batch-norm entries and the next layers' inputs go
- * together) or one feed-forward block (its hidden units: the rows of {@code in}, the columns of
- * {@code out}). A unit's importance is the sum, over the group's weight tensors, of its slice's
- * share of the tensor's squared norm, so that a large tensor does not outvote a small one.
+ * together), the audio encoder (its front end's channels; the projection's inputs follow them, each
+ * kept channel's mels, see {@link #flattenedUnits}) or one feed-forward block (its hidden units:
+ * the rows of {@code in}, the columns of {@code out}). A unit's importance is the sum, over the
+ * group's weight tensors, of its slice's share of the tensor's squared norm, so that a large tensor
+ * does not outvote a small one.
  */
 final class SliceCopy {
 
@@ -56,14 +58,18 @@ final class SliceCopy {
             long[] big1 = source.getShape().getShape();
             long[] small1 = target.getShape().getShape();
             int[][] keep = new int[big1.length][];
+            String name = from.get(p).getKey();
             for (int d = 0; d < big1.length; d++) {
                 int m = (int) small1[d];
-                keep[d] =
-                        big1[d] == m
-                                ? IntStream.range(0, m).toArray()
-                                : kept.computeIfAbsent(
-                                        group(from.get(p).getKey(), big1[d]),
-                                        g -> top(importance.get(g), m));
+                if (big1[d] == m) {
+                    keep[d] = IntStream.range(0, m).toArray();
+                } else if (flattened(name, d)) {
+                    keep[d] = flattenedUnits(name, (int) big1[d], m, kept);
+                } else {
+                    keep[d] =
+                            kept.computeIfAbsent(
+                                    group(name, big1[d]), g -> top(importance.get(g), m));
+                }
             }
             target.set(FloatBuffer.wrap(slice(source.toFloatArray(), big1, keep)));
         }
@@ -87,6 +93,9 @@ final class SliceCopy {
             if (scope(name) == null) {
                 throw new IllegalArgumentException(
                         "parameter " + name + " narrows, but it is in no pruned group");
+            }
+            if (flattened(name, d)) {
+                continue; // follows the channels it reads (flattenedUnits)
             }
             int size = (int) big[d];
             double[] sums = out.computeIfAbsent(group(name, size), g -> new double[size]);
@@ -112,11 +121,52 @@ final class SliceCopy {
         }
     }
 
+    /**
+     * Whether dimension {@code d} of {@code name} is the audio encoder's projection input: its
+     * front end's channels × mels flattened channel-major (2-D), or its channels (1-D).
+     */
+    private static boolean flattened(String name, int d) {
+        return d == 1 && name.contains("audioEncoder") && name.endsWith("projection_weight");
+    }
+
+    /**
+     * The kept inputs of the audio projection: for every kept channel of its front end (a group of
+     * its scope of size C, C dividing the {@code n} inputs), its {@code n / C} consecutive inputs.
+     */
+    private static int[] flattenedUnits(String name, int n, int m, Map<String, int[]> kept) {
+        String prefix = scope(name) + "#";
+        for (Map.Entry<String, int[]> group : kept.entrySet()) {
+            if (!group.getKey().startsWith(prefix)) {
+                continue;
+            }
+            int channels = Integer.parseInt(group.getKey().substring(prefix.length()));
+            int per = channels > 0 && n % channels == 0 ? n / channels : 0;
+            if (per > 0 && group.getValue().length * per == m) {
+                return Arrays.stream(group.getValue())
+                        .flatMap(c -> IntStream.range(c * per, (c + 1) * per))
+                        .toArray();
+            }
+        }
+        throw new IllegalArgumentException(
+                "parameter "
+                        + name
+                        + " narrows from "
+                        + n
+                        + " to "
+                        + m
+                        + " inputs, but no"
+                        + " narrowed channels of its encoder explain it");
+    }
+
     /** The scope of a parameter that may narrow, or null. */
     static String scope(String name) {
         int image = name.indexOf("imageEncoder");
         if (image >= 0) {
             return name.substring(0, image + "imageEncoder".length());
+        }
+        int audio = name.indexOf("audioEncoder");
+        if (audio >= 0) {
+            return name.substring(0, audio + "audioEncoder".length());
         }
         int feedForward = name.indexOf("feedForward_");
         return feedForward >= 0 ? name.substring(0, feedForward + "feedForward".length()) : null;

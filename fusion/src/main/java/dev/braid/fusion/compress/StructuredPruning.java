@@ -2,6 +2,7 @@ package dev.braid.fusion.compress;
 
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import dev.braid.audio.encoder.AudioEncoderConfig;
 import dev.braid.fusion.data.FeatureSettings;
 import dev.braid.fusion.model.FusionModel;
 import dev.braid.fusion.model.ModelConfig;
@@ -12,12 +13,13 @@ import dev.braid.vision.encoder.ImageEncoderConfig;
 /**
  * Structured pruning: a smaller dense model holding the most important part of a trained one, so
  * the saving shows in time and not only in zeros. A {@code fraction} of the image encoder's
- * convolution channels (stem and every stage) and of the hidden units of every feed-forward block
- * (fusion and text encoder) is removed; which ones, {@link SliceCopy} decides from the weights.
+ * convolution channels (stem and every stage), of the audio encoder's front-end channels (with the
+ * projection inputs that read them: each channel's mels, flattened channel-major) and of the hidden
+ * units of every feed-forward block (fusion and text encoder) is removed; which ones, {@link
+ * SliceCopy} decides from the weights.
  *
  * <p>Left as they are: attention heads (a head's width is tied to the model width in Braid's
- * attention, so fewer heads would need a separate attention width), the audio encoder's channels
- * (its 2-D front end flattens channels × mels into a linear layer), gated feed-forward blocks
+ * attention, so fewer heads would need a separate attention width), gated feed-forward blocks
  * (their value and gate halves would have to be cut together) and plug-in encoders.
  */
 public final class StructuredPruning {
@@ -60,10 +62,22 @@ public final class StructuredPruning {
                             image.nonlinearity(),
                             image.stageBlock());
         }
+        AudioEncoderConfig audio = config.audio();
+        if (audio != null) {
+            audio =
+                    new AudioEncoderConfig(
+                            audio.mels(),
+                            kept(audio.channels()),
+                            audio.convLayers(),
+                            audio.width(),
+                            audio.temporalBlocks(),
+                            audio.temporalKernel(),
+                            audio.frontEnd());
+        }
         return new ModelConfig(
                 text,
                 image,
-                config.audio(),
+                audio,
                 config.fusion()
                         .withWidths(config.fusion().width(), kept(config.fusion().hiddenWidth())),
                 config.heads(),

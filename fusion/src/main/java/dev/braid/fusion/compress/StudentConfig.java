@@ -7,11 +7,18 @@ import dev.braid.text.encoder.TextEncoderConfig;
 import dev.braid.vision.encoder.ImageEncoderConfig;
 
 /**
- * The shape of a narrower student for distillation: every width of the teacher (the text encoder's
- * width and feed-forward width, the image encoder's channels and token width, the audio encoder's
- * channels and token width, the fusion width and its feed-forward width) times a factor, with the
- * same layers, heads, modalities and task heads. Plug-in encoders keep their width (the fusion
- * projects every modality to its own width).
+ * The shape of a smaller student for distillation: {@link #narrower} multiplies every width of the
+ * teacher (the text encoder's width and feed-forward width, the image encoder's channels and token
+ * width, the audio encoder's channels and token width, the fusion width and its feed-forward width)
+ * by a factor, with the same layers, heads, modalities and task heads; {@link #shallower} keeps a
+ * share of every stack of layers (the text encoder's Transformer layers, the fusion's
+ * self-attention layers, the audio encoder's temporal blocks). Plug-in encoders keep their shape
+ * (the fusion projects every modality to its own width).
+ *
+ * <p>At batch 1 a prediction's time is set by how many operations it runs more than by their sizes
+ * (a few microseconds of dispatch for each of the 330 (digits) to 700 (tickets) operations of one
+ * sample), so fewer layers shorten it where narrower ones barely do; see the README's Compression
+ * section.
  */
 public final class StudentConfig {
 
@@ -65,6 +72,58 @@ public final class StudentConfig {
         int hidden = fusion.feedForwardWidth() == 0 ? 0 : scaled(fusion.feedForwardWidth(), factor);
         fusion = fusion.withWidths(scaled(fusion.width(), factor), hidden);
         return new ModelConfig(text, image, audio, fusion, teacher.heads(), teacher.plugins());
+    }
+
+    /**
+     * The teacher's shape with every stack of {@code n} layers cut to {@code floor(n × factor)}:
+     * the text encoder's Transformer layers (at least 1), the fusion's self-attention layers after
+     * its cross-attention (may become 0), the audio encoder's temporal blocks (may become 0). The
+     * image encoder's stages, the audio front end's convolutions and the fusion's cross-attention
+     * layers (one per pair of modalities) stay: they set the shapes the rest reads. {@link
+     * TeacherInit} fills such a student from its teacher's layers.
+     *
+     * @throws IllegalArgumentException if {@code factor} is not in (0, 1]
+     */
+    public static ModelConfig shallower(ModelConfig teacher, double factor) {
+        if (!(factor > 0 && factor <= 1)) {
+            throw new IllegalArgumentException(
+                    "student depth factor (" + factor + ") must be in (0, 1]");
+        }
+        TextEncoderConfig text = teacher.text();
+        if (text != null) {
+            text = text.toBuilder().layers(Math.max(1, kept(text.layers(), factor))).build();
+        }
+        AudioEncoderConfig audio = teacher.audio();
+        if (audio != null) {
+            audio =
+                    new AudioEncoderConfig(
+                            audio.mels(),
+                            audio.channels(),
+                            audio.convLayers(),
+                            audio.width(),
+                            kept(audio.temporalBlocks(), factor),
+                            audio.temporalKernel(),
+                            audio.frontEnd());
+        }
+        FusionConfig f = teacher.fusion();
+        FusionConfig fusion =
+                new FusionConfig(
+                        f.kind(),
+                        f.width(),
+                        f.heads(),
+                        kept(f.layers(), factor),
+                        f.latents(),
+                        f.dropout(),
+                        f.feedForwardWidth());
+        return new ModelConfig(
+                text, teacher.image(), audio, fusion, teacher.heads(), teacher.plugins());
+    }
+
+    /**
+     * {@code floor(n × factor)}, with a little slack so that 0.5 of 4 is 2 whatever the rounding.
+     */
+    private static int kept(int n, double factor) {
+        return (int) Math.floor(n * factor + 1e-9);
     }
 
     private static int scaled(int width, double factor) {

@@ -73,6 +73,9 @@ class StructuredPruningTest {
                     shape(small, "02ResidualBlock_05shortcut_01Conv2d_weight"));
             assertEquals(new Shape(16, 8, 1, 1), shape(small, "imageEncoder_04projection_weight"));
             assertEquals(new Shape(32, 32), shape(small, "layer0_05feedForward_01in_weight"));
+            // the audio front end: 8 -> 4 channels; the projection reads 4 channels x 4 mels
+            assertEquals(new Shape(4, 4, 3, 3), shape(small, "audioEncoder_02conv1_weight"));
+            assertEquals(new Shape(32, 16), shape(small, "audioEncoder_03projection_weight"));
             assertEquals(new Shape(32, 64), shape(small, "selfTEXT0_05feedForward_03out_weight"));
             Map<String, NDArray> out =
                     small.predict(new ParameterStore(m, false), inputs(config, m), false);
@@ -91,14 +94,31 @@ class StructuredPruningTest {
     void removingUnitsThatDoNothingLeavesTheAnswersAsTheyWere() {
         try (NDManager m = NDManager.newBaseManager()) {
             ModelConfig full = run.modelConfig(FusionKind.GATED);
-            // no image encoder: only feed-forward units are pruned
+            // no image encoder: only feed-forward units and audio channels are pruned
             ModelConfig config =
                     new ModelConfig(full.text(), null, full.audio(), full.fusion(), full.heads());
             FusionModel model = TinyRun.model(config, m, 5);
-            // every odd hidden unit of every feed-forward block: no input, no bias, no output
+            // every odd hidden unit of every feed-forward block: no input, no bias, no output;
+            // every odd channel of the audio front end: no filter, no bias, read by nobody
             for (Pair<String, Parameter> p : model.getParameters()) {
                 String name = p.getKey();
                 NDArray a = p.getValue().getArray();
+                if (name.contains("audioEncoder_0") && name.matches(".*conv\\d_(weight|bias)")) {
+                    // (C_out, C_in, 3, 3) and (C_out): odd output channels and odd input channels
+                    float[] v = a.toFloatArray();
+                    long[] s = a.getShape().getShape();
+                    long perOut = v.length / s[0];
+                    long perIn = s.length > 1 ? perOut / s[1] : perOut;
+                    boolean first = name.contains("conv0");
+                    for (int i = 0; i < v.length; i++) {
+                        long out = i / perOut;
+                        long in = s.length > 1 ? (i % perOut) / perIn : 0;
+                        if (out % 2 == 1 || (!first && in % 2 == 1)) {
+                            v[i] = 0;
+                        }
+                    }
+                    a.set(FloatBuffer.wrap(v));
+                }
                 if (name.contains("feedForward_01in") || name.contains("feedForward_03out_w")) {
                     boolean rows = name.contains("_01in");
                     float[] v = a.toFloatArray();
@@ -120,6 +140,7 @@ class StructuredPruningTest {
                             .toFloatArray();
             FusionModel small = new StructuredPruning(0.5).apply(model, run.settings, m);
             assertEquals(64, small.config().fusion().hiddenWidth());
+            assertEquals(config.audio().channels() / 2, small.config().audio().channels());
             float[] after =
                     small.predict(new ParameterStore(m, false), in, false)
                             .get("label")

@@ -49,6 +49,11 @@ public final class MultiHeadAttention extends AbstractBlock {
         output = addChildBlock("output", Linear.builder().setUnits(width).build());
     }
 
+    /** Returns the number of heads H; each is {@code D / H} wide. */
+    public int heads() {
+        return heads;
+    }
+
     @Override
     protected NDList forwardInternal(
             ParameterStore store,
