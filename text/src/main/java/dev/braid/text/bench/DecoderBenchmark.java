@@ -33,12 +33,12 @@ import java.util.List;
  * With the cache, a step projects one position and attends over t keys, so the cost per token grows
  * slowly with t; without it, step t recomputes all t positions, so the cost per token grows
  * linearly and the whole sequence quadratically. Each figure is the best of five samples of at
- * least 256 generated tokens each (16 sequences of 16, 4 of 64, 1 of 256), since the machine may be
- * shared.
+ * least 256 generated tokens each (16 sequences of 16, 4 of 64, 1 of 256; fewer samples with a
+ * fourth argument), since the machine may be shared.
  *
- * <p>With arguments {@code reply S V}, the decoder has the shape of {@code braid replies}'s: D=64,
- * 4 heads, 2 layers, F=128, V tokens, cross-attention in every layer over a memory of S positions
- * (random, as a fused ticket's would be) whose first 64 carry token ids to copy ({@code
+ * <p>With arguments {@code reply S V [runs]}, the decoder has the shape of {@code braid replies}'s:
+ * D=64, 4 heads, 2 layers, F=128, V tokens, cross-attention in every layer over a memory of S
+ * positions (random, as a fused ticket's would be) whose first 64 carry token ids to copy ({@code
  * copyFromMemory}), as the text's do:
  *
  * <pre>
@@ -49,7 +49,7 @@ import java.util.List;
 public final class DecoderBenchmark {
 
     private static final int[] LENGTHS = {16, 64, 256};
-    private static final int RUNS = 5;
+    private static final int DEFAULT_RUNS = 5;
 
     private DecoderBenchmark() {}
 
@@ -66,7 +66,8 @@ public final class DecoderBenchmark {
                 Engine.getInstance().getEngineName(),
                 ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
         Engine.getInstance().setRandomSeed(1);
-        boolean reply = args.length == 3 && args[0].equals("reply");
+        boolean reply = args.length >= 3 && args[0].equals("reply");
+        int runs = args.length >= 4 ? Integer.parseInt(args[3]) : DEFAULT_RUNS;
         int memoryLength = reply ? Integer.parseInt(args[1]) : 0;
         DecoderConfig config =
                 reply
@@ -118,7 +119,7 @@ public final class DecoderBenchmark {
                 int[] withTokens = null;
                 int[] withoutTokens = null;
                 int repeats = Math.max(1, 256 / length); // at least 256 tokens a sample
-                for (int run = 0; run < RUNS; run++) {
+                for (int run = 0; run < runs; run++) {
                     long start = System.nanoTime();
                     for (int r = 0; r < repeats; r++) {
                         withTokens = cached(decoder, manager, length, memory);
