@@ -41,6 +41,13 @@ public final class StudentConfig {
                     text.toBuilder()
                             .width(scaled(text.width(), factor))
                             .feedForwardWidth(scaled(text.feedForwardWidth(), factor))
+                            .attentionWidth(
+                                    text.attentionWidth() == 0
+                                            ? 0
+                                            : text.heads()
+                                                    * scaled(
+                                                            text.attentionWidth() / text.heads(),
+                                                            factor))
                             .build();
         }
         ImageEncoderConfig image = teacher.image();
@@ -70,7 +77,11 @@ public final class StudentConfig {
         }
         FusionConfig fusion = teacher.fusion();
         int hidden = fusion.feedForwardWidth() == 0 ? 0 : scaled(fusion.feedForwardWidth(), factor);
-        fusion = fusion.withWidths(scaled(fusion.width(), factor), hidden);
+        int attention =
+                fusion.attentionWidth() == 0
+                        ? 0
+                        : fusion.heads() * scaled(fusion.headWidth(), factor);
+        fusion = fusion.withWidths(scaled(fusion.width(), factor), hidden, attention);
         return new ModelConfig(text, image, audio, fusion, teacher.heads(), teacher.plugins());
     }
 
@@ -105,16 +116,7 @@ public final class StudentConfig {
                             audio.temporalKernel(),
                             audio.frontEnd());
         }
-        FusionConfig f = teacher.fusion();
-        FusionConfig fusion =
-                new FusionConfig(
-                        f.kind(),
-                        f.width(),
-                        f.heads(),
-                        kept(f.layers(), factor),
-                        f.latents(),
-                        f.dropout(),
-                        f.feedForwardWidth());
+        FusionConfig fusion = teacher.fusion().withLayers(kept(teacher.fusion().layers(), factor));
         return new ModelConfig(
                 text, teacher.image(), audio, fusion, teacher.heads(), teacher.plugins());
     }
