@@ -49,7 +49,8 @@ import picocli.CommandLine.Option;
             "Methods (--method, comma-separated): int8 (weights stored as int8, per-channel"
                     + " scales: ~4x smaller on disk), prune (unstructured magnitude pruning to"
                     + " --sparsity), structured-prune (removes --structured-sparsity of the image"
-                    + " and audio channels and feed-forward units: a smaller, faster model;"
+                    + " and audio channels and feed-forward units, --prune-heads of the attention"
+                    + " heads: a smaller, faster model;"
                     + " --fine-tune-epochs retrains it), distill (trains a student --student-width"
                     + " times as wide and --student-depth as deep, fused by --student-fusion, or"
                     + " shaped like --student, from the teacher's weights on its soft targets)."
@@ -83,6 +84,14 @@ final class CompressCommand implements Callable<Integer> {
             description =
                     "structured-prune: the share of channels and units removed (default: 0.5).")
     double structuredSparsity;
+
+    @Option(
+            names = "--prune-heads",
+            defaultValue = "0.5",
+            description =
+                    "structured-prune: the share of every attention's heads removed, whole heads"
+                            + " (default: 0.5; 0 keeps them).")
+    double pruneHeads;
 
     @Option(
             names = "--fine-tune-epochs",
@@ -166,7 +175,7 @@ final class CompressCommand implements Callable<Integer> {
                 chosen.contains(CompressionMethod.PRUNE) ? new MagnitudePruning(sparsity) : null;
         StructuredPruning structured =
                 chosen.contains(CompressionMethod.STRUCTURED_PRUNE)
-                        ? new StructuredPruning(structuredSparsity)
+                        ? new StructuredPruning(structuredSparsity, pruneHeads)
                         : null;
         if (fineTuneEpochs < 0 || epochs < 0) {
             throw new IllegalArgumentException(
@@ -192,6 +201,7 @@ final class CompressCommand implements Callable<Integer> {
             if (structured != null) {
                 current = structured.apply(current, parent.features(), manager);
                 settings.put("structuredSparsity", structuredSparsity);
+                settings.put("pruneHeads", pruneHeads);
                 applied.add(CompressionMethod.STRUCTURED_PRUNE.label());
             }
             boolean distill = chosen.contains(CompressionMethod.DISTILL);
@@ -248,6 +258,12 @@ final class CompressCommand implements Callable<Integer> {
         if (!(studentDepth > 0 && studentDepth <= 1)) {
             throw new IllegalArgumentException(
                     "--student-depth (" + studentDepth + ") must be in (0, 1]");
+        }
+        if (!(pruneHeads >= 0 && pruneHeads < 1)) {
+            throw new IllegalArgumentException(
+                    "--prune-heads ("
+                            + pruneHeads
+                            + ") must be in [0, 1): the share of heads removed");
         }
         if (fineTuneEpochs > 0 && !chosen.contains(CompressionMethod.STRUCTURED_PRUNE)) {
             throw new IllegalArgumentException(

@@ -374,6 +374,17 @@ class CommandErrorsTest {
                 "--structured-sparsity",
                 "0");
         fails(
+                "braid compress: --prune-heads (1.0) must be in [0, 1): the share of heads removed",
+                "compress",
+                "--model",
+                m,
+                "--out",
+                out,
+                "--method",
+                "structured-prune",
+                "--prune-heads",
+                "1");
+        fails(
                 "braid compress: --student-depth (0.0) must be in (0, 1]",
                 "compress",
                 "--model",

@@ -77,6 +77,11 @@ class CompressCommandTest {
         assertEquals(
                 ModelDirectory.read(teacher).config().image().stemChannels() / 2,
                 saved.config().image().stemChannels());
+        ModelConfig before = ModelDirectory.read(teacher).config();
+        assertEquals(before.fusion().heads() / 2, saved.config().fusion().heads()); // --prune-heads
+        assertEquals(
+                before.fusion().headWidth() * before.fusion().heads() / 2,
+                saved.config().fusion().attentionWidth());
         JsonNode record = saved.provenance().path(CompressionRecord.FIELD);
         assertEquals(
                 "[\"structured-prune\",\"fine-tune\",\"prune\",\"int8\"]",

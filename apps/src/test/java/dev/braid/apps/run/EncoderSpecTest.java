@@ -77,7 +77,8 @@ class EncoderSpecTest {
                         FeedForwardKind.GELU,
                         AttentionPattern.BIDIRECTIONAL,
                         0,
-                        0.1f),
+                        0.1f,
+                        0),
                 model.text());
     }
 

@@ -23,6 +23,9 @@ import java.util.stream.IntStream;
  * the rows of {@code in}, the columns of {@code out}). A unit's importance is the sum, over the
  * group's weight tensors, of its slice's share of the tensor's squared norm, so that a large tensor
  * does not outvote a small one.
+ *
+ * <p>An attention with fewer heads keeps whole heads, chosen by {@link HeadPruning}: their rows of
+ * the query, key and value projections and their columns of the output projection.
  */
 final class SliceCopy {
 
@@ -47,9 +50,10 @@ final class SliceCopy {
                             + " disappears when two channel counts become equal); choose another"
                             + " fraction");
         }
+        Map<String, int[]> heads = HeadPruning.keptUnits(big, small);
         Map<String, double[]> importance = new HashMap<>();
         for (int p = 0; p < from.size(); p++) {
-            accumulate(from.get(p), to.get(p), importance);
+            accumulate(from.get(p), to.get(p), importance, heads);
         }
         Map<String, int[]> kept = new HashMap<>();
         for (int p = 0; p < from.size(); p++) {
@@ -61,8 +65,11 @@ final class SliceCopy {
             String name = from.get(p).getKey();
             for (int d = 0; d < big1.length; d++) {
                 int m = (int) small1[d];
+                int[] head = big1[d] == m ? null : HeadPruning.units(name, d, (int) big1[d], heads);
                 if (big1[d] == m) {
                     keep[d] = IntStream.range(0, m).toArray();
+                } else if (head != null) {
+                    keep[d] = head;
                 } else if (flattened(name, d)) {
                     keep[d] = flattenedUnits(name, (int) big1[d], m, kept);
                 } else {
@@ -77,7 +84,10 @@ final class SliceCopy {
 
     /** Adds a weight tensor's per-unit shares to the groups of its narrowed dimensions. */
     private static void accumulate(
-            Pair<String, Parameter> from, Pair<String, Parameter> to, Map<String, double[]> out) {
+            Pair<String, Parameter> from,
+            Pair<String, Parameter> to,
+            Map<String, double[]> out,
+            Map<String, int[]> heads) {
         String name = from.getKey();
         if (!name.equals(to.getKey())) {
             throw new IllegalArgumentException(
@@ -87,8 +97,8 @@ final class SliceCopy {
         long[] small = to.getValue().getArray().getShape().getShape();
         float[] w = null;
         for (int d = 0; d < big.length; d++) {
-            if (big[d] == small[d]) {
-                continue;
+            if (big[d] == small[d] || HeadPruning.units(name, d, (int) big[d], heads) != null) {
+                continue; // unchanged, or an attention's heads (HeadPruning)
             }
             if (scope(name) == null) {
                 throw new IllegalArgumentException(

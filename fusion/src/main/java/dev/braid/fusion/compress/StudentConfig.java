@@ -3,17 +3,24 @@ package dev.braid.fusion.compress;
 import dev.braid.audio.encoder.AudioEncoderConfig;
 import dev.braid.fusion.model.FusionConfig;
 import dev.braid.fusion.model.ModelConfig;
+import dev.braid.fusion.model.ReplyHeadConfig;
+import dev.braid.text.decoder.DecoderConfig;
 import dev.braid.text.encoder.TextEncoderConfig;
 import dev.braid.vision.encoder.ImageEncoderConfig;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.function.UnaryOperator;
 
 /**
  * The shape of a smaller student for distillation: {@link #narrower} multiplies every width of the
  * teacher (the text encoder's width and feed-forward width, the image encoder's channels and token
- * width, the audio encoder's channels and token width, the fusion width and its feed-forward width)
- * by a factor, with the same layers, heads, modalities and task heads; {@link #shallower} keeps a
- * share of every stack of layers (the text encoder's Transformer layers, the fusion's
- * self-attention layers, the audio encoder's temporal blocks). Plug-in encoders keep their shape
- * (the fusion projects every modality to its own width).
+ * width, the audio encoder's channels and token width, the fusion width and its feed-forward width,
+ * each generation head's decoder width and feed-forward width) by a factor, with the same layers,
+ * heads, modalities and task heads; {@link #shallower} keeps a share of every stack of layers (the
+ * text encoder's Transformer layers, the fusion's self-attention layers, the audio encoder's
+ * temporal blocks, each generation head's decoder layers). Plug-in and pretrained encoders keep
+ * their shape (the fusion projects every modality to its own width). A generation head keeps its
+ * vocabulary and reply length, so that its per-token distributions can be matched to the teacher's.
  *
  * <p>At batch 1 a prediction's time is set by how many operations it runs more than by their sizes
  * (a few microseconds of dispatch for each of the 330 (digits) to 700 (tickets) operations of one
@@ -41,6 +48,13 @@ public final class StudentConfig {
                     text.toBuilder()
                             .width(scaled(text.width(), factor))
                             .feedForwardWidth(scaled(text.feedForwardWidth(), factor))
+                            .attentionWidth(
+                                    text.attentionWidth() == 0
+                                            ? 0
+                                            : text.heads()
+                                                    * scaled(
+                                                            text.attentionWidth() / text.heads(),
+                                                            factor))
                             .build();
         }
         ImageEncoderConfig image = teacher.image();
@@ -70,8 +84,24 @@ public final class StudentConfig {
         }
         FusionConfig fusion = teacher.fusion();
         int hidden = fusion.feedForwardWidth() == 0 ? 0 : scaled(fusion.feedForwardWidth(), factor);
-        fusion = fusion.withWidths(scaled(fusion.width(), factor), hidden);
-        return new ModelConfig(text, image, audio, fusion, teacher.heads(), teacher.plugins());
+        int attention =
+                fusion.attentionWidth() == 0
+                        ? 0
+                        : fusion.heads() * scaled(fusion.headWidth(), factor);
+        fusion = fusion.withWidths(scaled(fusion.width(), factor), hidden, attention);
+        return like(
+                teacher,
+                text,
+                image,
+                audio,
+                fusion,
+                replies(
+                        teacher,
+                        d ->
+                                d.toBuilder()
+                                        .width(scaled(d.width(), factor))
+                                        .feedForwardWidth(scaled(d.feedForwardWidth(), factor))
+                                        .build()));
     }
 
     /**
@@ -105,18 +135,52 @@ public final class StudentConfig {
                             audio.temporalKernel(),
                             audio.frontEnd());
         }
-        FusionConfig f = teacher.fusion();
-        FusionConfig fusion =
-                new FusionConfig(
-                        f.kind(),
-                        f.width(),
-                        f.heads(),
-                        kept(f.layers(), factor),
-                        f.latents(),
-                        f.dropout(),
-                        f.feedForwardWidth());
+        FusionConfig fusion = teacher.fusion().withLayers(kept(teacher.fusion().layers(), factor));
+        return like(
+                teacher,
+                text,
+                teacher.image(),
+                audio,
+                fusion,
+                replies(
+                        teacher,
+                        d -> d.toBuilder().layers(Math.max(1, kept(d.layers(), factor))).build()));
+    }
+
+    /** The teacher's configuration with these encoders, fusion and generation heads. */
+    private static ModelConfig like(
+            ModelConfig teacher,
+            TextEncoderConfig text,
+            ImageEncoderConfig image,
+            AudioEncoderConfig audio,
+            FusionConfig fusion,
+            SortedMap<String, ReplyHeadConfig> replyHeads) {
         return new ModelConfig(
-                text, teacher.image(), audio, fusion, teacher.heads(), teacher.plugins());
+                text,
+                image,
+                audio,
+                fusion,
+                teacher.heads(),
+                teacher.plugins(),
+                teacher.pretrainedText(),
+                teacher.torchScriptText(),
+                replyHeads);
+    }
+
+    /** The teacher's generation heads, each decoder changed by {@code decoder}. */
+    private static SortedMap<String, ReplyHeadConfig> replies(
+            ModelConfig teacher, UnaryOperator<DecoderConfig> decoder) {
+        SortedMap<String, ReplyHeadConfig> out = new TreeMap<>();
+        teacher.replyHeads()
+                .forEach(
+                        (name, head) ->
+                                out.put(
+                                        name,
+                                        new ReplyHeadConfig(
+                                                decoder.apply(head.decoder()),
+                                                head.memory(),
+                                                head.source())));
+        return out;
     }
 
     /**

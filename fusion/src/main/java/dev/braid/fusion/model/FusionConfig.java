@@ -1,5 +1,6 @@
 package dev.braid.fusion.model;
 
+import dev.braid.text.transformer.DeepNorm;
 import dev.braid.text.transformer.FeedForwardKind;
 import dev.braid.text.transformer.LayerConfig;
 import dev.braid.text.transformer.NormKind;
@@ -16,6 +17,9 @@ import dev.braid.text.transformer.NormPlacement;
  * @param dropout dropout inside attention and feed-forward blocks
  * @param feedForwardWidth the hidden width of each feed-forward block; 0 (the default) for {@code 4
  *     × width}. Structured pruning sets it; a model saved before it existed reads as 0.
+ * @param attentionWidth the inner width A = heads × head width of every attention in the fusion; 0
+ *     (the default) for heads × (width / heads), the width. Pruning whole heads sets it; a model
+ *     saved before it existed reads as 0.
  */
 public record FusionConfig(
         FusionKind kind,
@@ -24,7 +28,20 @@ public record FusionConfig(
         int layers,
         int latents,
         float dropout,
-        int feedForwardWidth) {
+        int feedForwardWidth,
+        int attentionWidth) {
+
+    /** A fusion whose attention is as wide as the fusion. */
+    public FusionConfig(
+            FusionKind kind,
+            int width,
+            int heads,
+            int layers,
+            int latents,
+            float dropout,
+            int feedForwardWidth) {
+        this(kind, width, heads, layers, latents, dropout, feedForwardWidth, 0);
+    }
 
     /** A fusion whose feed-forward blocks are {@code 4 × width} wide. */
     public FusionConfig(
@@ -53,7 +70,9 @@ public record FusionConfig(
                 NormKind.LAYER_NORM,
                 NormPlacement.PRE_LN,
                 FeedForwardKind.GELU,
-                dropout);
+                dropout,
+                DeepNorm.NONE,
+                attentionWidth);
     }
 
     /**
@@ -74,7 +93,9 @@ public record FusionConfig(
                 NormKind.LAYER_NORM,
                 NormPlacement.PRE_LN,
                 FeedForwardKind.GELU,
-                dropout);
+                dropout,
+                DeepNorm.NONE,
+                attentionWidth);
     }
 
     /** The hidden width of each feed-forward block. */
@@ -83,15 +104,39 @@ public record FusionConfig(
     }
 
     public FusionConfig withKind(FusionKind k) {
-        return new FusionConfig(k, width, heads, layers, latents, dropout, feedForwardWidth);
+        return new FusionConfig(
+                k, width, heads, layers, latents, dropout, feedForwardWidth, attentionWidth);
     }
 
     public FusionConfig withDropout(float d) {
-        return new FusionConfig(kind, width, heads, layers, latents, d, feedForwardWidth);
+        return new FusionConfig(
+                kind, width, heads, layers, latents, d, feedForwardWidth, attentionWidth);
     }
 
-    /** The same fusion at width {@code w}, its feed-forward blocks {@code hidden} wide. */
-    public FusionConfig withWidths(int w, int hidden) {
-        return new FusionConfig(kind, w, heads, layers, latents, dropout, hidden);
+    /**
+     * The same fusion at width {@code w}, its feed-forward blocks {@code hidden} wide, its
+     * attention {@code attention} wide (0: {@code w}).
+     */
+    public FusionConfig withWidths(int w, int hidden, int attention) {
+        return new FusionConfig(kind, w, heads, layers, latents, dropout, hidden, attention);
+    }
+
+    /**
+     * The same fusion with {@code h} heads in an attention {@code attention} wide (0: the width).
+     */
+    public FusionConfig withHeads(int h, int attention) {
+        return new FusionConfig(
+                kind, width, h, layers, latents, dropout, feedForwardWidth, attention);
+    }
+
+    /** The same fusion with {@code n} self-attention layers. */
+    public FusionConfig withLayers(int n) {
+        return new FusionConfig(
+                kind, width, heads, n, latents, dropout, feedForwardWidth, attentionWidth);
+    }
+
+    /** The width of one attention head: the attention width (or the width) over the heads. */
+    public int headWidth() {
+        return (attentionWidth > 0 ? attentionWidth : width) / heads;
     }
 }

@@ -568,28 +568,34 @@ public final class FusionTrainer {
                 NDArray total;
                 if (config.contrastiveWeight() > 0 && model.config().modalities().size() >= 2) {
                     FusionModel.Outputs out = model.predictWithEmbeddings(store, inputs, true);
-                    NDArray heads =
+                    HeadLosses.Total heads =
                             HeadLosses.total(
-                                            model,
-                                            store,
-                                            new HeadLosses.Forward(
-                                                    new FusionModel.Encoded(
-                                                            out.logits(),
-                                                            out.tokens(),
-                                                            out.fused()),
-                                                    inputs),
-                                            batch.targets(),
-                                            config.labelSmoothing(),
-                                            batchManager,
-                                            true)
+                                    model,
+                                    store,
+                                    new HeadLosses.Forward(
+                                            new FusionModel.Encoded(
+                                                    out.logits(), out.tokens(), out.fused()),
+                                            inputs),
+                                    batch.targets(),
+                                    config.labelSmoothing(),
+                                    batchManager,
+                                    true);
+                    NDArray withAlignment =
+                            heads.loss()
                                     .add(
                                             Scalars.mul(
                                                     alignment(model, out),
                                                     config.contrastiveWeight()));
-                    total = trainingLoss.total(inputs, out.logits(), heads, batchManager);
+                    total =
+                            trainingLoss.total(
+                                    inputs,
+                                    out.logits(),
+                                    heads.replies(),
+                                    withAlignment,
+                                    batchManager);
                 } else {
                     FusionModel.Encoded out = model.predictWithTokens(store, inputs, true);
-                    NDArray heads =
+                    HeadLosses.Total heads =
                             HeadLosses.total(
                                     model,
                                     store,
@@ -598,7 +604,13 @@ public final class FusionTrainer {
                                     config.labelSmoothing(),
                                     batchManager,
                                     true);
-                    total = trainingLoss.total(inputs, out.logits(), heads, batchManager);
+                    total =
+                            trainingLoss.total(
+                                    inputs,
+                                    out.logits(),
+                                    heads.replies(),
+                                    heads.loss(),
+                                    batchManager);
                 }
                 recording.backward(Scalars.div(total, microBatches));
                 return total.getFloat() / microBatches;

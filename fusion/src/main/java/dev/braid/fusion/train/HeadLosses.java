@@ -12,6 +12,7 @@ import dev.braid.fusion.model.FusionModel;
 import dev.braid.fusion.model.Losses;
 import dev.braid.fusion.model.ReplyHead;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The training loss of all heads: each head's loss on its labelled samples, summed; a generation
@@ -36,15 +37,23 @@ final class HeadLosses {
     }
 
     /**
+     * The heads' summed loss and the generation heads' passes it was computed from.
+     *
+     * @param loss a scalar
+     * @param replies each generation head's teacher-forced pass, by name, for the heads with
+     *     targets in the batch
+     */
+    record Total(NDArray loss, Map<String, TeacherForcedReply> replies) {}
+
+    /**
      * Every head's loss, summed: the classification, multi-label, regression and plug-in heads'
      * from {@code forward.logits()}, each generation head's teacher-forced.
      *
      * @param labelSmoothing applied to classification and generation heads (a plug-in kind's loss
      *     has its own)
-     * @return a scalar
      * @throws IllegalStateException if no head has targets
      */
-    static NDArray total(
+    static Total total(
             FusionModel model,
             ParameterStore store,
             Forward forward,
@@ -53,23 +62,24 @@ final class HeadLosses {
             NDManager manager,
             boolean training) {
         NDArray total = classified(forward.logits(), targets, labelSmoothing, manager);
+        Map<String, TeacherForcedReply> replies = new TreeMap<>();
         for (Map.Entry<String, ReplyHead> head : model.replyHeads().entrySet()) {
             if (targets.get(head.getKey()) instanceof HeadTargets.Texts texts) {
-                NDArray loss =
+                TeacherForcedLoss.Result result =
                         TeacherForcedLoss.of(
-                                        head.getValue(),
-                                        store,
-                                        forward.encoded(),
-                                        forward.inputs(),
-                                        texts,
-                                        labelSmoothing,
-                                        manager,
-                                        training)
-                                .loss();
-                total = total == null ? loss : total.add(loss);
+                                head.getValue(),
+                                store,
+                                forward.encoded(),
+                                forward.inputs(),
+                                texts,
+                                labelSmoothing,
+                                manager,
+                                training);
+                replies.put(head.getKey(), result.reply());
+                total = total == null ? result.loss() : total.add(result.loss());
             }
         }
-        return checked(total);
+        return new Total(checked(total), replies);
     }
 
     /**

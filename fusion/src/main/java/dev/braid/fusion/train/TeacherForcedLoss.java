@@ -25,8 +25,9 @@ final class TeacherForcedLoss {
     /**
      * @param loss the mean over the scored tokens, a scalar; 0 if none is scored
      * @param tokens how many tokens were scored
+     * @param reply the pass the loss was computed from
      */
-    record Result(NDArray loss, long tokens) {}
+    record Result(NDArray loss, long tokens, TeacherForcedReply reply) {}
 
     private TeacherForcedLoss() {}
 
@@ -62,6 +63,9 @@ final class TeacherForcedLoss {
         NDArray present = manager.create(targets.present()).expandDims(1); // (B, 1)
         NDArray scored = taught.mask().logicalAnd(present); // (B, T)
         NDArray loss = DecoderLoss.crossEntropy(logits, taught.targets(), scored, labelSmoothing);
-        return new Result(loss, scored.sum().getLong());
+        return new Result(
+                loss,
+                scored.sum().getLong(),
+                new TeacherForcedReply(logits, taught.inputs(), taught.mask(), scored));
     }
 }

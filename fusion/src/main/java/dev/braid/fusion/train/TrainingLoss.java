@@ -31,4 +31,20 @@ public interface TrainingLoss {
             Map<String, NDArray> logits,
             NDArray headsLoss,
             NDManager batch);
+
+    /**
+     * The loss of a model with generation heads: by default {@link #total(Map, Map, NDArray,
+     * NDManager)}, the replies unread.
+     *
+     * @param replies each generation head's teacher-forced pass over the micro-batch's reference
+     *     replies, by name (the heads with targets in it)
+     */
+    default NDArray total(
+            Map<Modality, NDList> inputs,
+            Map<String, NDArray> logits,
+            Map<String, TeacherForcedReply> replies,
+            NDArray headsLoss,
+            NDManager batch) {
+        return total(inputs, logits, headsLoss, batch);
+    }
 }

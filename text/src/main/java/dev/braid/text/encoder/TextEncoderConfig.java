@@ -31,6 +31,8 @@ import dev.braid.text.transformer.NormPlacement;
  * @param attention bidirectional, causal or prefix attention
  * @param prefixLength the prefix length for {@link AttentionPattern#PREFIX}, else 0
  * @param dropout dropout on embeddings, attention weights and residual branches
+ * @param attentionWidth the attention's inner width A = H × Dh; 0 (the default) for heads × (width
+ *     / heads), the width. Pruning whole heads sets it; a model saved before it existed reads as 0.
  */
 public record TextEncoderConfig(
         int vocabularySize,
@@ -45,7 +47,8 @@ public record TextEncoderConfig(
         FeedForwardKind feedForward,
         AttentionPattern attention,
         int prefixLength,
-        float dropout) {
+        float dropout,
+        int attentionWidth) {
 
     public TextEncoderConfig {
         if (vocabularySize < 1) {
@@ -75,11 +78,19 @@ public record TextEncoderConfig(
         }
         LayerConfig layer =
                 new LayerConfig(
-                        width, heads, feedForwardWidth, norm, placement, feedForward, dropout);
+                        width,
+                        heads,
+                        feedForwardWidth,
+                        norm,
+                        placement,
+                        feedForward,
+                        dropout,
+                        DeepNorm.NONE,
+                        attentionWidth);
         if (position == PositionEncoding.ROPE && layer.headWidth() % 2 != 0) {
             throw new IllegalArgumentException(
-                    "ROPE needs an even head width, but width ("
-                            + width
+                    "ROPE needs an even head width, but attention width ("
+                            + layer.attentionWidth()
                             + ") / heads ("
                             + heads
                             + ") = "
@@ -162,7 +173,8 @@ public record TextEncoderConfig(
                 .feedForward(feedForward)
                 .attention(attention)
                 .prefixLength(prefixLength)
-                .dropout(dropout);
+                .dropout(dropout)
+                .attentionWidth(attentionWidth);
     }
 
     /**
@@ -178,9 +190,8 @@ public record TextEncoderConfig(
                 placement,
                 feedForward,
                 dropout,
-                placement == NormPlacement.DEEP_NORM
-                        ? DeepNorm.encoderOnly(layers)
-                        : DeepNorm.NONE);
+                placement == NormPlacement.DEEP_NORM ? DeepNorm.encoderOnly(layers) : DeepNorm.NONE,
+                attentionWidth);
     }
 
     /**
@@ -202,6 +213,7 @@ public record TextEncoderConfig(
         private AttentionPattern attention = AttentionPattern.BIDIRECTIONAL;
         private int prefixLength = 0;
         private float dropout = 0.1f;
+        private int attentionWidth = 0;
 
         private Builder() {}
 
@@ -284,6 +296,15 @@ public record TextEncoderConfig(
         }
 
         /**
+         * The attention's inner width A = H × Dh; 0 for the width. Heads × head width, so a model
+         * with pruned heads is {@code keptHeads × (width / heads)}.
+         */
+        public Builder attentionWidth(int attentionWidth) {
+            this.attentionWidth = attentionWidth;
+            return this;
+        }
+
+        /**
          * The configuration.
          *
          * @throws IllegalArgumentException naming the first field out of range and its value
@@ -302,7 +323,8 @@ public record TextEncoderConfig(
                     feedForward,
                     attention,
                     prefixLength,
-                    dropout);
+                    dropout,
+                    attentionWidth);
         }
     }
 }

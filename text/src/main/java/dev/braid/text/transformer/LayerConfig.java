@@ -4,7 +4,8 @@ package dev.braid.text.transformer;
  * The shape of one Transformer layer, handed to every part of it.
  *
  * @param width the model width D
- * @param heads the number of attention heads H; D must be divisible by H
+ * @param heads the number of attention heads H; D must be divisible by H unless {@code
+ *     attentionWidth} is set
  * @param feedForwardWidth the hidden width F of the feed-forward block
  * @param norm LayerNorm or RMSNorm
  * @param placement Post-LN or Pre-LN
@@ -12,6 +13,8 @@ package dev.braid.text.transformer;
  * @param dropout the dropout rate on attention weights and residual branches, in [0, 1)
  * @param deepNorm the residual and initialisation scales of {@link NormPlacement#DEEP_NORM}; {@link
  *     DeepNorm#NONE} for the other placements
+ * @param attentionWidth the attention's inner width A = H × Dh (queries, keys and values), which
+ *     the output projection maps back to D; 0 for D. Pruning whole heads makes it smaller than D.
  */
 public record LayerConfig(
         int width,
@@ -21,7 +24,21 @@ public record LayerConfig(
         NormPlacement placement,
         FeedForwardKind feedForward,
         float dropout,
-        DeepNorm deepNorm) {
+        DeepNorm deepNorm,
+        int attentionWidth) {
+
+    /** A layer whose attention is as wide as the model, D = H × (D / H). */
+    public LayerConfig(
+            int width,
+            int heads,
+            int feedForwardWidth,
+            NormKind norm,
+            NormPlacement placement,
+            FeedForwardKind feedForward,
+            float dropout,
+            DeepNorm deepNorm) {
+        this(width, heads, feedForwardWidth, norm, placement, feedForward, dropout, deepNorm, 0);
+    }
 
     /** A layer of any placement but DeepNorm, whose scales need the depth. */
     public LayerConfig(
@@ -42,10 +59,23 @@ public record LayerConfig(
         if (heads < 1) {
             throw new IllegalArgumentException("heads (" + heads + ") must be positive");
         }
-        if (width % heads != 0) {
+        if (attentionWidth < 0) {
+            throw new IllegalArgumentException(
+                    "attentionWidth (" + attentionWidth + ") must be >= 0 (0: the width)");
+        }
+        if (attentionWidth == 0 && width % heads != 0) {
             throw new IllegalArgumentException(
                     "width (" + width + ") must be divisible by heads (" + heads + ")");
         }
+        if (attentionWidth % heads != 0) {
+            throw new IllegalArgumentException(
+                    "attentionWidth ("
+                            + attentionWidth
+                            + ") must be divisible by heads ("
+                            + heads
+                            + ")");
+        }
+        attentionWidth = attentionWidth == 0 ? width : attentionWidth;
         if (feedForwardWidth < 1) {
             throw new IllegalArgumentException(
                     "feedForwardWidth (" + feedForwardWidth + ") must be positive");
@@ -80,8 +110,8 @@ public record LayerConfig(
         }
     }
 
-    /** Returns the width of one head, D / H. */
+    /** Returns the width of one head, A / H (D / H unless heads were pruned). */
     public int headWidth() {
-        return width / heads;
+        return attentionWidth / heads;
     }
 }

@@ -19,7 +19,9 @@ import dev.braid.tensor.Scalars;
  * <p>Input {@code NDList(query [B, Tq, D], source [B, Tk, D])}, optionally a third array, an
  * additive bias broadcastable to {@code [B, H, Tq, Tk]} ({@link AttentionBias}). Output {@code
  * NDList([B, Tq, D])}. With a {@link RotaryEmbedding}, queries and keys are rotated by position
- * before the product.
+ * before the product. Inside, the queries, keys and values are A = H × Dh wide ({@link
+ * LayerConfig#attentionWidth}: D unless heads were pruned), and the output projection maps A back
+ * to D.
  */
 public final class MultiHeadAttention extends AbstractBlock {
 
@@ -27,6 +29,7 @@ public final class MultiHeadAttention extends AbstractBlock {
 
     private final int width;
     private final int heads;
+    private final int attentionWidth;
     private final RotaryEmbedding rotary;
     private final Linear query;
     private final Linear keyValue;
@@ -42,16 +45,23 @@ public final class MultiHeadAttention extends AbstractBlock {
         super(VERSION);
         width = config.width();
         heads = config.heads();
+        attentionWidth = config.attentionWidth();
         this.rotary = rotary;
-        query = addChildBlock("query", Linear.builder().setUnits(width).build());
-        keyValue = addChildBlock("keyValue", Linear.builder().setUnits(2L * width).build());
+        query = addChildBlock("query", Linear.builder().setUnits(attentionWidth).build());
+        keyValue =
+                addChildBlock("keyValue", Linear.builder().setUnits(2L * attentionWidth).build());
         dropout = addChildBlock("dropout", Dropout.builder().optRate(config.dropout()).build());
         output = addChildBlock("output", Linear.builder().setUnits(width).build());
     }
 
-    /** Returns the number of heads H; each is {@code D / H} wide. */
+    /** Returns the number of heads H; each is {@code A / H} wide. */
     public int heads() {
         return heads;
+    }
+
+    /** Returns the inner width A = H × Dh of the queries, keys and values. */
+    public int attentionWidth() {
+        return attentionWidth;
     }
 
     @Override
@@ -79,7 +89,7 @@ public final class MultiHeadAttention extends AbstractBlock {
         long length = source.getShape().get(1);
         NDArray kv = keyValue.forward(store, new NDList(source), training).singletonOrThrow();
         kv =
-                kv.reshape(batch, length, 2, heads, width / heads)
+                kv.reshape(batch, length, 2, heads, attentionWidth / heads)
                         .transpose(2, 0, 3, 1, 4); // (2, B, H, Tk, Dh)
         NDArray k = kv.get(0);
         if (rotary != null) {
@@ -106,7 +116,7 @@ public final class MultiHeadAttention extends AbstractBlock {
             boolean training) {
         long batch = x.getShape().get(0);
         long lengthQ = x.getShape().get(1);
-        int headWidth = width / heads;
+        int headWidth = attentionWidth / heads;
         NDArray q = query.forward(store, new NDList(x), training).singletonOrThrow();
         q = q.reshape(batch, lengthQ, heads, headWidth).transpose(0, 2, 1, 3); // (B, H, Tq, Dh)
         if (rotary != null) {
@@ -122,7 +132,7 @@ public final class MultiHeadAttention extends AbstractBlock {
         NDArray weights = scores.softmax(3);
         weights = dropout.forward(store, new NDList(weights), training).singletonOrThrow();
         NDArray mixed = weights.matMul(source.values()); // (B, H, Tq, Dh)
-        mixed = mixed.transpose(0, 2, 1, 3).reshape(batch, lengthQ, width); // (B, Tq, D)
+        mixed = mixed.transpose(0, 2, 1, 3).reshape(batch, lengthQ, attentionWidth); // (B, Tq, A)
         return output.forward(store, new NDList(mixed), training).singletonOrThrow();
     }
 
@@ -131,8 +141,8 @@ public final class MultiHeadAttention extends AbstractBlock {
      * the query and key projections keep theirs.
      */
     void scaleValueAndOutputInitialisation(float beta) {
-        NDArray weight = keyValue.getParameters().get("weight").getArray(); // (2D, D): keys, values
-        NDIndex valueRows = new NDIndex("{}:", width);
+        NDArray weight = keyValue.getParameters().get("weight").getArray(); // (2A, D): keys, values
+        NDIndex valueRows = new NDIndex("{}:", attentionWidth);
         try (NDArray values = weight.get(valueRows);
                 NDArray scaled = Scalars.mul(values, beta)) {
             weight.set(valueRows, scaled); // in place, before any training
@@ -153,6 +163,6 @@ public final class MultiHeadAttention extends AbstractBlock {
         query.initialize(manager, dataType, x);
         keyValue.initialize(manager, dataType, source);
         dropout.initialize(manager, dataType, new Shape(x.get(0), heads, x.get(1), source.get(1)));
-        output.initialize(manager, dataType, x);
+        output.initialize(manager, dataType, new Shape(x.get(0), x.get(1), attentionWidth));
     }
 }
