@@ -113,10 +113,18 @@ public final class ReplyHead extends AbstractBlock {
     }
 
     /**
-     * The memory of a batch the model encoded: as {@link #memory(ParameterStore, Map, Map,
-     * boolean)}, or the fusion's output vectors for {@link ReplyMemory#FUSION_OUTPUT}.
+     * The fused memory of a batch the model encoded: every modality's encoder tokens, each
+     * projected by a map of its own, concatenated with their masks, and for a copying decoder the
+     * token id of each memory position; or, for {@link ReplyMemory#FUSION_OUTPUT}, the fusion's
+     * output vectors projected.
      *
-     * @param inputs per modality the model's inputs, or null: nothing to copy
+     * @param encoded the model's pass; its tokens must hold every modality of {@link #modalities}
+     * @param inputs per modality the model's inputs (the text's are {@code (ids, mask)}), or null:
+     *     nothing to copy
+     * @return {@code NDList(memory [B, S, D], memoryMask [B, S])}, plus {@code memoryIds [B, S]}
+     *     (negative where a position has no token) when the decoder copies and the text came as
+     *     token ids
+     * @throws IllegalArgumentException if a modality is missing
      */
     public NDList memory(
             ParameterStore store,
@@ -124,7 +132,7 @@ public final class ReplyHead extends AbstractBlock {
             Map<Modality, NDList> inputs,
             boolean training) {
         if (source == ReplyMemory.ENCODER_TOKENS) {
-            return memory(store, encoded.tokens(), inputs, training);
+            return encoderMemory(store, encoded.tokens(), inputs, training);
         }
         NDArray vectors = encoded.fused().get(0); // (B, K, D_f)
         NDArray mask = encoded.fused().get(1).gt(0f); // (B, K): a vector of weight 0 is absent
@@ -133,37 +141,11 @@ public final class ReplyHead extends AbstractBlock {
         return new NDList(projected, mask);
     }
 
-    /**
-     * The fused memory of a batch.
-     *
-     * @param encoded per modality its encoder's {@code (tokens, mask)}; must hold every modality of
-     *     {@link #modalities}
-     * @throws IllegalArgumentException if one is missing
-     */
-    public NDList memory(ParameterStore store, Map<Modality, NDList> encoded, boolean training) {
-        return memory(store, encoded, null, training);
-    }
-
-    /**
-     * The fused memory of a batch, and for a copying decoder the token id of each memory position.
-     *
-     * @param encoded per modality its encoder's {@code (tokens, mask)}; must hold every modality of
-     *     {@link #modalities}
-     * @param inputs per modality the model's inputs (the text's are {@code (ids, mask)}), or null:
-     *     nothing to copy
-     * @return {@code NDList(memory, memoryMask)}, plus {@code memoryIds [B, S]} (negative where a
-     *     position has no token) when the decoder copies and the text came as token ids
-     * @throws IllegalArgumentException if a modality is missing
-     */
-    public NDList memory(
+    private NDList encoderMemory(
             ParameterStore store,
             Map<Modality, NDList> encoded,
             Map<Modality, NDList> inputs,
             boolean training) {
-        if (source != ReplyMemory.ENCODER_TOKENS) {
-            throw new IllegalStateException(
-                    "this reply head reads the fusion's output: pass the model's Encoded");
-        }
         NDList tokens = new NDList();
         NDList masks = new NDList();
         NDList ids = new NDList();
