@@ -23,6 +23,7 @@ import dev.braid.fusion.data.TextFeatures;
 import dev.braid.fusion.model.FusionModel;
 import dev.braid.fusion.model.ModelConfig;
 import dev.braid.fusion.model.ReplyHead;
+import dev.braid.fusion.predict.FusionPredictor;
 import dev.braid.fusion.predict.ModelDirectory;
 import dev.braid.fusion.predict.ReplyDecoding;
 import dev.braid.fusion.predict.ReplyFiles;
@@ -196,10 +197,15 @@ final class TuneRepliesCommand implements Callable<Integer> {
                 extractor = extractor.withTextFeatures(textModel);
             }
             Collator collator = Collator.of(description.schema(), extractor);
-            ReplyHead policy = replyHead(description, fusion, manager);
+            ReplyHead policy =
+                    FusionPredictor.replyHead(model, manager, fusion, description.features());
             // the reference is a second, frozen copy of the same weights
             ReplyHead reference =
-                    replyHead(description, description.loadModel(model, manager), manager);
+                    FusionPredictor.replyHead(
+                            model,
+                            manager,
+                            description.loadModel(model, manager),
+                            description.features());
             int maxReplyTokens = policy.config().maxLength() - 1;
 
             List<PreferenceTrainer.Pair> pairs = new ArrayList<>();
@@ -363,18 +369,6 @@ final class TuneRepliesCommand implements Callable<Integer> {
      * head's weights replaced, and {@code model.json}'s provenance saying how it was tuned from
      * what.
      */
-    /**
-     * The model's reply head: its first generation head by name, or, in a directory of an earlier
-     * Braid, the one saved beside it.
-     */
-    private ReplyHead replyHead(ModelDirectory description, FusionModel fusion, NDManager manager)
-            throws IOException {
-        if (!fusion.replyHeads().isEmpty()) {
-            return fusion.replyHeads().values().iterator().next();
-        }
-        return ReplyFiles.load(model, manager, fusion, description.features());
-    }
-
     private void save(
             StoreSettings store,
             ReplyPreferences.Split split,

@@ -138,7 +138,7 @@ public final class FusionPredictor implements AutoCloseable {
      * several), else one a model directory of an earlier Braid keeps beside the model ({@link
      * ReplyFiles}); null if there is none.
      */
-    private static ReplyHead replyHead(
+    public static ReplyHead replyHead(
             Path dir, NDManager manager, FusionModel model, FeatureSettings features)
             throws IOException {
         if (!model.replyHeads().isEmpty()) {
