@@ -1,5 +1,6 @@
 package dev.braid.text.decoder;
 
+import ai.djl.engine.EngineException;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -102,18 +103,9 @@ public final class MemoryCopy extends AbstractBlock {
                             + memoryMask.getShape());
         }
         NDArray ids = memoryIds.toType(DataType.INT64, false);
-        if (ids.max().getLong() >= vocabulary) {
-            throw new IllegalArgumentException(
-                    "memoryIds must be below the vocabulary size ("
-                            + vocabulary
-                            + "), found "
-                            + ids.max().getLong());
-        }
         NDArray copyable = memoryMask.logicalAnd(ids.gte(0)); // (B, S)
-        NDArray table =
-                Scalars.maximum(ids, 0)
-                        .oneHot(vocabulary)
-                        .mul(copyable.expandDims(-1).toType(DataType.FLOAT32, false));
+        NDArray table = oneHot(Scalars.maximum(ids, 0), vocabulary);
+        table = table.mul(copyable.expandDims(-1).toType(DataType.FLOAT32, false));
         NDArray bias = Scalars.mul(copyable.logicalNot().toType(DataType.FLOAT32, false), BLOCKED);
         NDArray before = // each position's predecessor's id, -1 at the first
                 memoryIds
@@ -131,6 +123,23 @@ public final class MemoryCopy extends AbstractBlock {
                                                 training)
                                         .singletonOrThrow());
         return new Source(keys, table, bias.expandDims(1));
+    }
+
+    /**
+     * {@code [B, S, V]}: libtorch refuses an id at or above V, which is turned into an error naming
+     * V; checking first would cost a round trip to read the largest id at every batch.
+     */
+    private static NDArray oneHot(NDArray ids, int vocabulary) {
+        try {
+            return ids.oneHot(vocabulary);
+        } catch (EngineException e) {
+            throw new IllegalArgumentException(
+                    "memoryIds must be below the vocabulary size ("
+                            + vocabulary
+                            + "): "
+                            + e.getMessage().lines().findFirst().orElse(""),
+                    e);
+        }
     }
 
     /** The embeddings of {@code ids} {@code [B, S]}, zero where an id is negative. */

@@ -140,7 +140,13 @@ public final class TransformerDecoder extends AbstractBlock {
         if (inputs.size() > 2 && config.crossAttention() == CrossAttention.EVERY_LAYER) {
             memoryBias = memoryBias(inputs.get(2), inputs.get(3));
             memory = memoryKeyValues(store, inputs.get(2), training);
-            copySource = copySource(store, inputs, training);
+            copySource =
+                    copySource(
+                            store,
+                            inputs.get(2),
+                            inputs.get(3),
+                            inputs.size() > 4 ? inputs.get(4) : null,
+                            training);
         } else if (inputs.size() > 2) {
             throw new IllegalArgumentException(
                     "a memory was given, but crossAttention is NONE; configure EVERY_LAYER");
@@ -164,21 +170,31 @@ public final class TransformerDecoder extends AbstractBlock {
                         training));
     }
 
-    /** What the memory offers to copy, or null if the decoder does not copy or no ids came. */
-    private MemoryCopy.Source copySource(ParameterStore store, NDList inputs, boolean training) {
-        if (inputs.size() > 4 && copy == null) {
+    /**
+     * What the memory offers to copy, or null if no ids came (a copying decoder then writes from
+     * its vocabulary alone).
+     *
+     * @throws IllegalArgumentException if ids came to a decoder that does not copy
+     */
+    private MemoryCopy.Source copySource(
+            ParameterStore store,
+            NDArray memory,
+            NDArray memoryMask,
+            NDArray memoryIds,
+            boolean training) {
+        if (memoryIds == null) {
+            return null;
+        }
+        if (copy == null) {
             throw new IllegalArgumentException(
                     "memoryIds were given, but copyFromMemory is off; configure it");
         }
-        if (copy == null || inputs.size() < 5) {
-            return null;
-        }
         return copy.source(
                 store,
-                inputs.get(2),
-                inputs.get(3),
-                inputs.get(4),
-                store.getValue(tokenEmbedding, inputs.get(2).getDevice(), training),
+                memory,
+                memoryMask,
+                memoryIds,
+                store.getValue(tokenEmbedding, memory.getDevice(), training),
                 training);
     }
 
@@ -355,22 +371,10 @@ public final class TransformerDecoder extends AbstractBlock {
             setup.tempAttachAll(memory, memoryMask);
             NDArray bias = memoryBias(memory, memoryMask);
             List<KeyValues> kv = memoryKeyValues(store, memory, false);
-            MemoryCopy.Source copySource = null;
             if (memoryIds != null) {
-                if (copy == null) {
-                    throw new IllegalArgumentException(
-                            "memoryIds were given, but copyFromMemory is off; configure it");
-                }
                 setup.tempAttachAll(memoryIds);
-                copySource =
-                        copy.source(
-                                store,
-                                memory,
-                                memoryMask,
-                                memoryIds,
-                                store.getValue(tokenEmbedding, memory.getDevice(), false),
-                                false);
             }
+            MemoryCopy.Source copySource = copySource(store, memory, memoryMask, memoryIds, false);
             return new DecoderCache(
                     manager,
                     Math.toIntExact(memory.getShape().get(0)),
