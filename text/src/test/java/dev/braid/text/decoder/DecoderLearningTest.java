@@ -40,26 +40,9 @@ class DecoderLearningTest {
         Engine.getInstance().setRandomSeed(1);
         Random random = new Random(1);
         try (NDManager manager = NDManager.newBaseManager()) {
-            TransformerTextEncoder encoder =
-                    new TransformerTextEncoder(
-                            TextEncoderConfig.originalTransformer(vocabulary).toBuilder()
-                                    .maxLength(8)
-                                    .build());
-            TransformerDecoder decoder =
-                    new TransformerDecoder(
-                            DecoderConfig.originalTransformer(vocabulary).toBuilder()
-                                    .maxLength(8)
-                                    .build());
-            Shape source = new Shape(batch, length);
-            encoder.initialize(manager, DataType.FLOAT32, source, source);
-            Shape target = new Shape(batch, length + 1);
-            decoder.initialize(
-                    manager,
-                    DataType.FLOAT32,
-                    target,
-                    target,
-                    new Shape(batch, length, 32),
-                    source);
+            EncoderDecoder model = originalTransformer(manager, vocabulary, batch, length, false);
+            TransformerTextEncoder encoder = model.encoder();
+            TransformerDecoder decoder = model.decoder();
             float[] losses =
                     TinyTraining.train(
                             manager,
@@ -68,7 +51,7 @@ class DecoderLearningTest {
                             (step, store) -> {
                                 List<int[]> sources = new ArrayList<>();
                                 for (int b = 0; b < batch; b++) {
-                                    sources.add(randomTokens(random, length));
+                                    sources.add(tokensBetween(random, length, 5, 15));
                                 }
                                 NDList memory =
                                         encoder.forward(store, encoderInput(step, sources), true);
@@ -222,27 +205,9 @@ class DecoderLearningTest {
         Engine.getInstance().setRandomSeed(3);
         Random random = new Random(3);
         try (NDManager manager = NDManager.newBaseManager()) {
-            TransformerTextEncoder encoder =
-                    new TransformerTextEncoder(
-                            TextEncoderConfig.originalTransformer(vocabulary).toBuilder()
-                                    .maxLength(8)
-                                    .build());
-            TransformerDecoder decoder =
-                    new TransformerDecoder(
-                            DecoderConfig.originalTransformer(vocabulary).toBuilder()
-                                    .maxLength(8)
-                                    .copyFromMemory(copy)
-                                    .build());
-            Shape source = new Shape(batch, length);
-            encoder.initialize(manager, DataType.FLOAT32, source, source);
-            Shape target = new Shape(batch, length + 1);
-            decoder.initialize(
-                    manager,
-                    DataType.FLOAT32,
-                    target,
-                    target,
-                    new Shape(batch, length, 32),
-                    source);
+            EncoderDecoder model = originalTransformer(manager, vocabulary, batch, length, copy);
+            TransformerTextEncoder encoder = model.encoder();
+            TransformerDecoder decoder = model.decoder();
             float[] losses =
                     TinyTraining.train(
                             manager,
@@ -304,18 +269,37 @@ class DecoderLearningTest {
         }
     }
 
+    private record EncoderDecoder(TransformerTextEncoder encoder, TransformerDecoder decoder) {}
+
+    /**
+     * The original Transformer's encoder and decoder (width 32, sequences up to 8), initialised for
+     * {@code batch} sources of {@code length} tokens and their targets with the end token.
+     */
+    private static EncoderDecoder originalTransformer(
+            NDManager manager, int vocabulary, int batch, int length, boolean copy) {
+        TransformerTextEncoder encoder =
+                new TransformerTextEncoder(
+                        TextEncoderConfig.originalTransformer(vocabulary).toBuilder()
+                                .maxLength(8)
+                                .build());
+        TransformerDecoder decoder =
+                new TransformerDecoder(
+                        DecoderConfig.originalTransformer(vocabulary).toBuilder()
+                                .maxLength(8)
+                                .copyFromMemory(copy)
+                                .build());
+        Shape source = new Shape(batch, length);
+        encoder.initialize(manager, DataType.FLOAT32, source, source);
+        Shape target = new Shape(batch, length + 1);
+        decoder.initialize(
+                manager, DataType.FLOAT32, target, target, new Shape(batch, length, 32), source);
+        return new EncoderDecoder(encoder, decoder);
+    }
+
     private static int[] tokensBetween(Random random, int length, int from, int to) {
         int[] tokens = new int[length];
         for (int t = 0; t < length; t++) {
             tokens[t] = from + random.nextInt(to - from);
-        }
-        return tokens;
-    }
-
-    private static int[] randomTokens(Random random, int length) {
-        int[] tokens = new int[length];
-        for (int t = 0; t < length; t++) {
-            tokens[t] = 5 + random.nextInt(10);
         }
         return tokens;
     }

@@ -399,5 +399,15 @@ class TransformerDecoderTest {
                 assertThrows(
                         IllegalArgumentException.class, () -> forward(plain, ids, mask, memory));
         assertTrue(e.getMessage().contains("copyFromMemory"), e.getMessage());
+        NDList tooLarge =
+                new NDList(
+                        memory.get(0), memory.get(1), ids(new long[][] {{7, -1, 9}, {12, 20, 5}}));
+        IllegalArgumentException outside =
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () -> forward(decoder, ids, mask, tooLarge));
+        assertTrue(
+                outside.getMessage().contains("below the vocabulary size (20)"),
+                outside.getMessage());
     }
 }
