@@ -156,39 +156,28 @@ class PreferenceTrainerTest {
 
     @Test
     void theSameSeedGivesTheSameLosses() throws Exception {
-        float[] first;
-        float[] second;
         PreferenceTrainer.Config short_ =
                 new PreferenceTrainer.Config(6, 8, 3e-3f, 0.5f, 0.5f, 12, 9);
-        try (NDManager manager = NDManager.newBaseManager()) {
-            Heads h = heads(manager, "b");
-            first =
-                    new PreferenceTrainer(short_)
-                            .train(
-                                    h.model(),
-                                    h.policy(),
-                                    h.reference(),
-                                    pairs,
-                                    collator,
-                                    special,
-                                    manager,
-                                    null);
-        }
-        try (NDManager manager = NDManager.newBaseManager()) {
-            Heads h = heads(manager, "c");
-            second =
-                    new PreferenceTrainer(short_)
-                            .train(
-                                    h.model(),
-                                    h.policy(),
-                                    h.reference(),
-                                    pairs,
-                                    collator,
-                                    special,
-                                    manager,
-                                    null);
-        }
+        float[] first = losses(short_, "b");
+        float[] second = losses(short_, "c");
         assertArrayEquals(first, second, 0f);
+    }
+
+    /** The step losses of tuning fresh heads (saved under {@code name}) with {@code config}. */
+    private static float[] losses(PreferenceTrainer.Config config, String name) throws Exception {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            Heads h = heads(manager, name);
+            return new PreferenceTrainer(config)
+                    .train(
+                            h.model(),
+                            h.policy(),
+                            h.reference(),
+                            pairs,
+                            collator,
+                            special,
+                            manager,
+                            null);
+        }
     }
 
     /** Every parameter of {@code block}, concatenated. */
