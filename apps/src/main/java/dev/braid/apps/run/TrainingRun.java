@@ -414,10 +414,15 @@ public final class TrainingRun {
             Tokenizer tokenizer)
             throws IOException {
         FeatureSettings settings = featureSettings();
+        // every epoch after the first reads its images and clips from memory (a quarter of the
+        // heap at most): reading, hashing and parsing them from the disk cache again each epoch
+        // kept a loader thread on a core the micro-batches needed
         FeatureCache cache =
-                features().cache()
-                        ? FeatureCache.onDisk(output.resolveSibling(".feature-cache"))
-                        : FeatureCache.none();
+                FeatureCache.heldInMemory(
+                        features().cache()
+                                ? FeatureCache.onDisk(output.resolveSibling(".feature-cache"))
+                                : FeatureCache.none(),
+                        Runtime.getRuntime().maxMemory() / 4);
         DecodeOptions decoding = features().imageDecoding();
         FeatureExtractor trainFeatures =
                 new FeatureExtractor(

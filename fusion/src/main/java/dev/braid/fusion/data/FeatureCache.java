@@ -11,10 +11,16 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.ToLongFunction;
 
 /**
  * Where deterministic (non-augmented) features are kept between runs: either nowhere ({@link
@@ -113,6 +119,20 @@ public sealed interface FeatureCache {
         return new OnDisk(dir);
     }
 
+    /**
+     * {@code behind} with the image and audio features it gives kept in memory as well, up to
+     * {@code maxBytes} of floats, for the later epochs of one run: a lookup of a file read before
+     * is then a map lookup and one {@code stat}, not a read of the file, its SHA-256 and a read of
+     * the entry. A file whose size or modification time has changed since is read again. Once
+     * {@code maxBytes} are held, further features are not kept (nothing is evicted, so epochs that
+     * shuffle a dataset larger than the budget still find the part that fits). Plug-in and text
+     * features go straight to {@code behind}. The arrays given out are shared: callers must not
+     * change them (the collator copies them into a batch).
+     */
+    static Held heldInMemory(FeatureCache behind, long maxBytes) {
+        return new Held(behind, maxBytes);
+    }
+
     /** An image entry: the length, then the floats. */
     Codec<float[]> PIXELS =
             new Codec<>() {
@@ -191,6 +211,96 @@ public sealed interface FeatureCache {
                 String kind, String settingsJson, Input input, Codec<T> codec, Supply<T> compute)
                 throws IOException {
             return compute.get();
+        }
+    }
+
+    /** Features kept in memory in front of another cache; see {@link #heldInMemory}. */
+    final class Held implements FeatureCache {
+        private record Key(String kind, String settingsJson, Path file) {}
+
+        private record Value(Object features, long bytes, long size, FileTime modified) {
+            Value(Object features, long bytes, BasicFileAttributes file) {
+                this(features, bytes, file.size(), file.lastModifiedTime());
+            }
+        }
+
+        private final FeatureCache behind;
+        private final long maxBytes;
+        private final Map<Key, Value> held = new ConcurrentHashMap<>();
+        private final AtomicLong bytesHeld = new AtomicLong();
+        private final AtomicLong hits = new AtomicLong();
+
+        private Held(FeatureCache behind, long maxBytes) {
+            if (behind instanceof Held) {
+                throw new IllegalArgumentException("the cache behind is already held in memory");
+            }
+            if (maxBytes < 0) {
+                throw new IllegalArgumentException("maxBytes (" + maxBytes + ") is negative");
+            }
+            this.behind = Objects.requireNonNull(behind, "behind");
+            this.maxBytes = maxBytes;
+        }
+
+        /** How many lookups were answered from memory. */
+        public long hits() {
+            return hits.get();
+        }
+
+        /** The bytes of floats held. */
+        public long bytesHeld() {
+            return bytesHeld.get();
+        }
+
+        @Override
+        public <T> T features(
+                String kind, String settingsJson, Input input, Codec<T> codec, Supply<T> compute)
+                throws IOException {
+            return behind.features(kind, settingsJson, input, codec, compute);
+        }
+
+        @Override
+        public float[] pixels(Path file, String settingsJson, Compute<float[]> compute)
+                throws IOException {
+            return held(
+                    new Key("image", settingsJson, file),
+                    float[].class,
+                    () -> behind.pixels(file, settingsJson, compute),
+                    v -> (long) v.length * Float.BYTES);
+        }
+
+        @Override
+        public Features logMel(Path file, String settingsJson, Compute<Features> compute)
+                throws IOException {
+            return held(
+                    new Key("audio", settingsJson, file),
+                    Features.class,
+                    () -> behind.logMel(file, settingsJson, compute),
+                    v -> (long) v.rows() * v.width() * Float.BYTES);
+        }
+
+        private <T> T held(Key key, Class<T> type, Supply<T> read, ToLongFunction<T> bytes)
+                throws IOException {
+            BasicFileAttributes file = Files.readAttributes(key.file(), BasicFileAttributes.class);
+            Value value = held.get(key);
+            if (value != null
+                    && value.size() == file.size()
+                    && value.modified().equals(file.lastModifiedTime())) {
+                hits.incrementAndGet();
+                return type.cast(value.features());
+            }
+            T features = read.get();
+            keep(key, new Value(features, bytes.applyAsLong(features), file));
+            return features;
+        }
+
+        // misses are rare after the first epoch, so one lock keeps the byte count exact
+        private synchronized void keep(Key key, Value value) {
+            Value old = held.remove(key);
+            long used = bytesHeld.addAndGet(-(old == null ? 0 : old.bytes()));
+            if (used + value.bytes() <= maxBytes) {
+                held.put(key, value);
+                bytesHeld.addAndGet(value.bytes());
+            }
         }
     }
 
