@@ -293,14 +293,7 @@ public final class FusionTrainer {
                                         manager);
                     }
                     OptimiserStep.Outcome outcome =
-                            update.take(
-                                    step,
-                                    loss,
-                                    lr,
-                                    parameters.trainable(),
-                                    parameters.all(),
-                                    manager,
-                                    microBatches::forEach);
+                            update.take(step, loss, lr, parameters.trainable(), parameters.all());
                     lastLoss = outcome.loss();
                     step++;
                     boolean last =

@@ -149,14 +149,7 @@ public final class MlmPretrainer {
                     recording.backward(loss);
                     losses[step] = loss.getFloat();
                 }
-                update.take(
-                        step,
-                        losses[step],
-                        config.learningRate(),
-                        parameters,
-                        parameters,
-                        stepManager,
-                        List::forEach);
+                update.take(step, losses[step], config.learningRate(), parameters, parameters);
             }
             if (listener != null) {
                 listener.onStep(step, config.steps(), losses[step]);

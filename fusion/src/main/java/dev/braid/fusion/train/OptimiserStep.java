@@ -1,11 +1,8 @@
 package dev.braid.fusion.train;
 
-import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
 import dev.braid.tensor.NonFiniteGradientException;
 import java.util.List;
-import java.util.function.BiConsumer;
-import java.util.function.Consumer;
 
 /**
  * What every Braid training step does once its backward passes have left the gradients: the global
@@ -35,7 +32,6 @@ final class OptimiserStep {
      *
      * @param step the step's number, for the error
      * @param loss the step's loss, for the error and the outcome
-     * @param forEach runs the per-parameter updates (on one thread or several)
      * @throws NonFiniteGradientException if a gradient is not finite; nothing is updated then
      */
     Outcome take(
@@ -43,16 +39,12 @@ final class OptimiserStep {
             float loss,
             float learningRate,
             List<Parameter> trainable,
-            List<Parameter> all,
-            NDManager scratch,
-            BiConsumer<List<Parameter>, Consumer<Parameter>> forEach) {
-        float norm = Gradients.globalNorm(trainable, scratch);
+            List<Parameter> all) {
+        float norm = optimizer.clipAndStep(trainable, learningRate, clipNorm);
         if (!Float.isFinite(norm)) {
             throw NonFiniteGradientException.at(step, loss, trainable);
         }
-        // clipping: AdamW scales the gradients as it reads them, not a call per gradient here
         float scale = clipNorm > 0 && norm > clipNorm ? clipNorm / norm : 1f;
-        optimizer.step(trainable, learningRate, scale, forEach);
         Gradients.zero(all);
         return new Outcome(loss, norm, scale);
     }

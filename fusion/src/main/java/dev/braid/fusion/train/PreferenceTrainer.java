@@ -227,14 +227,7 @@ public final class PreferenceTrainer {
                                     sum / margins.length);
                 }
                 losses[step] = seen.loss();
-                update.take(
-                        step,
-                        total,
-                        config.learningRate(),
-                        parameters,
-                        parameters,
-                        stepManager,
-                        List::forEach);
+                update.take(step, total, config.learningRate(), parameters, parameters);
             }
             if (listener != null) {
                 listener.onStep(seen);

@@ -19,12 +19,11 @@
  *         loss += forwardBackward(micro, batchManager) / k;
  *     }
  * }
- * float norm = Gradients.globalNorm(trainable, manager);
- * if (!Float.isFinite(norm)) {                          // a bug, never retried or skipped
- *     throw NonFiniteGradientException.at(step, loss, trainable);
+ * // the gradients flattened once: their global norm, clipping by it and the AdamW update
+ * float norm = optimizer.clipAndStep(trainable, schedule.at(step), maxNorm);
+ * if (!Float.isFinite(norm)) {                          // a bug, never retried or skipped:
+ *     throw NonFiniteGradientException.at(step, loss, trainable); // nothing was updated
  * }
- * float clip = Math.min(1, maxNorm / norm);              // clipping by global norm, applied
- * optimizer.step(trainable, schedule.at(step), clip);   // by AdamW as it reads each gradient
  * Gradients.zero(parameters.all());                     // frozen ones get gradients too
  * step++;
  * listeners.onStep(new StepEvent(step, epoch, totalSteps, loss, lr, norm, rate));

@@ -101,6 +101,94 @@ class AdamWTest {
     }
 
     @Test
+    void clipAndStepClipsLikeClippingTheGradientsFirst() {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            float[][] gradients = {{3f, -4f}, {12f, 0f}}; // global norm 13
+            List<Parameter> clipped = freshPair(manager);
+            AdamW first = new AdamW(CONFIG, manager, clipped);
+            List<Parameter> folded = freshPair(manager);
+            AdamW second = new AdamW(CONFIG, manager, folded);
+            for (int step = 0; step < 3; step++) {
+                float[][] g = {scaled(gradients[0], step + 1), scaled(gradients[1], 1)};
+                setGradients(manager, clipped, g);
+                float norm = Gradients.clipByGlobalNorm(clipped, 5f, manager);
+                first.step(clipped, 0.1f);
+                setGradients(manager, folded, g);
+                assertEquals(norm, second.clipAndStep(folded, 0.1f, 5f), 1e-5f * norm);
+            }
+            for (int i = 0; i < clipped.size(); i++) {
+                assertArrayEquals(values(clipped.get(i)), values(folded.get(i)), 1e-6f);
+            }
+        }
+    }
+
+    @Test
+    void aNonFiniteNormUpdatesNothing() {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            List<Parameter> parameters = freshPair(manager);
+            AdamW adamW = new AdamW(CONFIG, manager, parameters);
+            setGradients(manager, parameters, new float[] {1f, Float.NaN}, new float[] {1f, 1f});
+            assertTrue(Float.isNaN(adamW.clipAndStep(parameters, 0.1f, 1f)));
+            assertArrayEquals(new float[] {1f, -2f}, values(parameters.get(0)), 0f);
+            assertArrayEquals(new float[] {0.5f, -0.5f}, values(parameters.get(1)), 0f);
+            assertEquals(0, adamW.steps());
+
+            // the moments were left alone too: the next step is that of a fresh optimiser
+            List<Parameter> fresh = freshPair(manager);
+            AdamW reference = new AdamW(CONFIG, manager, fresh);
+            float[][] g = {{0.5f, -1f}, {0.2f, 0f}};
+            setGradients(manager, parameters, g);
+            adamW.clipAndStep(parameters, 0.1f, 0f);
+            setGradients(manager, fresh, g);
+            reference.step(fresh, 0.1f);
+            for (int i = 0; i < fresh.size(); i++) {
+                assertArrayEquals(values(fresh.get(i)), values(parameters.get(i)), 0f);
+            }
+        }
+    }
+
+    @Test
+    void aParameterFrozenForAWhileKeepsItsOwnBiasCorrection() {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            // together: w and b in one optimiser, b left out of the second and third steps
+            List<Parameter> together = freshPair(manager);
+            AdamW both = new AdamW(CONFIG, manager, together);
+            // apart: each in an optimiser of its own, stepped when the other one is
+            List<Parameter> apart = freshPair(manager);
+            AdamW forW = new AdamW(CONFIG, manager, apart.subList(0, 1));
+            AdamW forB = new AdamW(CONFIG, manager, apart.subList(1, 2));
+            boolean[] bSteps = {true, false, false, true, true};
+            for (int step = 0; step < bSteps.length; step++) {
+                float[][] g = {{0.3f * (step + 1), -1f}, {0.2f, -0.1f * step}};
+                setGradients(manager, together, g);
+                both.step(bSteps[step] ? together : together.subList(0, 1), 0.05f);
+                setGradients(manager, apart, g);
+                forW.step(apart.subList(0, 1), 0.05f);
+                if (bSteps[step]) {
+                    forB.step(apart.subList(1, 2), 0.05f);
+                }
+            }
+            for (int i = 0; i < together.size(); i++) {
+                assertArrayEquals(values(apart.get(i)), values(together.get(i)), 0f);
+            }
+        }
+    }
+
+    private static List<Parameter> freshPair(NDManager manager) {
+        return List.of(
+                parameter(manager, "weight", new float[] {1f, -2f}, new Shape(1, 2)),
+                parameter(manager, "bias", new float[] {0.5f, -0.5f}, new Shape(2)));
+    }
+
+    private static float[] scaled(float[] values, float factor) {
+        float[] out = values.clone();
+        for (int i = 0; i < out.length; i++) {
+            out[i] *= factor;
+        }
+        return out;
+    }
+
+    @Test
     void saveLoadAndContinueEqualsUninterruptedBitForBit() throws IOException {
         try (NDManager manager = NDManager.newBaseManager()) {
             List<Parameter> straight = freshParameters(manager);
