@@ -64,6 +64,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -74,6 +75,9 @@ import java.util.TreeMap;
  * split and saves the model directory ({@code OUTPUT/model}).
  */
 public final class TrainingRun {
+
+    private static final org.slf4j.Logger LOG =
+            org.slf4j.LoggerFactory.getLogger(TrainingRun.class);
 
     /**
      * What a run leaves behind.
@@ -417,7 +421,7 @@ public final class TrainingRun {
         // every epoch after the first reads its images and clips from memory (a quarter of the
         // heap at most): reading, hashing and parsing them from the disk cache again each epoch
         // kept a loader thread on a core the micro-batches needed
-        FeatureCache cache =
+        FeatureCache.Held cache =
                 FeatureCache.heldInMemory(
                         features().cache()
                                 ? FeatureCache.onDisk(output.resolveSibling(".feature-cache"))
@@ -497,6 +501,7 @@ public final class TrainingRun {
                 BatchLoader test =
                         new BatchLoader(
                                 source(datasets, Split.TEST), evalFeatures, schema, evalLoading)) {
+            keepFeatures(train, cache);
             ai.djl.engine.Engine.getInstance().setRandomSeed((int) seed);
             FusionModel model = new FusionModel(modelConfig, given);
             model.initialize(
@@ -527,6 +532,33 @@ public final class TrainingRun {
                     trained,
                     (System.nanoTime() - started) / 1e9);
         }
+    }
+
+    /**
+     * Reads the training samples' images and clips into {@code cache} before the first epoch, as
+     * far as it has room: the data preparation the epochs then skip, and a file that cannot be read
+     * fails the run here, naming its line, before any training.
+     */
+    private static void keepFeatures(BatchLoader train, FeatureCache.Held cache) {
+        long started = System.nanoTime();
+        int total = train.epochSize();
+        int[] told = {0};
+        int read =
+                train.keepFeatures(
+                        cache::full,
+                        done -> {
+                            if (done * 10L / total > told[0] && done < total) {
+                                told[0] = (int) (done * 10L / total);
+                                LOG.info(
+                                        "reading features: {} of {} training samples", done, total);
+                            }
+                        });
+        LOG.info(
+                "features of {} training samples read in {} s, {} MiB held in memory{}",
+                read,
+                String.format(Locale.ROOT, "%.1f", (System.nanoTime() - started) / 1e9),
+                cache.bytesHeld() >> 20,
+                cache.full() ? " (full: the rest is read each epoch)" : "");
     }
 
     /**

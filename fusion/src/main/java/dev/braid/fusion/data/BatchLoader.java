@@ -20,6 +20,8 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import java.util.function.IntConsumer;
 
 /**
  * Prepares the batches of an epoch on worker threads, ahead of the training loop, and hands them
@@ -96,6 +98,11 @@ public final class BatchLoader implements AutoCloseable {
         return threadPrefix;
     }
 
+    /** Samples in every epoch. */
+    public int epochSize() {
+        return source.epochSize();
+    }
+
     /** Batches in every epoch: {@code ceil(epochSize / batchSize)}. */
     public int batchesPerEpoch() {
         return (source.epochSize() + config.batchSize() - 1) / config.batchSize();
@@ -117,6 +124,46 @@ public final class BatchLoader implements AutoCloseable {
             batches.add(batch);
         }
         return batches;
+    }
+
+    /**
+     * Runs {@link FeatureExtractor#keep} on every sample of the source, on the workers, so that a
+     * cache held in memory ({@link FeatureCache#heldInMemory}) has the features before the first
+     * epoch asks for them; stops early once {@code enough} says so (the cache is full).
+     *
+     * @param progress told how many samples have been read, every few batches' worth
+     * @return how many samples were read
+     * @throws FeatureException naming the manifest line and file of the first sample that cannot be
+     *     read
+     */
+    public int keepFeatures(BooleanSupplier enough, IntConsumer progress) {
+        List<Sample> samples = source.epoch(config.seed(), 0);
+        int chunk = Math.max(1, config.batchSize());
+        int read = 0;
+        for (int from = 0; from < samples.size() && !enough.getAsBoolean(); ) {
+            List<Future<?>> running = new ArrayList<>();
+            for (int w = 0; w < config.workers() && from < samples.size(); w++) {
+                List<Sample> part = samples.subList(from, Math.min(samples.size(), from + chunk));
+                running.add(workers.submit(() -> part.forEach(s -> extractor.keep(s.entry()))));
+                from += part.size();
+                read += part.size();
+            }
+            for (Future<?> task : running) {
+                try {
+                    task.get();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new CancellationException("interrupted while reading features");
+                } catch (ExecutionException e) {
+                    if (e.getCause() instanceof RuntimeException failure) {
+                        throw failure;
+                    }
+                    throw new IllegalStateException(e.getCause());
+                }
+            }
+            progress.accept(read);
+        }
+        return read;
     }
 
     /**

@@ -229,6 +229,7 @@ public sealed interface FeatureCache {
         private final Map<Key, Value> held = new ConcurrentHashMap<>();
         private final AtomicLong bytesHeld = new AtomicLong();
         private final AtomicLong hits = new AtomicLong();
+        private volatile boolean full;
 
         private Held(FeatureCache behind, long maxBytes) {
             if (behind instanceof Held) {
@@ -249,6 +250,11 @@ public sealed interface FeatureCache {
         /** The bytes of floats held. */
         public long bytesHeld() {
             return bytesHeld.get();
+        }
+
+        /** Whether some features were not kept for want of room. */
+        public boolean full() {
+            return full;
         }
 
         @Override
@@ -300,6 +306,8 @@ public sealed interface FeatureCache {
             if (used + value.bytes() <= maxBytes) {
                 held.put(key, value);
                 bytesHeld.addAndGet(value.bytes());
+            } else {
+                full = true;
             }
         }
     }

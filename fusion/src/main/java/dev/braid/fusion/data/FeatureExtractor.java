@@ -274,6 +274,31 @@ public final class FeatureExtractor {
         return new SampleFeatures(ids, vectors, pixels, audio, others(entry));
     }
 
+    /**
+     * Reads the features of {@code entry} that the cache keeps (images and clips that are not
+     * augmented) into it, computing nothing else: for holding a dataset's features in memory before
+     * training starts.
+     *
+     * @throws FeatureException if an input cannot be read or decoded, naming the manifest line, the
+     *     modality and the file
+     */
+    public void keep(ManifestEntry entry) {
+        if (entry.has(Modality.IMAGE) && augmentation.steps().isEmpty()) {
+            try {
+                image(entry.inputs().get(Modality.IMAGE), 0);
+            } catch (IOException | RuntimeException e) {
+                throw new FeatureException(entry, Modality.IMAGE, e);
+            }
+        }
+        if (entry.has(Modality.AUDIO) && audioAugmentation.isEmpty()) {
+            try {
+                audio(entry.inputs().get(Modality.AUDIO), 0);
+            } catch (IOException | RuntimeException e) {
+                throw new FeatureException(entry, Modality.AUDIO, e);
+            }
+        }
+    }
+
     private float[][] cachedVectors(String text) throws IOException {
         return cache.features(
                 Modality.TEXT.name(),

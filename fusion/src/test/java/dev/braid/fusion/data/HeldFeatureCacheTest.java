@@ -4,8 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDManager;
+import dev.braid.fusion.Modality;
 import dev.braid.vision.image.ImageAugmentation;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -128,6 +130,61 @@ class HeldFeatureCacheTest {
         assertEquals(runs.get(0).size(), runs.get(1).size());
         for (int i = 0; i < runs.get(0).size(); i++) {
             assertArrayEquals(runs.get(0).get(i), runs.get(1).get(i), "array " + i);
+        }
+    }
+
+    private BatchLoader loader(FeatureCache cache) {
+        return new BatchLoader(
+                SampleSource.of(dataset.entries(Split.TRAIN), Order.SHUFFLED),
+                extractor(cache),
+                TaskSchema.infer(List.of(dataset)),
+                new BatchLoaderConfig(4, 2, 2, 99));
+    }
+
+    @Test
+    void keepingFeaturesBeforeTheFirstEpochLeavesItNothingToRead() throws Exception {
+        FeatureCache.OnDisk disk = FeatureCache.onDisk(tmp.resolve("cache"));
+        FeatureCache.Held held = FeatureCache.heldInMemory(disk, 1 << 20);
+        List<Integer> progress = new ArrayList<>();
+        try (BatchLoader loader = loader(held)) {
+            assertEquals(6, loader.keepFeatures(held::full, progress::add));
+            assertEquals(12, disk.misses(), "every image and clip decoded once");
+            assertEquals(List.of(6), progress, "two workers of 4 samples read them all at once");
+
+            loader.epoch(0, 0).forEachRemaining(b -> {});
+            assertEquals(12, held.hits(), "the epoch found them all in memory");
+            assertEquals(0, disk.hits());
+        }
+    }
+
+    @Test
+    void keepingFeaturesStopsWhenTheCacheIsFull() throws Exception {
+        int image = 3 * 4 * 4 * Float.BYTES; // room for an image, not for its clip as well
+        FeatureCache.Held held = FeatureCache.heldInMemory(FeatureCache.none(), image + 1);
+        try (BatchLoader loader =
+                new BatchLoader(
+                        SampleSource.of(dataset.entries(Split.TRAIN), Order.SHUFFLED),
+                        extractor(held),
+                        TaskSchema.infer(List.of(dataset)),
+                        new BatchLoaderConfig(1, 1, 2, 99))) {
+            assertEquals(1, loader.keepFeatures(held::full, done -> {}), "one sample a round");
+            assertTrue(held.full());
+            assertEquals(image, held.bytesHeld(), "its image kept, its clip not");
+            assertEquals(0, loader.keepFeatures(held::full, done -> {}), "full from the start");
+        }
+    }
+
+    @Test
+    void keepingFeaturesFailsNamingTheLineAndFile() throws Exception {
+        Path bad = Path.of(dataset.entries().get(3).inputs().get(Modality.AUDIO));
+        Files.writeString(bad, "not a clip");
+        FeatureCache.Held held = FeatureCache.heldInMemory(FeatureCache.none(), 1 << 20);
+        try (BatchLoader loader = loader(held)) {
+            FeatureException e =
+                    assertThrows(
+                            FeatureException.class, () -> loader.keepFeatures(held::full, d -> {}));
+            assertTrue(e.getMessage().contains("manifest.jsonl:4"), e.getMessage());
+            assertTrue(e.getMessage().contains(bad.toString()), e.getMessage());
         }
     }
 
