@@ -542,13 +542,14 @@ public final class TrainingRun {
     private static void keepFeatures(BatchLoader train, FeatureCache.Held cache) {
         long started = System.nanoTime();
         int total = train.epochSize();
-        int[] told = {0};
+        long[] told = {started};
         int read =
                 train.keepFeatures(
                         cache::full,
                         done -> {
-                            if (done * 10L / total > told[0] && done < total) {
-                                told[0] = (int) (done * 10L / total);
+                            long now = System.nanoTime();
+                            if (now - told[0] > 2_000_000_000L && done < total) {
+                                told[0] = now; // a line every 2 s on a long read, none on a short
                                 LOG.info(
                                         "reading features: {} of {} training samples", done, total);
                             }

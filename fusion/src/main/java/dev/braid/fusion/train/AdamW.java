@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
+import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 import dev.braid.tensor.Scalars;
 import java.io.DataInputStream;
@@ -44,10 +45,11 @@ import java.util.TreeMap;
  * that was frozen starts its bias correction afresh when unfrozen. {@link #steps()} counts calls to
  * {@link #step}.
  *
- * <p>A step works on flat arrays: the gradients of the parameters that share an update count are
- * copied one after another into one array, their moments are one array each (every parameter's
- * moments a view into it), and each weight adds its slice of the step. Per-parameter calls cost
- * more than the arithmetic for a small model's hundred parameters.
+ * <p>Small parameters are updated on flat arrays: the gradients of those that share an update count
+ * are copied one after another into one array, their moments are one array each (every parameter's
+ * moments a view into it), and each weight adds its slice of the step; a call per parameter costs
+ * more than its arithmetic. A parameter of {@value #LARGE} elements or more is updated by one fused
+ * native call of its own, which passes over its memory fewest times.
  *
  * <p>The optimiser is built over every parameter of the model, frozen or not ({@link
  * TrainableParameters#all()}), in a fixed order; {@link #step} is given the ones to update ({@link
@@ -58,6 +60,8 @@ public final class AdamW implements AutoCloseable {
 
     private static final int FORMAT = 1;
     private static final String MAGIC = "braid.AdamW";
+    // from this many elements, a parameter's fused native update beats its share of flat passes
+    private static final long LARGE = 8192;
 
     private final AdamWConfig config;
     private final NDManager manager;
@@ -67,6 +71,7 @@ public final class AdamW implements AutoCloseable {
     private final NDArray[] secondMoments;
     private final int[] updates;
     private List<FlatGroup> groups = List.of();
+    private int[] alone = new int[0]; // large parameters, each updated by a native call of its own
     private List<Parameter> grouped; // the parameters the groups were made for
     private int steps;
 
@@ -155,9 +160,14 @@ public final class AdamW implements AutoCloseable {
         boolean recording = JniUtils.isGradMode();
         JniUtils.setGradMode(false); // in-place updates of weights autograd must not record
         try (NDManager scratch = manager.newSubManager()) {
-            NDArray[] gradients = new NDArray[groups.size()];
-            for (int k = 0; k < gradients.length; k++) {
+            NDArray[] gradients = new NDArray[groups.size() + alone.length];
+            for (int k = 0; k < groups.size(); k++) {
                 gradients[k] = groups.get(k).gradients(scratch);
+            }
+            for (int k = 0; k < alone.length; k++) {
+                NDArray gradient = parameters.get(alone[k]).getArray().getGradient();
+                gradient.attach(scratch);
+                gradients[groups.size() + k] = gradient;
             }
             float norm = Float.NaN;
             float scale = gradientScale;
@@ -168,8 +178,11 @@ public final class AdamW implements AutoCloseable {
                 }
                 scale = norm > maxNorm ? maxNorm / norm : 1f;
             }
-            for (int k = 0; k < gradients.length; k++) {
+            for (int k = 0; k < groups.size(); k++) {
                 groups.get(k).update(gradients[k], learningRate, scale);
+            }
+            for (int k = 0; k < alone.length; k++) {
+                updateAlone(alone[k], gradients[groups.size() + k], learningRate, scale);
             }
             steps++;
             return norm;
@@ -178,7 +191,7 @@ public final class AdamW implements AutoCloseable {
         }
     }
 
-    /** {@code sqrt(Σ g²)} over the groups' flat gradients, read back once. */
+    /** {@code sqrt(Σ g²)} over the gradients, their sums added in order, read back once. */
     private static float globalNorm(NDArray[] gradients) {
         if (gradients.length == 0) {
             return 0f;
@@ -188,6 +201,35 @@ public final class AdamW implements AutoCloseable {
             sum = sum.add(gradients[k].square().sum());
         }
         return sum.sqrt().getFloat();
+    }
+
+    /**
+     * Parameter {@code i}'s update in one native call (libtorch's in-place mul_/add_/addcmul_/ sub_
+     * over its own arrays): for a large weight the fewest passes over memory. It computes {@code p
+     * -= lr wd p; m = b1 m + (1 - b1) g; v = b2 v + (1 - b2) g²; p -= c m / (sqrt(v) + e)}, the
+     * update above with {@code c = lr sqrt(1 - beta2^t) / (1 - beta1^t)} and {@code e = eps sqrt(1
+     * - beta2^t)}.
+     */
+    private void updateAlone(int i, NDArray gradient, float lr, float gradientScale) {
+        int t = ++updates[i];
+        double beta1 = config.beta1();
+        double beta2 = config.beta2();
+        double correction2Sqrt = Math.sqrt(1 - Math.pow(beta2, t));
+        NDArray weight = parameters.get(i).getArray();
+        JniUtils.adamUpdate(
+                (PtNDArray) weight,
+                (PtNDArray) gradient,
+                (PtNDArray) firstMoments[i],
+                (PtNDArray) secondMoments[i],
+                lr,
+                (float) (lr * correction2Sqrt / (1 - Math.pow(beta1, t))),
+                weight.getShape().dimension() > 1 ? (float) config.weightDecay() : 0f,
+                gradientScale,
+                -1f, // no element-wise clipping
+                (float) beta1,
+                (float) beta2,
+                (float) (config.eps() * correction2Sqrt),
+                true);
     }
 
     private static boolean sameParameters(List<Parameter> a, List<Parameter> b) {
@@ -211,16 +253,29 @@ public final class AdamW implements AutoCloseable {
      */
     private void regroup(List<Parameter> toUpdate) {
         Map<Integer, List<Integer>> byUpdates = new TreeMap<>();
+        List<Integer> large = new ArrayList<>();
         for (Parameter parameter : toUpdate) {
             int i = index.get(parameter);
-            byUpdates.computeIfAbsent(updates[i], k -> new ArrayList<>()).add(i);
+            if (parameter.getArray().size() >= LARGE) {
+                large.add(i);
+            } else {
+                byUpdates.computeIfAbsent(updates[i], k -> new ArrayList<>()).add(i);
+            }
         }
         List<FlatGroup> regrouped = new ArrayList<>();
         for (List<Integer> members : byUpdates.values()) {
             regrouped.add(new FlatGroup(members));
         }
         closeGroups(); // after the new groups copied the moments out of the old ones
+        for (int i : large) {
+            if (firstMoments[i] == null) {
+                NDArray weight = parameters.get(i).getArray();
+                firstMoments[i] = manager.zeros(weight.getShape(), weight.getDataType());
+                secondMoments[i] = manager.zeros(weight.getShape(), weight.getDataType());
+            }
+        }
         groups = regrouped;
+        alone = large.stream().mapToInt(Integer::intValue).toArray();
         grouped = List.copyOf(toUpdate);
     }
 
@@ -229,6 +284,7 @@ public final class AdamW implements AutoCloseable {
             group.close();
         }
         groups = List.of();
+        alone = new int[0];
         grouped = null;
     }
 

@@ -123,6 +123,43 @@ class AdamWTest {
     }
 
     @Test
+    void aLargeParameterUpdatedOnItsOwnFollowsTheSameRule() {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            // 8192 rows of the small weight's two values, with 8192 rows of its gradient: every
+            // row of the large one (a native call of its own) must follow the small one (flat)
+            int rows = 8192;
+            Parameter small = parameter(manager, "small", new float[] {1f, -2f}, new Shape(1, 2));
+            Parameter large =
+                    parameter(
+                            manager,
+                            "large",
+                            tiled(new float[] {1f, -2f}, rows),
+                            new Shape(rows, 2));
+            AdamW forSmall = new AdamW(CONFIG, manager, List.of(small));
+            AdamW forLarge = new AdamW(CONFIG, manager, List.of(large));
+            for (int step = 0; step < 3; step++) {
+                float[] g = {0.5f - step, 0.25f * step + 0.1f};
+                setGradients(manager, List.of(small), g);
+                forSmall.step(List.of(small), 0.1f, 0.5f);
+                setGradients(manager, List.of(large), tiled(g, rows));
+                forLarge.step(List.of(large), 0.1f, 0.5f);
+            }
+            // the two compute the same rule in a different order: a few float32 ulps apart
+            float[] expected = tiled(values(small), rows);
+            assertArrayEquals(expected, values(large), 5e-6f);
+            assertTrue(Math.abs(values(small)[1] + 2f) > 0.1f, "the weights did move");
+        }
+    }
+
+    private static float[] tiled(float[] values, int times) {
+        float[] out = new float[values.length * times];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = values[i % values.length];
+        }
+        return out;
+    }
+
+    @Test
     void aNonFiniteNormUpdatesNothing() {
         try (NDManager manager = NDManager.newBaseManager()) {
             List<Parameter> parameters = freshPair(manager);
@@ -221,6 +258,49 @@ class AdamWTest {
     }
 
     @Test
+    void saveLoadAndContinueEqualsUninterruptedBitForBitWithALargeParameter() throws IOException {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            List<Parameter> straight = withALargeOne(manager);
+            AdamW uninterrupted = new AdamW(CONFIG, manager, straight);
+            for (int step = 0; step < 4; step++) {
+                quadraticStep(manager, straight, uninterrupted, step);
+            }
+
+            List<Parameter> resumed = withALargeOne(manager);
+            AdamW before = new AdamW(CONFIG, manager, resumed);
+            quadraticStep(manager, resumed, before, 0);
+            quadraticStep(manager, resumed, before, 1);
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            before.save(new DataOutputStream(bytes));
+            before.close();
+            AdamW after =
+                    AdamW.load(
+                            new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())),
+                            manager,
+                            resumed);
+            assertEquals(2, after.steps());
+            assertEquals(CONFIG, after.config());
+            quadraticStep(manager, resumed, after, 2);
+            quadraticStep(manager, resumed, after, 3);
+
+            for (int i = 0; i < straight.size(); i++) {
+                assertArrayEquals(values(straight.get(i)), values(resumed.get(i)), 0f);
+            }
+        }
+    }
+
+    /** The fresh pair and a parameter large enough to be updated by a call of its own. */
+    private static List<Parameter> withALargeOne(NDManager manager) {
+        float[] values = new float[3 * 4096];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = (i % 7) * 0.25f - 0.5f;
+        }
+        List<Parameter> parameters = new java.util.ArrayList<>(freshParameters(manager));
+        parameters.add(parameter(manager, "large", values, new Shape(4096, 3)));
+        return parameters;
+    }
+
+    @Test
     void loadRejectsAnotherModelNamingTheParameter() throws IOException {
         try (NDManager manager = NDManager.newBaseManager()) {
             List<Parameter> parameters = freshParameters(manager);
@@ -248,7 +328,7 @@ class AdamWTest {
     @Test
     void stepsDoNotAccumulateArrays() {
         try (NDManager manager = NDManager.newBaseManager()) {
-            List<Parameter> parameters = freshParameters(manager);
+            List<Parameter> parameters = withALargeOne(manager);
             AdamW adamW = new AdamW(CONFIG, manager, parameters);
             quadraticStep(manager, parameters, adamW, 0);
             int after1 = manager.getManagedArrays().size();
