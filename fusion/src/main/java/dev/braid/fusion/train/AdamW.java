@@ -61,7 +61,7 @@ public final class AdamW implements AutoCloseable {
     private static final int FORMAT = 1;
     private static final String MAGIC = "braid.AdamW";
     // from this many elements, a parameter's fused native update beats its share of flat passes
-    private static final long LARGE = 8192;
+    private static final long LARGE = 65536;
 
     private final AdamWConfig config;
     private final NDManager manager;

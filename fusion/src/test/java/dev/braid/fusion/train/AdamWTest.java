@@ -125,9 +125,9 @@ class AdamWTest {
     @Test
     void aLargeParameterUpdatedOnItsOwnFollowsTheSameRule() {
         try (NDManager manager = NDManager.newBaseManager()) {
-            // 8192 rows of the small weight's two values, with 8192 rows of its gradient: every
+            // 32768 rows of the small weight's two values, with 32768 rows of its gradient: every
             // row of the large one (a native call of its own) must follow the small one (flat)
-            int rows = 8192;
+            int rows = 32768;
             Parameter small = parameter(manager, "small", new float[] {1f, -2f}, new Shape(1, 2));
             Parameter large =
                     parameter(
@@ -291,12 +291,12 @@ class AdamWTest {
 
     /** The fresh pair and a parameter large enough to be updated by a call of its own. */
     private static List<Parameter> withALargeOne(NDManager manager) {
-        float[] values = new float[3 * 4096];
+        float[] values = new float[3 * 32768];
         for (int i = 0; i < values.length; i++) {
             values[i] = (i % 7) * 0.25f - 0.5f;
         }
         List<Parameter> parameters = new java.util.ArrayList<>(freshParameters(manager));
-        parameters.add(parameter(manager, "large", values, new Shape(4096, 3)));
+        parameters.add(parameter(manager, "large", values, new Shape(32768, 3)));
         return parameters;
     }
 
