@@ -68,6 +68,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One training run from a {@link RunConfig}: reads the datasets, trains a tokenizer when the model
@@ -76,8 +78,7 @@ import java.util.TreeMap;
  */
 public final class TrainingRun {
 
-    private static final org.slf4j.Logger LOG =
-            org.slf4j.LoggerFactory.getLogger(TrainingRun.class);
+    private static final Logger LOG = LoggerFactory.getLogger(TrainingRun.class);
 
     /**
      * What a run leaves behind.
