@@ -102,19 +102,13 @@ class HeldFeatureCacheTest {
 
     @Test
     void aLoaderGivesTheSameBatchesWithFeaturesHeldOrNot() throws Exception {
-        TaskSchema schema = TaskSchema.infer(List.of(dataset));
         List<List<float[]>> runs = new ArrayList<>();
         for (FeatureCache cache :
                 List.of(
                         FeatureCache.none(),
                         FeatureCache.heldInMemory(FeatureCache.none(), 1 << 20))) {
             List<float[]> arrays = new ArrayList<>();
-            try (BatchLoader loader =
-                            new BatchLoader(
-                                    SampleSource.of(dataset.entries(Split.TRAIN), Order.SHUFFLED),
-                                    extractor(cache),
-                                    schema,
-                                    new BatchLoaderConfig(4, 2, 2, 99));
+            try (BatchLoader loader = loader(cache);
                     NDManager manager = NDManager.newBaseManager()) {
                 for (int epoch = 0; epoch < 3; epoch++) {
                     loader.epoch(epoch, 0)
@@ -133,12 +127,17 @@ class HeldFeatureCacheTest {
         }
     }
 
+    /** Batches of 4 on 2 workers. */
     private BatchLoader loader(FeatureCache cache) {
+        return loader(cache, 4, 2);
+    }
+
+    private BatchLoader loader(FeatureCache cache, int batchSize, int workers) {
         return new BatchLoader(
                 SampleSource.of(dataset.entries(Split.TRAIN), Order.SHUFFLED),
                 extractor(cache),
                 TaskSchema.infer(List.of(dataset)),
-                new BatchLoaderConfig(4, 2, 2, 99));
+                new BatchLoaderConfig(batchSize, workers, 2, 99));
     }
 
     @Test
@@ -161,12 +160,7 @@ class HeldFeatureCacheTest {
     void keepingFeaturesStopsWhenTheCacheIsFull() throws Exception {
         int image = 3 * 4 * 4 * Float.BYTES; // room for an image, not for its clip as well
         FeatureCache.Held held = FeatureCache.heldInMemory(FeatureCache.none(), image + 1);
-        try (BatchLoader loader =
-                new BatchLoader(
-                        SampleSource.of(dataset.entries(Split.TRAIN), Order.SHUFFLED),
-                        extractor(held),
-                        TaskSchema.infer(List.of(dataset)),
-                        new BatchLoaderConfig(1, 1, 2, 99))) {
+        try (BatchLoader loader = loader(held, 1, 1)) {
             assertEquals(1, loader.keepFeatures(held::full, done -> {}), "one sample a round");
             assertTrue(held.full());
             assertEquals(image, held.bytesHeld(), "its image kept, its clip not");

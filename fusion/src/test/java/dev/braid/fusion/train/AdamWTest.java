@@ -19,8 +19,12 @@ import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class AdamWTest {
 
@@ -225,48 +229,19 @@ class AdamWTest {
         return out;
     }
 
-    @Test
-    void saveLoadAndContinueEqualsUninterruptedBitForBit() throws IOException {
+    @ParameterizedTest(name = "with a large parameter: {0}")
+    @ValueSource(booleans = {false, true})
+    void saveLoadAndContinueEqualsUninterruptedBitForBit(boolean large) throws IOException {
         try (NDManager manager = NDManager.newBaseManager()) {
-            List<Parameter> straight = freshParameters(manager);
+            Function<NDManager, List<Parameter>> fresh =
+                    large ? AdamWTest::withALargeOne : AdamWTest::freshParameters;
+            List<Parameter> straight = fresh.apply(manager);
             AdamW uninterrupted = new AdamW(CONFIG, manager, straight);
             for (int step = 0; step < 4; step++) {
                 quadraticStep(manager, straight, uninterrupted, step);
             }
 
-            List<Parameter> resumed = freshParameters(manager);
-            AdamW before = new AdamW(CONFIG, manager, resumed);
-            quadraticStep(manager, resumed, before, 0);
-            quadraticStep(manager, resumed, before, 1);
-            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-            before.save(new DataOutputStream(bytes));
-            before.close();
-            AdamW after =
-                    AdamW.load(
-                            new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())),
-                            manager,
-                            resumed);
-            assertEquals(2, after.steps());
-            assertEquals(CONFIG, after.config());
-            quadraticStep(manager, resumed, after, 2);
-            quadraticStep(manager, resumed, after, 3);
-
-            for (int i = 0; i < straight.size(); i++) {
-                assertArrayEquals(values(straight.get(i)), values(resumed.get(i)), 0f);
-            }
-        }
-    }
-
-    @Test
-    void saveLoadAndContinueEqualsUninterruptedBitForBitWithALargeParameter() throws IOException {
-        try (NDManager manager = NDManager.newBaseManager()) {
-            List<Parameter> straight = withALargeOne(manager);
-            AdamW uninterrupted = new AdamW(CONFIG, manager, straight);
-            for (int step = 0; step < 4; step++) {
-                quadraticStep(manager, straight, uninterrupted, step);
-            }
-
-            List<Parameter> resumed = withALargeOne(manager);
+            List<Parameter> resumed = fresh.apply(manager);
             AdamW before = new AdamW(CONFIG, manager, resumed);
             quadraticStep(manager, resumed, before, 0);
             quadraticStep(manager, resumed, before, 1);
@@ -295,7 +270,7 @@ class AdamWTest {
         for (int i = 0; i < values.length; i++) {
             values[i] = (i % 7) * 0.25f - 0.5f;
         }
-        List<Parameter> parameters = new java.util.ArrayList<>(freshParameters(manager));
+        List<Parameter> parameters = new ArrayList<>(freshParameters(manager));
         parameters.add(parameter(manager, "large", values, new Shape(32768, 3)));
         return parameters;
     }
